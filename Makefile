@@ -1,0 +1,86 @@
+# The two commands: `make up` (the whole stack on http://localhost:8080) and `make test`.
+# Every install step is a file target, so a second `make up` with nothing changed
+# reinstalls and rebuilds nothing.
+
+PYTHON ?= python3
+PORT ?= 8080
+REPLICAS ?= 1
+export PORT REPLICAS
+
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+CLIENT := services/client
+SWAGGER := services/swagger
+CLIENT_MODULES := $(CLIENT)/node_modules/.package-lock.json
+SWAGGER_MODULES := $(SWAGGER)/node_modules/.package-lock.json
+CLIENT_BUILD := $(CLIENT)/dist/index.html
+SWAGGER_BUILD := $(SWAGGER)/dist/index.html
+CLIENT_SOURCES := $(shell find $(CLIENT)/src $(CLIENT)/public -type f 2>/dev/null) \
+	$(wildcard $(CLIENT)/index.html $(CLIENT)/vite.config.* $(CLIENT)/tsconfig*.json)
+
+.PHONY: up dev test lint bench lock prereqs install clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make up      the whole stack on http://localhost:$(PORT) (PORT=, REPLICAS=, DATABASE_URL=)"
+	@echo "make test    every test suite, one summary line per suite"
+	@echo "make dev     users service with reload + Vite dev server on :3007"
+	@echo "make lint    ruff, mypy, eslint and typecheck"
+	@echo "make bench   load benchmarks, appended to bench/RESULTS.md"
+	@echo "make lock    re-lock the Python dependencies (hashed, no index URLs)"
+
+up: install
+	exec $(PY) tools/stack.py up
+
+dev: install
+	exec $(PY) tools/stack.py dev
+
+test: install
+	$(PY) tools/run_suites.py
+
+lint: install
+	cd services/users && ../../$(PY) -m ruff check . && ../../$(PY) -m ruff format --check . && ../../$(PY) -m mypy
+	$(PY) -m ruff check tools e2e services/nginx services/swagger bench
+	cd $(CLIENT) && npm run --silent lint && npm run --silent typecheck
+
+bench: install
+	$(PY) bench/run.py
+
+install: prereqs $(VENV_STAMP) $(CLIENT_BUILD) $(SWAGGER_BUILD)
+
+prereqs:
+	@sh tools/check-prereqs.sh "$(PYTHON)"
+
+$(VENV_STAMP): requirements/dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	@touch $@
+
+$(CLIENT_MODULES): $(CLIENT)/package-lock.json
+	cd $(CLIENT) && npm ci --no-audit --no-fund
+	@touch $@
+
+$(CLIENT_BUILD): $(CLIENT_MODULES) $(CLIENT_SOURCES) $(CLIENT)/package.json
+	cd $(CLIENT) && npm run --silent build
+	@touch $@
+
+$(SWAGGER_MODULES): $(SWAGGER)/package-lock.json
+	cd $(SWAGGER) && npm ci --no-audit --no-fund
+	@touch $@
+
+$(SWAGGER_BUILD): $(SWAGGER_MODULES) $(SWAGGER)/build.py $(wildcard $(SWAGGER)/static/*)
+	$(PY) $(SWAGGER)/build.py
+	@touch $@
+
+# Developers only: needs network access to the package index and the uv tool.
+lock:
+	uv pip compile --quiet --python-version 3.11 --generate-hashes --no-emit-index-url --no-header \
+		services/users/requirements.in -o services/users/requirements.txt
+	cd services/users && uv pip compile --quiet --python-version 3.11 --generate-hashes \
+		--no-emit-index-url requirements-dev.in -o requirements-dev.txt
+	cd requirements && uv pip compile --quiet --python-version 3.11 --generate-hashes \
+		--no-emit-index-url dev.in -o dev.txt
+
+clean:
+	rm -rf $(VENV) var $(CLIENT)/node_modules $(CLIENT)/dist $(SWAGGER)/node_modules $(SWAGGER)/dist

