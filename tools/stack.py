@@ -168,8 +168,17 @@ def prepare(config: StackConfig) -> Path:
 
 
 def wait_until_ready(config: StackConfig, stop: threading.Event, timeout: float = 60) -> bool:
-    """Poll the API through the gateway until it answers."""
+    """Wait for every users instance to listen, then for the API to answer through the gateway."""
     deadline = time.monotonic() + timeout
+    pending = list(config.users_addresses)
+    while pending and time.monotonic() < deadline and not stop.is_set():
+        host, port = pending[0].rsplit(":", 1)
+        try:
+            with socket.create_connection((host, int(port)), timeout=1):
+                pending.pop(0)
+                continue
+        except OSError:
+            stop.wait(0.2)
     url = f"http://127.0.0.1:{config.port}/users/ping"
     while time.monotonic() < deadline and not stop.is_set():
         try:

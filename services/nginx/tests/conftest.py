@@ -68,6 +68,9 @@ class Upstream:
                 ).encode()
                 self.send_response(upstream.status)
                 self.send_header("Content-Type", "application/json")
+                # The users service sets these too; the gateway must not double them.
+                self.send_header("X-Content-Type-Options", "nosniff")
+                self.send_header("Content-Security-Policy", "default-src 'none'")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -1,0 +1,112 @@
+"""`make up` itself: it starts, stops cleanly on SIGTERM, and explains what to fix."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from conftest import ROOT, STACK_COMMAND, free_port, port_is_free, processes_with_marker, start_stack
+
+
+def test_make_up_serves_everything_and_sigterm_leaves_nothing_behind(tmp_path: Path) -> None:
+    stack = start_stack(tmp_path, ["make", "--no-print-directory", "up"])
+    try:
+        ping = httpx.get(stack.url + "/users/ping")
+        assert ping.json() == {"status": "success", "message": "pong!"}
+        assert httpx.get(stack.url + "/").status_code == 200
+        assert httpx.get(stack.url + "/swagger/").status_code == 200
+        assert processes_with_marker(stack.marker)  # gunicorn and nginx are running
+    finally:
+        code = stack.stop(signal.SIGTERM)
+    log = stack.log.read_text()
+    assert code == 0, log
+    assert "The stack is up on" in log
+    assert processes_with_marker(stack.marker) == [], log
+    assert port_is_free(stack.port) and port_is_free(stack.users_port)
+
+
+def run_stack_expecting_failure(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [
+        part.format(port=env["PORT"], users_port=env["USERS_PORT"], run_dir=tmp_path / "nginx")
+        for part in STACK_COMMAND
+    ]
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        env=dict(os.environ) | {"DATABASE_URL": f"sqlite:///{tmp_path / 'users.db'}"} | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def assert_one_clear_sentence(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def test_port_in_use_is_explained(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_stack_expecting_failure(
+            tmp_path, {"PORT": str(port), "USERS_PORT": str(free_port())}
+        )
+    assert_one_clear_sentence(result, f"Port {port}", "already in use", "PORT=")
+
+
+def test_unreachable_database_is_explained(tmp_path: Path) -> None:
+    dead = free_port()
+    result = run_stack_expecting_failure(
+        tmp_path,
+        {
+            "PORT": str(free_port()),
+            "USERS_PORT": str(free_port()),
+            "DATABASE_URL": f"postgresql://app:secret@127.0.0.1:{dead}/users",
+        },
+    )
+    assert_one_clear_sentence(result, "cannot be reached", f"127.0.0.1:{dead}")
+    assert "secret" not in result.stderr
+
+
+def test_missing_node_is_explained() -> None:
+    result = subprocess.run(
+        ["/bin/sh", "tools/check-prereqs.sh", sys.executable],
+        cwd=ROOT,
+        env={"PATH": str(Path(sys.executable).parent)},  # Python only, no Node.js
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "Node.js 20 or newer" in result.stderr
+
+
+def test_missing_python_is_explained() -> None:
+    result = subprocess.run(
+        ["/bin/sh", "tools/check-prereqs.sh", "python-that-does-not-exist"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "Python 3.11 or newer" in result.stderr
+
+
+def test_sigterm_stops_the_stack_within_seconds(tmp_path: Path) -> None:
+    stack = start_stack(tmp_path, STACK_COMMAND)
+    started = time.monotonic()
+    assert stack.stop(signal.SIGTERM, timeout=30) == 0
+    assert time.monotonic() - started < 30  # bounded wait, not a performance figure
+    assert processes_with_marker(stack.marker) == []

@@ -1,0 +1,63 @@
+"""The stack through the gateway in a real browser: client, API and Swagger UI."""
+
+from __future__ import annotations
+
+from playwright.sync_api import ConsoleMessage, Page, expect
+
+
+def collect_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def test_home_page_is_served_through_the_gateway(page: Page, base_url: str) -> None:
+    errors = collect_errors(page)
+    response = page.goto(base_url + "/")
+    assert response is not None and response.status == 200
+    expect(page.get_by_role("heading", level=1, name="All Users")).to_be_visible()
+    # The strict CSP must not block anything the client needs.
+    assert [e for e in errors if "Content Security Policy" in e] == []
+
+
+def test_a_client_route_loads_the_app_on_a_fresh_visit(page: Page, base_url: str) -> None:
+    response = page.goto(base_url + "/about")
+    assert response is not None and response.status == 200
+    expect(page.get_by_role("heading", level=1, name="About")).to_be_visible()
+
+
+def test_users_api_answers_through_the_gateway(page: Page, base_url: str) -> None:
+    response = page.request.get(base_url + "/users/ping")
+    assert response.status == 200
+    assert response.json() == {"status": "success", "message": "pong!"}
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_users_list_answers_through_the_gateway(page: Page, base_url: str) -> None:
+    response = page.request.get(base_url + "/users")
+    assert response.status == 200
+    body = response.json()
+    assert body["status"] == "success"
+    assert isinstance(body["data"]["users"], list)
+
+
+def test_swagger_ui_shows_the_users_api(page: Page, base_url: str) -> None:
+    errors = collect_errors(page)
+    page.goto(base_url + "/swagger/")
+    expect(page.locator(".opblock-summary-path", has_text="/users/ping").first).to_be_visible()
+    spec = page.request.get(base_url + "/swagger/swagger.json").json()
+    assert spec["servers"][0]["url"] == base_url.replace("127.0.0.1", "localhost")
+    assert [e for e in errors if "Content Security Policy" in e] == []
+
+
+def test_unknown_api_path_is_json_not_the_spa(page: Page, base_url: str) -> None:
+    response = page.request.get(base_url + "/users/999999")
+    assert response.status == 404
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["status"] == "fail"
