@@ -74,19 +74,21 @@ class RunningStack:
         return self.process.wait(timeout=timeout)
 
 
-def start_stack(
-    tmp: Path, command: list[str], extra_env: dict[str, str] | None = None
-) -> RunningStack:
+def start_stack(tmp: Path, command: list[str], extra_env: dict[str, str] | None = None) -> RunningStack:
     port, users_port = free_port(), free_port()
     marker = uuid.uuid4().hex
-    env = dict(os.environ) | {
-        "PORT": str(port),
-        "USERS_PORT": str(users_port),
-        "DATABASE_URL": f"sqlite:///{tmp / 'users.db'}",
-        "APP_ENV": "development",
-        "STACK_MARKER": marker,
-        "WEB_CONCURRENCY": "2",
-    } | (extra_env or {})
+    env = (
+        dict(os.environ)
+        | {
+            "PORT": str(port),
+            "USERS_PORT": str(users_port),
+            "DATABASE_URL": f"sqlite:///{tmp / 'users.db'}",
+            "APP_ENV": "development",
+            "STACK_MARKER": marker,
+            "WEB_CONCURRENCY": "2",
+        }
+        | (extra_env or {})
+    )
     env.pop("DATABASE_TEST_URL", None)
     log = tmp / "stack.log"
     process = subprocess.Popen(
@@ -113,8 +115,15 @@ def start_stack(
 
 
 STACK_COMMAND = [
-    sys.executable, "tools/stack.py", "up", "--port", "{port}",
-    "--users-port", "{users_port}", "--run-dir", "{run_dir}",
+    sys.executable,
+    "tools/stack.py",
+    "up",
+    "--port",
+    "{port}",
+    "--users-port",
+    "{users_port}",
+    "--run-dir",
+    "{run_dir}",
 ]
 
 

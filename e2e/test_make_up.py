@@ -60,9 +60,7 @@ def test_port_in_use_is_explained(tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = run_stack_expecting_failure(
-            tmp_path, {"PORT": str(port), "USERS_PORT": str(free_port())}
-        )
+        result = run_stack_expecting_failure(tmp_path, {"PORT": str(port), "USERS_PORT": str(free_port())})
     assert_one_clear_sentence(result, f"Port {port}", "already in use", "PORT=")
 
 

@@ -89,7 +89,7 @@ def suites(pg_url: str | None) -> list[Suite]:
     users = ROOT / "services" / "users"
     no_pg = {"DATABASE_TEST_URL": ""}
     plan = [
-        Suite("config (gateway)", [pytest + ["services/nginx/tests"]]),
+        Suite("config (gateway)", [[*pytest, "services/nginx/tests"]]),
         Suite("users (SQLite)", [pytest], cwd=users, env=no_pg),
     ]
     if pg_url:
@@ -98,13 +98,17 @@ def suites(pg_url: str | None) -> list[Suite]:
     plan.append(
         Suite(
             "client",
-            [["npm", "run", "--silent", "typecheck"], ["npm", "run", "--silent", "check:api"], ["npm", "test"]],
+            [
+                ["npm", "run", "--silent", "typecheck"],
+                ["npm", "run", "--silent", "check:api"],
+                ["npm", "test"],
+            ],
             cwd=client,
         )
     )
     if (ROOT / "deploy" / "tests").is_dir():
-        plan.append(Suite("config (deploy)", [pytest + ["deploy/tests"]]))
-    plan.append(Suite("end-to-end", [pytest + ["e2e"]]))
+        plan.append(Suite("config (deploy)", [[*pytest, "deploy/tests"]]))
+    plan.append(Suite("end-to-end", [[*pytest, "e2e"]]))
     return plan
 
 

@@ -117,21 +117,8 @@ def manage(args: list[str], env: dict[str, str], failure: str) -> None:
         raise StackError(f"{failure}: {reason}")
 
 
-def prepare(config: StackConfig) -> Path:
-    """Everything before the processes start; returns the rendered nginx.conf."""
-    check_port_free(
-        config.port, "gateway", f"stop what listens there or choose another, e.g. `make up PORT={config.port + 1}`."
-    )
-    for address in config.users_addresses:
-        port = int(address.rsplit(":", 1)[1])
-        check_port_free(
-            port, "users service", "stop what listens there or set USERS_PORT to another port."
-        )
-    if not (CLIENT_DIST / "index.html").exists():
-        raise StackError("The client is not built: run `make up` (it builds services/client).")
-    if not (SWAGGER_DIST / "index.html").exists():
-        raise StackError("Swagger UI is not assembled: run `make up` (it builds services/swagger).")
-
+def prepare_database(config: StackConfig) -> dict[str, str]:
+    """Wait for the database, migrate it, create or update the bootstrap admin."""
     VAR.mkdir(exist_ok=True)
     env = users_env(config)
     where = masked(config.database_url)
@@ -139,19 +126,56 @@ def prepare(config: StackConfig) -> Path:
     manage(["db", "upgrade"], env, f"Migrating the database at {where} failed")
     if all(env.get(name) for name in ("ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PASSWORD")):
         manage(["create-admin"], env, "Creating the bootstrap admin failed")
+    return env
+
+
+def prepare(config: StackConfig) -> Path:
+    """Everything before the processes start; returns the rendered nginx.conf."""
+    check_port_free(
+        config.port,
+        "gateway",
+        f"stop what listens there or choose another, e.g. `make up PORT={config.port + 1}`.",
+    )
+    for address in config.users_addresses:
+        port = int(address.rsplit(":", 1)[1])
+        check_port_free(port, "users service", "stop what listens there or set USERS_PORT to another port.")
+    if not (CLIENT_DIST / "index.html").exists():
+        raise StackError("The client is not built: run `make up` (it builds services/client).")
+    if not (SWAGGER_DIST / "index.html").exists():
+        raise StackError("Swagger UI is not assembled: run `make up` (it builds services/swagger).")
+
+    env = prepare_database(config)
 
     spec = subprocess.run(
-        [PYTHON, str(SWAGGER_DIR / "update-spec.py"), config.gateway_url,
-         "--output", str(SWAGGER_DIST / "swagger.json")],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        [
+            PYTHON,
+            str(SWAGGER_DIR / "update-spec.py"),
+            config.gateway_url,
+            "--output",
+            str(SWAGGER_DIST / "swagger.json"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if spec.returncode != 0:
         raise StackError(f"Exporting the OpenAPI spec failed: {spec.stderr.strip().splitlines()[-1:]}")
 
     render = [
-        PYTHON, str(ROOT / "services" / "nginx" / "render.py"),
-        "--target", "local", "--out", str(config.run_dir), "--port", str(config.port),
-        "--client-root", str(CLIENT_DIST), "--swagger-root", str(SWAGGER_DIST),
+        PYTHON,
+        str(ROOT / "services" / "nginx" / "render.py"),
+        "--target",
+        "local",
+        "--out",
+        str(config.run_dir),
+        "--port",
+        str(config.port),
+        "--client-root",
+        str(CLIENT_DIST),
+        "--swagger-root",
+        str(SWAGGER_DIST),
     ]
     for address in config.users_addresses:
         render += ["--users", address]
@@ -160,7 +184,9 @@ def prepare(config: StackConfig) -> Path:
     nginx = find_nginx()
     test = subprocess.run(
         [nginx, "-t", "-q", "-p", str(config.run_dir), "-c", str(conf)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if test.returncode != 0:
         raise StackError(f"The gateway configuration is invalid: {test.stderr.strip()}")
@@ -230,8 +256,7 @@ def run(config: StackConfig) -> int:
     nginx = shlex.quote(find_nginx())
     procs.add_process(
         "gateway",
-        f"exec {nginx} -p {shlex.quote(str(config.run_dir))} -c {shlex.quote(str(conf))} "
-        "-g 'daemon off;'",
+        f"exec {nginx} -p {shlex.quote(str(config.run_dir))} -c {shlex.quote(str(conf))} -g 'daemon off;'",
         env=dict(os.environ),
     )
     stop = threading.Event()
@@ -244,6 +269,39 @@ def run(config: StackConfig) -> int:
     return 0 if procs.returncode in (0, 130, 143, -15) else (procs.returncode or 1)
 
 
+DEV_CLIENT_PORT = 3007
+
+
+def dev(config: StackConfig) -> int:
+    """The users service with code reload and Vite's dev server (hot reload), no gateway."""
+    from honcho import manager as honcho_manager
+
+    check_port_free(config.users_port, "users service", "stop what listens there or set USERS_PORT.")
+    check_port_free(DEV_CLIENT_PORT, "Vite dev server", "stop what listens there.")
+    env = prepare_database(config)
+    procs = honcho_manager.Manager()
+    gunicorn = shlex.quote(str(BIN / "gunicorn"))
+    procs.add_process(
+        "users",
+        f"exec {gunicorn} -c gunicorn.conf.py --reload --workers 1 users_service.wsgi:app",
+        env=env | {"BIND": config.users_addresses[0], "PUBLIC_URL": f"http://localhost:{DEV_CLIENT_PORT}"},
+        cwd=str(USERS_DIR),
+    )
+    procs.add_process(
+        "client",
+        f"exec npm run dev -- --port {DEV_CLIENT_PORT} --strictPort",
+        env=dict(os.environ),
+        cwd=str(CLIENT_DIST.parent),
+    )
+    print(
+        f"\n  Client with hot reload on http://localhost:{DEV_CLIENT_PORT}/ (API proxied to "
+        f"{config.users_addresses[0]}). Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+    procs.loop()
+    return 0 if procs.returncode in (0, 130, 143, -15) else (procs.returncode or 1)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Run the stack locally.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -252,7 +310,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     up.add_argument("--users-port", type=int, default=int(os.environ.get("USERS_PORT", "5001")))
     up.add_argument("--replicas", type=int, default=int(os.environ.get("REPLICAS", "1")))
     up.add_argument("--run-dir", type=Path, default=VAR / "nginx", help="where the gateway config goes")
-    return parser.parse_args(argv)
+    sub.add_parser("dev", help="users service with reload and the Vite dev server")
+    args = parser.parse_args(argv)
+    if args.command == "dev":
+        args.port = int(os.environ.get("PORT", "8080"))
+        args.users_port = int(os.environ.get("USERS_PORT", "5001"))
+        args.replicas = 1
+        args.run_dir = VAR / "nginx"
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         run_dir=args.run_dir.resolve(),
     )
     try:
-        return run(config)
+        return dev(config) if args.command == "dev" else run(config)
     except StackError as error:
         print(f"make up: {error}", file=sys.stderr)
         return 1

@@ -146,12 +146,11 @@ def values_for(opts: Options) -> dict[str, str]:
             "access_log": "/dev/stdout",
             "http_directives": temp_paths(str(opts.prefix / "tmp")),
             "listen": f"127.0.0.1:{opts.port}",
-            "users_servers": "\n".join(
-                f"        server {u} max_fails=3 fail_timeout=5s;" for u in users
-            ),
+            "users_servers": "\n".join(f"        server {u} max_fails=3 fail_timeout=5s;" for u in users),
             "static_upstreams": "",
-            "static_locations": LOCAL_STATIC.replace("{client_root}", str(opts.client_root))
-            .replace("{swagger_root}", str(opts.swagger_root)),
+            "static_locations": LOCAL_STATIC.replace("{client_root}", str(opts.client_root)).replace(
+                "{swagger_root}", str(opts.swagger_root)
+            ),
         }
     http = temp_paths("/tmp", "nginx-") + "    include resolver.conf;\n"
     if opts.target == "kubernetes":
@@ -162,9 +161,7 @@ def values_for(opts: Options) -> dict[str, str]:
         "access_log": "/dev/stdout",
         "http_directives": http,
         "listen": str(opts.port),
-        "users_servers": "\n".join(
-            f"        server {u} resolve max_fails=3 fail_timeout=5s;" for u in users
-        ),
+        "users_servers": "\n".join(f"        server {u} resolve max_fails=3 fail_timeout=5s;" for u in users),
         "static_upstreams": PROXIED_UPSTREAMS.format(client="client:80", swagger="swagger:8080"),
         "static_locations": PROXIED_STATIC,
     }
@@ -208,9 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", choices=TARGETS, required=True)
     parser.add_argument("--out", type=Path, required=True, help="directory to write into")
     parser.add_argument("--port", type=int, default=8080, help="port the gateway listens on")
-    parser.add_argument(
-        "--users", action="append", default=[], help="host:port of a users instance (repeat)"
-    )
+    parser.add_argument("--users", action="append", default=[], help="host:port of a users instance (repeat)")
     parser.add_argument("--client-root", type=Path, help="built client (local target)")
     parser.add_argument("--swagger-root", type=Path, help="built Swagger UI (local target)")
     parser.add_argument("--hsts", action=argparse.BooleanOptionalAction, default=None)

@@ -17,7 +17,10 @@ def test_api_paths_reach_the_users_service_unchanged(gateway: Gateway, upstream:
         assert response.status_code == 200
         assert response.json()["upstream"] == "a"
     assert [r["path"] for r in upstream.requests] == [
-        "/users/ping", "/users", "/auth/login", "/users/7?page=2",
+        "/users/ping",
+        "/users",
+        "/auth/login",
+        "/users/7?page=2",
     ]
 
 
@@ -26,7 +29,7 @@ def test_client_routes_fall_back_to_the_spa(gateway: Gateway, path: str) -> None
     response = httpx.get(gateway.url + path)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert '<div id=root>' in response.text
+    assert "<div id=root>" in response.text
 
 
 def test_api_paths_never_fall_through_to_the_spa(tmp_path: Path) -> None:
@@ -155,9 +158,7 @@ def test_a_post_is_never_sent_twice(tmp_path: Path) -> None:
     failing = Upstream("failing", status=503)
     other = Upstream("other")
     servers = [failing.serve(), other.serve()]
-    process, port = start_gateway(
-        tmp_path, [f"127.0.0.1:{failing.port}", f"127.0.0.1:{other.port}"]
-    )
+    process, port = start_gateway(tmp_path, [f"127.0.0.1:{failing.port}", f"127.0.0.1:{other.port}"])
     try:
         for _ in range(4):
             httpx.post(f"http://127.0.0.1:{port}/auth/register", json={"a": 1})

@@ -14,9 +14,7 @@ from stack import find_nginx
 def test_rendered_config_passes_nginx_t(tmp_path: Path, target: str) -> None:
     out = tmp_path / target
     conf = render.render(
-        render.Options(
-            target=target, client_root=tmp_path, swagger_root=tmp_path, prefix=out, users=[]
-        ),
+        render.Options(target=target, client_root=tmp_path, swagger_root=tmp_path, prefix=out, users=[]),
         out,
     )
     result = subprocess.run(
