@@ -8,9 +8,11 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
+import psycopg
 from conftest import ROOT, STACK_COMMAND, free_port, port_is_free, processes_with_marker, start_stack
 
 
@@ -108,3 +110,32 @@ def test_sigterm_stops_the_stack_within_seconds(tmp_path: Path) -> None:
     assert stack.stop(signal.SIGTERM, timeout=30) == 0
     assert time.monotonic() - started < 30  # bounded wait, not a performance figure
     assert processes_with_marker(stack.marker) == []
+
+
+def test_stack_runs_on_postgresql_when_database_url_is_set(tmp_path: Path) -> None:
+    server = os.environ.get("DATABASE_TEST_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+    name = f"e2e_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = server.rsplit("/", 1)[0] + "/" + name
+        stack = start_stack(tmp_path, STACK_COMMAND, {"DATABASE_URL": url})
+        try:
+            registered = httpx.post(
+                stack.url + "/auth/register",
+                json={
+                    "username": "postgres-user",
+                    "email": "pg@e2e.example",
+                    "password": "a long enough password",
+                },
+            )
+            assert registered.status_code == 201, registered.text
+            listed = httpx.get(stack.url + "/users").json()["data"]["users"]
+            assert [u["username"] for u in listed] == ["postgres-user"]
+        finally:
+            assert stack.stop() == 0
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(*) FROM users").fetchone() == (1,)
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

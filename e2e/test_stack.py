@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conftest import ADMIN
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 
@@ -61,3 +62,16 @@ def test_unknown_api_path_is_json_not_the_spa(page: Page, base_url: str) -> None
     assert response.status == 404
     assert response.headers["content-type"].startswith("application/json")
     assert response.json()["status"] == "fail"
+
+
+def test_bootstrap_admin_can_log_in_through_the_gateway(page: Page, base_url: str) -> None:
+    response = page.request.post(
+        base_url + "/auth/login", data={"email": ADMIN["email"], "password": ADMIN["password"]}
+    )
+    assert response.status == 200, response.text()
+    assert response.json()["auth_token"]
+    status = page.request.get(
+        base_url + "/auth/status",
+        headers={"Authorization": f"Bearer {response.json()['auth_token']}"},
+    )
+    assert status.json()["data"]["admin"] is True

@@ -108,7 +108,9 @@ def suites(pg_url: str | None) -> list[Suite]:
     )
     if (ROOT / "deploy" / "tests").is_dir():
         plan.append(Suite("config (deploy)", [[*pytest, "deploy/tests"]]))
-    plan.append(Suite("end-to-end", [[*pytest, "e2e"]]))
+    plan.append(Suite("end-to-end", [[*pytest, "e2e", "--ignore=e2e/reliability"]]))
+    if (ROOT / "e2e" / "reliability").is_dir():
+        plan.append(Suite("reliability", [[*pytest, "e2e/reliability"]]))
     return plan
 
 

@@ -249,7 +249,8 @@ def run(config: StackConfig) -> int:
         name = "users" if config.replicas == 1 else f"users-{index}"
         procs.add_process(
             name,
-            f"exec {gunicorn} -c gunicorn.conf.py users_service.wsgi:app",
+            # Several instances share the host: none takes the per-user control socket.
+            f"exec {gunicorn} -c gunicorn.conf.py --no-control-socket users_service.wsgi:app",
             env=env | {"BIND": address},
             cwd=str(USERS_DIR),
         )
@@ -283,7 +284,7 @@ def dev(config: StackConfig) -> int:
     gunicorn = shlex.quote(str(BIN / "gunicorn"))
     procs.add_process(
         "users",
-        f"exec {gunicorn} -c gunicorn.conf.py --reload --workers 1 users_service.wsgi:app",
+        f"exec {gunicorn} -c gunicorn.conf.py --no-control-socket --reload --workers 1 users_service.wsgi:app",
         env=env | {"BIND": config.users_addresses[0], "PUBLIC_URL": f"http://localhost:{DEV_CLIENT_PORT}"},
         cwd=str(USERS_DIR),
     )
