@@ -9,3 +9,14 @@ if [ -n "${nameserver}" ]; then
     esac
     echo "resolver ${nameserver} valid=10s;" > /etc/nginx/resolver.conf
 fi
+
+# nginx's resolver ignores resolv.conf's search domains, so in Kubernetes the short service
+# names get the pod's namespace domain (e.g. users -> users.shop.svc.cluster.local).
+if [ -n "${KUBERNETES_SERVICE_HOST:-}" ]; then
+    domain=$(awk '/^search/ { print $2; exit }' /etc/resolv.conf)
+    if [ -n "${domain}" ]; then
+        sed -E "s/server (users|client|swagger):/server \\1.${domain}:/" /etc/nginx/nginx.conf > /tmp/nginx.conf
+        cat /tmp/nginx.conf > /etc/nginx/nginx.conf
+        rm -f /tmp/nginx.conf
+    fi
+fi

@@ -69,11 +69,13 @@ PROXIED_STATIC = """\
             include snippets/swagger-headers.conf;
         }
 
-        # The client container answers every path with the single-page app.
+        # The client container answers every path with the single-page app. Upgrades pass
+        # through for the dev image's hot-reload websocket; other requests keep alive.
         location / {
             proxy_pass http://client;
             proxy_http_version 1.1;
-            proxy_set_header Connection "";
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
             proxy_set_header Host $host;
         }"""
 
@@ -111,6 +113,9 @@ class Options:
     prefix: Path | None = None
     hsts: bool | None = None
     worker_processes: str = "auto"
+    # How long the users service may take to answer, and a client to send its request.
+    upstream_timeout: str = "30s"
+    client_timeout: str = "10s"
 
 
 TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -135,6 +140,8 @@ def values_for(opts: Options) -> dict[str, str]:
         "target": opts.target,
         "worker_processes": opts.worker_processes,
         "hsts": HSTS if hsts else "",
+        "upstream_timeout": opts.upstream_timeout,
+        "client_timeout": opts.client_timeout,
     }
     if opts.target == "local":
         if not (opts.client_root and opts.swagger_root and opts.prefix):

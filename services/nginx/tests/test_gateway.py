@@ -76,11 +76,11 @@ def test_oversized_body_is_a_json_413(gateway: Gateway, upstream: Upstream) -> N
 
 
 def test_slow_upstream_is_a_json_504(tmp_path: Path) -> None:
-    slow = Upstream("slow", delay=35)
+    slow = Upstream("slow", delay=6)
     server = slow.serve()
     process, port = start_gateway(tmp_path, [f"127.0.0.1:{slow.port}"])
     try:
-        response = httpx.get(f"http://127.0.0.1:{port}/users", timeout=60)
+        response = httpx.get(f"http://127.0.0.1:{port}/users", timeout=30)
         assert response.status_code == 504
         assert response.json()["status"] == "fail"
     finally:

@@ -9,6 +9,8 @@ import pytest
 import render
 from stack import find_nginx
 
+NGINX_DIR = Path(render.__file__).resolve().parent
+
 
 @pytest.mark.parametrize("target", ["local", "compose", "kubernetes"])
 def test_rendered_config_passes_nginx_t(tmp_path: Path, target: str) -> None:
@@ -78,3 +80,41 @@ def test_local_target_lists_every_replica(tmp_path: Path) -> None:
 def test_unknown_target_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown target"):
         render.render(render.Options(target="heroku", prefix=tmp_path), tmp_path)
+
+
+def test_production_timeouts_are_rendered_by_default(tmp_path: Path) -> None:
+    out = tmp_path / "compose"
+    conf = render.render(render.Options(target="compose", prefix=out), out).read_text()
+    proxy = (out / "snippets" / "proxy-api.conf").read_text()
+    assert "client_header_timeout 10s;" in conf
+    assert "client_body_timeout 10s;" in conf
+    assert "proxy_read_timeout 30s;" in proxy
+
+
+def test_proxied_client_passes_websocket_upgrades_for_hot_reload(tmp_path: Path) -> None:
+    out = tmp_path / "compose"
+    conf = render.render(render.Options(target="compose", prefix=out), out).read_text()
+    client = conf[conf.index("location / {") :]
+    assert "proxy_set_header Upgrade $http_upgrade;" in client
+    assert "proxy_set_header Connection $connection_upgrade;" in client
+
+
+def test_kubernetes_start_script_qualifies_service_names(tmp_path: Path) -> None:
+    out = tmp_path / "etc"
+    render.render(render.Options(target="kubernetes", prefix=out), out)
+    (tmp_path / "resolv.conf").write_text(
+        "search shop.svc.cluster.local svc.cluster.local\nnameserver 10.96.0.10\n"
+    )
+    script = (
+        (NGINX_DIR / "docker-resolver.sh")
+        .read_text()
+        .replace("/etc/resolv.conf", str(tmp_path / "resolv.conf"))
+        .replace("/etc/nginx/", f"{out}/")
+        .replace("/tmp/nginx.conf", str(tmp_path / "rewritten.conf"))
+    )
+    env = {"PATH": "/usr/bin:/bin", "KUBERNETES_SERVICE_HOST": "10.96.0.1"}
+    subprocess.run(["sh", "-c", script], check=True, env=env)
+    conf = (out / "nginx.conf").read_text()
+    assert "server users.shop.svc.cluster.local:5000 resolve" in conf
+    assert "server client.shop.svc.cluster.local:80 resolve" in conf
+    assert (out / "resolver.conf").read_text().strip() == "resolver 10.96.0.10 valid=10s;"

@@ -1,0 +1,87 @@
+"""Shared helpers of the deployment checks: paths, tools and parsed files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+COMPOSE_FILES = ("docker-compose.yml", "docker-compose-stage.yml", "docker-compose-prod.yml")
+# The services each compose file and each cluster runs, by the names the gateway uses.
+APP_SERVICES = ("users", "client", "swagger")
+ALL_SERVICES = (*APP_SERVICES, "gateway", "users-db", "redis")
+SKIP_DIRS = {".git", ".venv", "node_modules", "dist", "var", "__pycache__"}
+
+
+def tool(name: str) -> str:
+    """A command-line tool installed in the project's virtual environment."""
+    path = BIN / name
+    assert path.exists(), f"{name} is missing from {BIN}: install requirements/dev.txt"
+    return str(path)
+
+
+def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args,
+        cwd=cwd,
+        env=env if env is not None else dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def repo_files(name: str) -> list[Path]:
+    """Every file called ``name`` in the repository, outside dependency and build folders."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(ROOT):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        if name in filenames:
+            found.append(Path(dirpath) / name)
+    return found
+
+
+def load_yaml_documents(path: Path) -> list[Any]:
+    return [doc for doc in yaml.safe_load_all(path.read_text()) if doc is not None]
+
+
+@pytest.fixture(scope="session")
+def compose() -> dict[str, dict[str, Any]]:
+    """Each compose file, parsed (anchors and merge keys resolved)."""
+    return {name: yaml.safe_load((ROOT / name).read_text()) for name in COMPOSE_FILES}
+
+
+@pytest.fixture(scope="session")
+def kustomize_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of deploy/kubernetes whose overlays have their secrets.env filled from the examples."""
+    target = tmp_path_factory.mktemp("kubernetes") / "kubernetes"
+    shutil.copytree(
+        ROOT / "deploy" / "kubernetes", target, ignore=shutil.ignore_patterns("secrets.env", ".deploy.*")
+    )
+    for example in target.glob("overlays/*/secrets.env.example"):
+        example.with_name("secrets.env").write_text(example.read_text())
+    return target
+
+
+def render_kustomization(directory: Path) -> list[dict[str, Any]]:
+    result = run(tool("kubectl"), "kustomize", str(directory))
+    assert result.returncode == 0, result.stderr
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+
+
+@pytest.fixture(scope="session")
+def rendered(kustomize_sandbox: Path) -> dict[str, list[dict[str, Any]]]:
+    """The resources of the base and of each overlay, as `kubectl apply -k` would send them."""
+    return {
+        "base": render_kustomization(kustomize_sandbox / "base"),
+        "dev": render_kustomization(kustomize_sandbox / "overlays" / "dev"),
+        "prod": render_kustomization(kustomize_sandbox / "overlays" / "prod"),
+    }

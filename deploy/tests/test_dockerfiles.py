@@ -1,0 +1,188 @@
+"""Every Dockerfile passes hadolint; the service images follow one shape; the start script works."""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from conftest import APP_SERVICES, ROOT, repo_files, run, tool
+
+DOCKERFILES = repo_files("Dockerfile")
+SCRIPTS = [
+    ROOT / "services" / "users" / "docker-entrypoint.sh",
+    ROOT / "deploy" / "kubernetes" / "deploy.sh",
+    ROOT / "deploy" / "ecs" / "deploy.sh",
+]
+ENTRYPOINT = ROOT / "services" / "users" / "docker-entrypoint.sh"
+
+
+def stages(dockerfile: Path) -> dict[str, list[str]]:
+    """Each build stage's instructions (continuation lines joined), by stage name."""
+    text = re.sub(r"\\\n\s*", " ", dockerfile.read_text())
+    args = dict(re.findall(r"^ARG (\w+)=(\S+)", text, re.M))
+    result: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = re.match(r"FROM (\S+)(?: AS (\S+))?", line, re.I)
+        if match:
+            image = re.sub(r"\$\{(\w+)\}", lambda m: args.get(m.group(1), m.group(0)), match.group(1))
+            current = [f"FROM {image}"]
+            result[match.group(2) or f"stage{len(result)}"] = current
+        else:
+            current.append(line)
+    return result
+
+
+def stage_chain(all_stages: dict[str, list[str]], name: str) -> list[str]:
+    """A stage's instructions after those of the stages it builds on."""
+    instructions = all_stages[name]
+    parent = instructions[0].split()[1]
+    return (stage_chain(all_stages, parent) if parent in all_stages else instructions[:1]) + instructions[1:]
+
+
+def test_every_service_has_a_dockerfile() -> None:
+    found = {path.parent.relative_to(ROOT).as_posix() for path in DOCKERFILES}
+    assert {f"services/{name}" for name in (*APP_SERVICES, "nginx")} <= found
+
+
+@pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_hadolint_passes(dockerfile: Path) -> None:
+    result = run(tool("hadolint"), "--config", str(ROOT / ".hadolint.yaml"), "--no-color", str(dockerfile))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_base_images_are_pinned_to_a_version(dockerfile: Path) -> None:
+    all_stages = stages(dockerfile)
+    for name, instructions in all_stages.items():
+        image = instructions[0].split()[1]
+        if image in all_stages:
+            continue
+        assert re.search(r":[^:]*\d+\.\d+", image), f"{dockerfile}: stage {name} uses unpinned {image}"
+        assert not image.endswith(":latest")
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+@pytest.mark.parametrize("target", ["dev", "prod"])
+def test_service_targets_run_unprivileged_with_a_healthcheck(service: str, target: str) -> None:
+    all_stages = stages(ROOT / "services" / service / "Dockerfile")
+    assert target in all_stages, f"services/{service}/Dockerfile has no {target} target"
+    chain = stage_chain(all_stages, target)
+    users = [line.split()[1] for line in chain if line.upper().startswith("USER ")]
+    assert users, f"{service}:{target} runs as root"
+    uid = users[-1].split(":")[0]
+    assert uid.isdigit() and int(uid) > 0, (
+        f"{service}:{target} must run as a numeric non-root uid, not {users[-1]}"
+    )
+    assert any(line.startswith("HEALTHCHECK CMD") for line in chain) or any(
+        line.startswith("HEALTHCHECK --") for line in chain
+    ), f"{service}:{target} has no HEALTHCHECK"
+    assert any(line.startswith("EXPOSE ") for line in chain)
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_prod_is_the_default_target(service: str) -> None:
+    assert list(stages(ROOT / "services" / service / "Dockerfile"))[-1] == "prod"
+
+
+def test_users_prod_image_carries_no_test_tools() -> None:
+    chain = stage_chain(stages(ROOT / "services" / "users" / "Dockerfile"), "prod")
+    assert not any("requirements-dev" in line for line in chain)
+    assert any(
+        "--require-hashes" in line
+        for line in stage_chain(stages(ROOT / "services" / "users" / "Dockerfile"), "venv")
+    )
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_build_context_ignores_local_output(service: str) -> None:
+    ignored = (ROOT / "services" / service / ".dockerignore").read_text().split()
+    assert "node_modules/" in ignored or ".venv/" in ignored
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_scripts_are_executable_and_pass_shellcheck(script: Path) -> None:
+    assert script.stat().st_mode & stat.S_IXUSR, f"{script} is not executable"
+    result = run(tool("shellcheck"), "--severity=style", str(script))
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.fixture
+def fake_tools(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """python and gunicorn stand-ins that log their arguments, on PATH."""
+    log = tmp_path / "calls.log"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("python", "gunicorn", "seed"):
+        script = bin_dir / name
+        script.write_text(f'#!/bin/sh\necho "{name} $*" >> "{log}"\n')
+        script.chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+    return env, log
+
+
+def entrypoint(env: dict[str, str], *args: str) -> None:
+    result = run("sh", str(ENTRYPOINT), *args, env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_start_script_waits_for_the_database_migrates_then_serves(
+    fake_tools: tuple[dict[str, str], Path],
+) -> None:
+    env, log = fake_tools
+    entrypoint(env | {"ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": "a-long-passphrase"})
+    assert log.read_text().splitlines() == [
+        "python manage.py wait-db --timeout 60",
+        "python manage.py db upgrade",
+        "python manage.py create-admin",
+        "gunicorn -c gunicorn.conf.py users_service.wsgi:app",
+    ]
+
+
+def test_start_script_passes_server_options_and_skips_the_admin_without_credentials(
+    fake_tools: tuple[dict[str, str], Path],
+) -> None:
+    env, log = fake_tools
+    entrypoint(env, "serve", "--reload")
+    assert log.read_text().splitlines()[-2:] == [
+        "python manage.py db upgrade",
+        "gunicorn -c gunicorn.conf.py --reload users_service.wsgi:app",
+    ]
+
+
+def test_start_script_leaves_migrations_to_the_job_when_told(fake_tools: tuple[dict[str, str], Path]) -> None:
+    env, log = fake_tools
+    entrypoint(env | {"MIGRATE_ON_START": "false"}, "serve")
+    assert log.read_text().splitlines() == ["gunicorn -c gunicorn.conf.py users_service.wsgi:app"]
+
+
+def test_migrate_command_prepares_without_serving(fake_tools: tuple[dict[str, str], Path]) -> None:
+    env, log = fake_tools
+    entrypoint(env | {"DB_WAIT_TIMEOUT": "120"}, "migrate")
+    assert log.read_text().splitlines() == [
+        "python manage.py wait-db --timeout 120",
+        "python manage.py db upgrade",
+    ]
+
+
+def test_other_commands_run_as_given(fake_tools: tuple[dict[str, str], Path]) -> None:
+    env, log = fake_tools
+    entrypoint(env, "python", "manage.py", "seed_db")
+    assert log.read_text().splitlines() == ["python manage.py seed_db"]
+
+
+def test_start_script_stops_when_the_database_never_comes(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").write_text("#!/bin/sh\nexit 1\n")
+    (bin_dir / "gunicorn").write_text(f"#!/bin/sh\ntouch {tmp_path}/served\n")
+    for script in bin_dir.iterdir():
+        script.chmod(0o755)
+    result = run("sh", str(ENTRYPOINT), env={"PATH": f"{bin_dir}:/usr/bin:/bin"})
+    assert result.returncode != 0
+    assert not (tmp_path / "served").exists()
