@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,10 +95,21 @@ class PrivatePostgres:
     def init(self) -> None:
         subprocess.run(
             self._command(
-                str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                "-E", "UTF8", "--no-sync", "--no-instructions",
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
             ),
-            capture_output=True, text=True, check=True, timeout=120,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
         )
 
     def start(self) -> None:
@@ -139,16 +150,46 @@ class PrivatePostgres:
 
     def dump(self, database: str, path: Path) -> None:
         subprocess.run(
-            [str(self.bin / "pg_dump"), "-Fc", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-             "-d", database, "-f", str(path)],
-            capture_output=True, text=True, check=True, timeout=120,
+            [
+                str(self.bin / "pg_dump"),
+                "-Fc",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-f",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
         )
 
     def restore(self, path: Path, database: str) -> None:
         subprocess.run(
-            [str(self.bin / "pg_restore"), "--exit-on-error", "--no-owner", "-h", "127.0.0.1", "-p",
-             str(self.port), "-U", "postgres", "-d", database, str(path)],
-            capture_output=True, text=True, check=True, timeout=120,
+            [
+                str(self.bin / "pg_restore"),
+                "--exit-on-error",
+                "--no-owner",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
         )
 
 
@@ -156,8 +197,13 @@ def migrate(database_url: str) -> None:
     """The schema, the way `make up` creates it."""
     env = dict(os.environ) | {"DATABASE_URL": database_url, "APP_ENV": "development"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "db", "upgrade"], cwd=USERS_DIR, env=env,
-        capture_output=True, text=True, check=False, timeout=120,
+        [sys.executable, "manage.py", "db", "upgrade"],
+        cwd=USERS_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     if result.returncode != 0:
         raise RuntimeError(f"migrating {database_url} failed:\n{result.stderr}")
@@ -178,8 +224,19 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=self.log.open("a"), stderr=subprocess.STDOUT,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
         )
         wait_for(lambda: not port_is_free(self.port), 20, "redis-server listening")
 
@@ -265,6 +322,21 @@ class TcpProxy:
         with self._lock:
             open_sockets = list(self._sockets)
         self._drop(*open_sockets)
+
+
+def parse_access_log(text: str) -> list[dict[str, Any]]:
+    """The gateway's JSON access-log entries (one object per line, maybe after a label)."""
+    entries = []
+    for line in text.splitlines():
+        if '"request_id"' in line:
+            with contextlib.suppress(ValueError):
+                entries.append(json.loads(line[line.index("{") :]))
+    return entries
+
+
+def upstreams_of(entries: list[dict[str, Any]]) -> list[str]:
+    """Every upstream address tried, in order (nginx lists retries as "a, b")."""
+    return [a.strip() for e in entries for a in str(e.get("upstream", "")).split(",") if a.strip()]
 
 
 # ---- users instances and the gateway, one process each -------------------------------------
@@ -365,11 +437,20 @@ class Gateway:
 
     def start(self) -> Gateway:
         render = [
-            sys.executable, str(ROOT / "services" / "nginx" / "render.py"), "--target", "local",
-            "--out", str(self.run_dir), "--port", str(self.port),
-            "--client-root", str(ROOT / "services" / "client" / "dist"),
-            "--swagger-root", str(ROOT / "services" / "swagger" / "dist"),
-            "--worker-processes", "1",
+            sys.executable,
+            str(ROOT / "services" / "nginx" / "render.py"),
+            "--target",
+            "local",
+            "--out",
+            str(self.run_dir),
+            "--port",
+            str(self.port),
+            "--client-root",
+            str(ROOT / "services" / "client" / "dist"),
+            "--swagger-root",
+            str(ROOT / "services" / "swagger" / "dist"),
+            "--worker-processes",
+            "1",
         ]
         for upstream in self.upstreams:
             render += ["--users", upstream]
@@ -378,7 +459,15 @@ class Gateway:
         from stack import find_nginx
 
         self.process = subprocess.Popen(
-            [find_nginx(), "-p", str(self.run_dir), "-c", str(self.run_dir / "nginx.conf"), "-g", "daemon off;"],
+            [
+                find_nginx(),
+                "-p",
+                str(self.run_dir),
+                "-c",
+                str(self.run_dir / "nginx.conf"),
+                "-g",
+                "daemon off;",
+            ],
             env=dict(os.environ) | {"STACK_MARKER": self.marker},
             stdout=self.log.open("ab"),
             stderr=subprocess.STDOUT,
@@ -386,9 +475,12 @@ class Gateway:
         wait_for(lambda: answers(self.url + "/health"), 30, "the gateway answering")
         return self
 
+    def access_log(self) -> list[dict[str, Any]]:
+        return parse_access_log(self.log.read_text(errors="replace"))
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)
+            self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=20)
 
 
@@ -403,6 +495,7 @@ class Fleet:
 
     tmp: Path
     database_url: str
+    database: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
     marker: str = field(default_factory=lambda: uuid.uuid4().hex)
     instances: list[Instance] = field(default_factory=list)
@@ -464,14 +557,9 @@ class MakeUp:
         return f"http://127.0.0.1:{self.users_port + index}"
 
     def access_log(self) -> list[dict[str, Any]]:
-        """The gateway's JSON access-log entries from the labelled honcho output."""
-        entries = []
-        for line in self.log.read_text(errors="replace").splitlines():
-            if "gateway" not in line.split("|", 1)[0] or "{" not in line:
-                continue
-            with contextlib.suppress(ValueError):
-                entries.append(json.loads(line[line.index("{"):]))
-        return entries
+        """The gateway's entries from the labelled honcho output."""
+        lines = self.log.read_text(errors="replace").splitlines()
+        return parse_access_log("\n".join(line for line in lines if "gateway" in line.split("|", 1)[0]))
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -481,19 +569,32 @@ class MakeUp:
 
 def make_up(tmp: Path, database_url: str, replicas: int, extra_env: dict[str, str]) -> MakeUp:
     port, users_port, marker = free_port(), free_port_pair(), uuid.uuid4().hex
-    env = dict(os.environ) | {
-        "APP_ENV": "development",
-        "DATABASE_URL": database_url,
-        "STACK_MARKER": marker,
-        "WEB_CONCURRENCY": "2",
-        "LOG_LEVEL": "WARNING",
-        "ACCESS_LOG": "",
-    } | extra_env
+    env = (
+        dict(os.environ)
+        | {
+            "APP_ENV": "development",
+            "DATABASE_URL": database_url,
+            "STACK_MARKER": marker,
+            "WEB_CONCURRENCY": "2",
+            "LOG_LEVEL": "WARNING",
+            "ACCESS_LOG": "",
+        }
+        | extra_env
+    )
     env.pop("DATABASE_TEST_URL", None)
     log = tmp / "make-up.log"
     command = [
-        sys.executable, "tools/stack.py", "up", "--port", str(port), "--users-port", str(users_port),
-        "--replicas", str(replicas), "--run-dir", str(tmp / "nginx"),
+        sys.executable,
+        "tools/stack.py",
+        "up",
+        "--port",
+        str(port),
+        "--users-port",
+        str(users_port),
+        "--replicas",
+        str(replicas),
+        "--run-dir",
+        str(tmp / "nginx"),
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     stack = MakeUp(process, port, users_port, replicas, marker, log)
@@ -512,3 +613,45 @@ def make_up(tmp: Path, database_url: str, replicas: int, extra_env: dict[str, st
         raise
     return stack
 
+
+@contextlib.contextmanager
+def users_table_locked(postgres: PrivatePostgres, database: str) -> Iterator[None]:
+    """Hold an exclusive lock on the users table: every query on it waits (a slow request on
+    demand, holding its pooled connection) until the block ends."""
+    with postgres.connect(database) as conn:
+        conn.execute("BEGIN")
+        conn.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            conn.execute("ROLLBACK")
+
+
+def lock_waiters(postgres: PrivatePostgres, database: str) -> int:
+    rows = postgres.query(
+        "postgres",
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+        database,
+    )
+    return int(rows[0][0])
+
+
+# ---- accounts -------------------------------------------------------------------------------
+
+
+def new_account(prefix: str = "user") -> dict[str, str]:
+    tag = uuid.uuid4().hex[:10]
+    return {
+        "username": f"{prefix}-{tag}",
+        "email": f"{prefix}-{tag}@reliability.example",
+        "password": f"correct horse {tag}",
+    }
+
+
+def register(base_url: str, account: dict[str, str]) -> httpx.Response:
+    return httpx.post(base_url + "/auth/register", json=account, timeout=30)
+
+
+def login(base_url: str, account: dict[str, str]) -> httpx.Response:
+    credentials = {"email": account["email"], "password": account["password"]}
+    return httpx.post(base_url + "/auth/login", json=credentials, timeout=30)

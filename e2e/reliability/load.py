@@ -33,18 +33,23 @@ class Outcome:
     retry_after: str | None
     body: dict[str, Any] | None
     error: str = ""
+    seconds: float = 0.0
 
 
 def send(client: httpx.Client, request: Request) -> Outcome:
+    started = time.monotonic()
     try:
         response = client.request(request.method, request.path, json=request.json, headers=request.headers)
     except httpx.HTTPError as error:
-        return Outcome(request, CONNECTION_FAILED, None, None, type(error).__name__)
+        return Outcome(
+            request, CONNECTION_FAILED, None, None, type(error).__name__, time.monotonic() - started
+        )
     try:
         body = response.json()
     except ValueError:
         body = None
-    return Outcome(request, response.status_code, response.headers.get("Retry-After"), body)
+    elapsed = time.monotonic() - started
+    return Outcome(request, response.status_code, response.headers.get("Retry-After"), body, seconds=elapsed)
 
 
 @dataclass
@@ -84,7 +89,9 @@ class Load:
 
     def start(self) -> Load:
         until = time.monotonic() + self.deadline
-        self._workers = [threading.Thread(target=self._run, args=(until,), daemon=True) for _ in range(self.threads)]
+        self._workers = [
+            threading.Thread(target=self._run, args=(until,), daemon=True) for _ in range(self.threads)
+        ]
         for worker in self._workers:
             worker.start()
         return self
@@ -119,7 +126,9 @@ def statuses(outcomes: list[Outcome], method: str | None = None) -> Counter[int]
 def describe(outcomes: list[Outcome]) -> str:
     """A compact summary for assertion messages: status counts per method and path."""
     counts = Counter((o.request.method, o.request.path.split("?")[0], o.status, o.error) for o in outcomes)
-    return ", ".join(f"{m} {p} -> {s}{'/' + e if e else ''}: {n}" for (m, p, s, e), n in sorted(counts.items()))
+    return ", ".join(
+        f"{m} {p} -> {s}{'/' + e if e else ''}: {n}" for (m, p, s, e), n in sorted(counts.items())
+    )
 
 
 def concurrently(requests: list[Request], base_url: str, timeout: float = 30.0) -> list[Outcome]:

@@ -1,0 +1,485 @@
+#!/usr/bin/env python3
+"""Load benchmarks of a fresh stack on this machine (`make bench`), appended to bench/RESULTS.md.
+
+wrk drives 127.0.0.1 only: 2 threads, 16 and 64 connections, 15 s per figure after a warm-up.
+The stack is `make up` itself (tools/stack.py) in production mode on a private PostgreSQL
+cluster (or DATABASE_URL when set), with the service's rate limits off so that they do not
+stand in for the figures; the gateway's edge limit on /auth still applies, so login and
+/auth/status are measured on the users instance directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "e2e" / "reliability"))
+
+import httpx  # noqa: E402
+from infra import Fleet, MakeUp, PrivatePostgres, make_up, migrate, processes_with_marker  # noqa: E402
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+ADMIN = {
+    "username": "bench-admin",
+    "email": "admin@bench.example",
+    "password": "quartz lantern 7 drift harbor",
+}
+PER_PAGE = 100
+ARGON2 = {"time_cost": 2, "memory_cost": 19_456, "parallelism": 1}  # the service's production defaults
+
+# Counts every status per thread and prints one JSON line at the end; the request itself is
+# set by the preamble each scenario prepends.
+LUA_COUNTERS = r"""
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) statuses = {} end
+function response(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local counts = {}
+  for _, t in ipairs(threads) do
+    for code, n in pairs(t:get("statuses")) do counts[tostring(code)] = (counts[tostring(code)] or 0) + n end
+  end
+  local parts = {}
+  for code, n in pairs(counts) do table.insert(parts, string.format('"%s": %d', code, n)) end
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON {"requests": %d, "seconds": %.3f, "mean_ms": %.3f, "p50_ms": %.3f, "p99_ms": %.3f, ' ..
+    '"socket_errors": %d, "statuses": {%s}}\n',
+    summary.requests, summary.duration / 1e6, latency.mean / 1e3, latency:percentile(50) / 1e3,
+    latency:percentile(99) / 1e3, e.connect + e.read + e.write + e.timeout, table.concat(parts, ", ")))
+end
+"""
+
+
+def lua_request(
+    method: str = "GET", body: dict[str, Any] | None = None, token: str | None = None, pages: int = 0
+) -> str:
+    lines = [f'wrk.method = "{method}"']
+    if body is not None:
+        lines += [f"wrk.body = '{json.dumps(body)}'", 'wrk.headers["Content-Type"] = "application/json"']
+    if token:
+        lines.append(f'wrk.headers["Authorization"] = "Bearer {token}"')
+    if pages:
+        lines.append(
+            "request = function() return wrk.format(nil, "
+            f'"/users?per_page={PER_PAGE}&page=" .. math.random(1, {pages})) end'
+        )
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Figure:
+    name: str
+    connections: int
+    requests: int
+    seconds: float
+    mean_ms: float
+    p50_ms: float
+    p99_ms: float
+    socket_errors: int
+    statuses: dict[str, int]
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def unexpected(self) -> int:
+        """Non-2xx answers and socket errors, not counting deliberate 429s."""
+        bad = sum(n for code, n in self.statuses.items() if not code.startswith("2") and code != "429")
+        return bad + self.socket_errors
+
+
+def wrk(name: str, url: str, connections: int, seconds: int, preamble: str = "") -> Figure:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(preamble + LUA_COUNTERS)
+    try:
+        result = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        )
+    finally:
+        os.unlink(script.name)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("WRK_JSON "))
+    data = json.loads(line.removeprefix("WRK_JSON "))
+    figure = Figure(name=name, connections=connections, **data)
+    print(
+        f"  {name:<34} c={connections:<3} {figure.rate:>9.1f} req/s  mean {figure.mean_ms:7.2f} ms  "
+        f"statuses {figure.statuses} socket errors {figure.socket_errors}",
+        flush=True,
+    )
+    return figure
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing wrk from Debian (apt-get install wrk)...", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
+        if shutil.which("wrk"):
+            return
+    sys.exit(
+        "make bench needs wrk: install it with `sudo apt-get install wrk` (Debian/Ubuntu) and run it again."
+    )
+
+
+def _hash_worker(args: tuple[float, dict[str, int]]) -> int:
+    from argon2 import PasswordHasher
+
+    until, params = args
+    hasher = PasswordHasher(**params)
+    stored = hasher.hash("bench password for the raw rate")
+    count = 0
+    while time.monotonic() < until:
+        hasher.verify(stored, "bench password for the raw rate")
+        count += 1
+    return count
+
+
+def raw_argon2_rate(processes: int, seconds: float = 10.0) -> float:
+    """Verifications per second of the production argon2id parameters, all cores busy."""
+    until = time.monotonic() + seconds
+    with multiprocessing.Pool(processes) as pool:
+        counts = pool.map(_hash_worker, [(until, ARGON2)] * processes)
+    return sum(counts) / seconds
+
+
+def stack_rss_mb(marker: str) -> float:
+    total = 0
+    for pid in processes_with_marker(marker):
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+class RssSampler:
+    def __init__(self, marker: str) -> None:
+        self.marker, self.peak = marker, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self.peak = max(self.peak, stack_rss_mb(self.marker))
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def seed_users(database_url: str, total: int, password_hash: str) -> None:
+    """Top the users table up to ``total`` rows in one statement (the API would hash each)."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        have = conn.execute("SELECT coalesce(max(id), 0), count(*) FROM users").fetchone()
+        assert have is not None
+        start, count = int(have[0]), int(have[1])
+        conn.execute(
+            "INSERT INTO users (username, email, password_hash, active, admin, created_date, token_version) "
+            "SELECT 'bench-user-' || n, 'bench-user-' || n || '@bench.example', %s, true, false, now(), 0 "
+            "FROM generate_series(%s::int, %s::int) AS n",
+            (password_hash, start + 1, start + total - count),
+        )
+        conn.execute("ANALYZE users")
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    mem_kb = int(
+        next(
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        )
+    )
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return {
+        "nproc": str(os.cpu_count()),
+        "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "cpu": cpu,
+        "commit": commit.stdout.strip() or "unknown",
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+@dataclass
+class Bench:
+    seconds: int
+    tmp: Path
+    figures: list[Figure] = field(default_factory=list)
+    notes: dict[str, Any] = field(default_factory=dict)
+    workers: list[tuple[str, Figure]] = field(default_factory=list)
+
+    def run(self, name: str, url: str, connections: int, preamble: str = "") -> Figure:
+        figure = wrk(name, url, connections, self.seconds, preamble)
+        self.figures.append(figure)
+        return figure
+
+    def figure(self, name: str, connections: int) -> Figure:
+        return next(f for f in self.figures if f.name == name and f.connections == connections)
+
+
+def run_benchmarks(args: argparse.Namespace) -> Bench:
+    bench = Bench(args.seconds, Path(tempfile.mkdtemp(prefix="bench-")))
+    cluster: PrivatePostgres | None = None
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        cluster = PrivatePostgres()
+        cluster.init()
+        cluster.start()
+        cluster.create_database("users_bench")
+        database_url = cluster.url("users_bench")
+    migrate(database_url)
+    env = {
+        "APP_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "RATE_LIMIT_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+        "ACCESS_LOG": "",
+    } | {f"ADMIN_{key.upper()}": value for key, value in ADMIN.items()}
+    # gunicorn.conf.py's own default worker count for this machine.
+    env["WEB_CONCURRENCY"] = str(min(2 * (os.cpu_count() or 1) + 1, 4))
+    stack: MakeUp | None = None
+    try:
+        stack = make_up(bench.tmp, database_url, 1, env)
+        gunicorn = stack.instance_url(0)
+        bench.notes["load_before"] = loadavg()
+        print(f"Stack up: gateway {stack.url}, users {gunicorn}; load average {loadavg()}", flush=True)
+
+        from argon2 import PasswordHasher
+
+        seed_users(database_url, 1_000, PasswordHasher(**ARGON2).hash("seeded users never log in"))
+        # Warm-up: workers imported, pools filled, nginx keepalive connections open.
+        wrk("warm-up", stack.url + "/users?per_page=100", 16, 3)
+        wrk("warm-up", gunicorn + "/users/ping", 16, 3)
+
+        for connections in (16, 64):
+            bench.run("gateway static /health (ceiling)", stack.url + "/health", connections)
+            bench.run("ping direct", gunicorn + "/users/ping", connections)
+            bench.run("ping via gateway", stack.url + "/users/ping", connections)
+            bench.run("users list, 1k users", stack.url + "/users", connections, lua_request(pages=10))
+
+        token = httpx.post(
+            gunicorn + "/auth/login",
+            json={"email": ADMIN["email"], "password": ADMIN["password"]},
+            timeout=30,
+        ).json()["auth_token"]
+        for connections in (16, 64):
+            bench.run(
+                "/auth/status with token", gunicorn + "/auth/status", connections, lua_request(token=token)
+            )
+
+        login = lua_request("POST", {"email": ADMIN["email"], "password": ADMIN["password"]})
+        bench.run("login (argon2id production)", gunicorn + "/auth/login", 16, login)
+        with RssSampler(stack.marker) as rss:
+            bench.run("login (argon2id production)", gunicorn + "/auth/login", 64, login)
+        bench.notes["rss_mb"] = rss.peak
+        bench.notes["argon2_raw"] = raw_argon2_rate(os.cpu_count() or 1)
+        print(
+            f"  raw argon2id verifications: {bench.notes['argon2_raw']:.1f}/s; "
+            f"stack RSS peak {rss.peak:.0f} MB",
+            flush=True,
+        )
+
+        if not args.skip_workers:
+            compare_workers(bench, database_url, env)
+
+        seed_users(database_url, 100_000, PasswordHasher(**ARGON2).hash("seeded users never log in"))
+        bench.run("users list, 100k users", stack.url + "/users", 16, lua_request(pages=1_000))
+        bench.notes["load_after"] = loadavg()
+    finally:
+        if stack is not None:
+            stack.stop()
+        if cluster is not None:
+            cluster.destroy()
+        shutil.rmtree(bench.tmp, ignore_errors=True)
+    return bench
+
+
+def compare_workers(bench: Bench, database_url: str, env: dict[str, str]) -> None:
+    """The users list on one instance per gunicorn setting (sync vs gthread, 2..5 workers)."""
+    fleet = Fleet(bench.tmp / "workers", database_url, extra_env=env)
+    fleet.tmp.mkdir()
+    try:
+        for threads in (1, 4):
+            for workers in (2, 3, 4, 5):
+                label = f"{'sync' if threads == 1 else f'gthread x{threads}'}, {workers} workers"
+                instance = fleet.add_instance(
+                    WEB_CONCURRENCY=str(workers), GUNICORN_THREADS=str(threads)
+                ).start()
+                wrk("warm-up", instance.url + "/users?per_page=100", 16, 2)
+                seconds = min(bench.seconds, 10)
+                figure = wrk(
+                    f"users list, {label}", instance.url + "/users", 16, seconds, lua_request(pages=10)
+                )
+                bench.workers.append((label, figure))
+                instance.terminate()
+    finally:
+        fleet.close()
+
+
+# ---- the report -------------------------------------------------------------------------------
+
+
+def ratio(figure: Figure, ceiling: Figure) -> str:
+    return f"{figure.rate / ceiling.rate:.3f}" if ceiling.rate else "n/a"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def report(bench: Bench, command: str) -> str:
+    info = machine()
+    out = [
+        f"## {info['date']} · commit {info['commit']}",
+        "",
+        f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']} memory. "
+        f"Load average before/after: {bench.notes.get('load_before')} / {bench.notes.get('load_after')} "
+        "(the machine is shared; figures on a loaded machine are lower bounds).",
+        f"Command: `{command}`. wrk 2 threads, {bench.seconds} s per figure after a warm-up, 127.0.0.1 only. "
+        "Stack: `tools/stack.py up` (the `make up` runner), APP_ENV=production, one users instance with "
+        "gunicorn's default workers, PostgreSQL private cluster, RATE_LIMIT_ENABLED=false; login and "
+        "/auth/status measured on the users instance directly (the gateway's edge limit on /auth would "
+        "answer 429).",
+        "",
+        "| figure | connections | req/s | ratio to ceiling | mean ms | p99 ms | non-2xx (excl. 429) "
+        "| target | |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    targets: dict[str, tuple[str, Any]] = {
+        "ping direct": (">= 4,500 req/s", lambda f: f.rate >= 4500),
+        "ping via gateway": (">= 3,000 req/s", lambda f: f.rate >= 3000),
+        "/auth/status with token": (">= 1,000 req/s", lambda f: f.rate >= 1000),
+    }
+    for figure in bench.figures:
+        ceiling = (
+            bench.figure("gateway static /health (ceiling)", figure.connections)
+            if any(
+                f.name.startswith("gateway static") and f.connections == figure.connections
+                for f in bench.figures
+            )
+            else bench.figure("gateway static /health (ceiling)", 16)
+        )
+        target, check = targets.get(figure.name, ("", None)) if figure.connections == 16 else ("", None)
+        met = verdict(check(figure)) if check else ""
+        if figure.name.startswith("users list") and figure.connections == 16 and "100k" not in figure.name:
+            target, met = ">= 150,000 users/s", verdict(figure.rate * PER_PAGE >= 150_000)
+        out.append(
+            f"| {figure.name} | {figure.connections} | {figure.rate:,.1f} | {ratio(figure, ceiling)} | "
+            f"{figure.mean_ms:.2f} | {figure.p99_ms:.2f} | {figure.unexpected} | {target} | {met} |"
+        )
+
+    small, large = bench.figure("users list, 1k users", 16), bench.figure("users list, 100k users", 16)
+    login16 = bench.figure("login (argon2id production)", 16)
+    raw = bench.notes["argon2_raw"]
+    unexpected = sum(f.unexpected for f in bench.figures)
+    out += [
+        "",
+        "| derived figure | value | target | |",
+        "|---|---|---|---|",
+        f"| users serialized per second (list, 16 conn.) | {small.rate * PER_PAGE:,.0f} | >= 150,000 | "
+        f"{verdict(small.rate * PER_PAGE >= 150_000)} |",
+        f"| page latency at 100k users / at 1k (mean, 16 conn.) | {large.mean_ms / small.mean_ms:.2f}x "
+        f"({large.mean_ms:.2f} / {small.mean_ms:.2f} ms) | <= 1.5x | "
+        f"{verdict(large.mean_ms <= 1.5 * small.mean_ms)} |",
+        f"| login rate / raw argon2id verification rate (16 conn.) | {login16.rate / raw:.0%} "
+        f"({login16.rate:.1f} / {raw:.1f} per s) | >= 90% | {verdict(login16.rate >= 0.9 * raw)} |",
+        f"| whole-stack RSS, 64-connection login flood (peak) | {bench.notes['rss_mb']:.0f} MB | < 600 MB | "
+        f"{verdict(bench.notes['rss_mb'] < 600)} |",
+        f"| non-2xx answers and socket errors, all figures (excl. 429) | {unexpected} | 0 | "
+        f"{verdict(unexpected == 0)} |",
+    ]
+    if bench.workers:
+        best = max(bench.workers, key=lambda item: item[1].rate)
+        out += [
+            "",
+            "gunicorn settings, users list (1k users, pages of 100) on one instance, 16 connections:",
+            "",
+            "| setting | req/s | users/s | mean ms | p99 ms | non-2xx |",
+            "|---|---|---|---|---|---|",
+            *(
+                f"| {label} | {f.rate:,.1f} | {f.rate * PER_PAGE:,.0f} | {f.mean_ms:.2f} | {f.p99_ms:.2f} | "
+                f"{f.unexpected} |"
+                for label, f in bench.workers
+            ),
+            "",
+            f"Fastest here: {best[0]}.",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=15, help="duration of each measured figure")
+    parser.add_argument("--skip-workers", action="store_true", help="skip the gunicorn settings comparison")
+    args = parser.parse_args(argv)
+    ensure_wrk()
+    command = (
+        "make bench" if not argv and len(sys.argv) == 1 else "python bench/run.py " + " ".join(sys.argv[1:])
+    )
+    bench = run_benchmarks(args)
+    text = report(bench, command)
+    if not RESULTS.exists():
+        RESULTS.write_text("# Benchmark results\n\nAppended by `make bench` (bench/run.py); newest last.\n\n")
+    with RESULTS.open("a") as handle:
+        handle.write("\n" + text)
+    print("\n" + text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Browser journeys through the client, one fresh stack for the whole group."""

@@ -1,0 +1,53 @@
+import { seriousViolations } from '@/testing/axe';
+import { admin, member, renderApp, screen } from '@/testing/test-utils';
+
+const pages: [string, string][] = [
+  ['/', 'All Users'],
+  ['/about', 'About'],
+  ['/register', 'Register'],
+  ['/login', 'Log In'],
+  ['/forgot-password', 'Forgot Password'],
+  ['/reset-password?token=abc', 'Reset Password'],
+  ['/nowhere', 'Page Not Found'],
+];
+
+describe('Accessibility', () => {
+  it.each(pages)('%s has no serious or critical axe violations for a visitor', async (path, heading) => {
+    member();
+    await renderApp(path);
+    await screen.findByRole('heading', { level: 1, name: heading });
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it.each([
+    ['/status', 'Account Status'],
+    ['/settings', 'Settings'],
+  ])('%s has no serious or critical axe violations for a signed-in user', async (path, heading) => {
+    await renderApp(path, { loggedInAs: member() });
+    await screen.findByRole('heading', { level: 1, name: heading });
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('the logout page has no serious or critical axe violations', async () => {
+    await renderApp('/logout', { loggedInAs: member() });
+    await screen.findByText(/You are now logged out/);
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('the admin view and its modals have no serious or critical axe violations', async () => {
+    const me = admin();
+    member();
+    const { user } = await renderApp('/', { loggedInAs: me });
+    await screen.findByRole('button', { name: 'Edit michael' });
+    expect(await seriousViolations()).toEqual([]);
+
+    await user.click(screen.getByRole('button', { name: 'Add User' }));
+    await screen.findByRole('dialog', { name: 'Add User' });
+    expect(await seriousViolations()).toEqual([]);
+    await user.keyboard('{Escape}');
+
+    await user.click(screen.getByRole('button', { name: 'Edit michael' }));
+    await screen.findByRole('dialog', { name: 'Edit michael' });
+    expect(await seriousViolations()).toEqual([]);
+  });
+});

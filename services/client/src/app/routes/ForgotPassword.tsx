@@ -1,0 +1,5 @@
+import { ForgotPassword } from '@/features/auth';
+
+export default function ForgotPasswordPage() {
+  return <ForgotPassword />;
+}

@@ -1,0 +1,5 @@
+import { UsersList } from '@/features/users';
+
+export default function Home() {
+  return <UsersList />;
+}

@@ -1,0 +1,5 @@
+import { LoggedOut } from '@/features/auth';
+
+export default function LogoutPage() {
+  return <LoggedOut />;
+}

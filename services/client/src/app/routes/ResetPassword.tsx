@@ -1,0 +1,5 @@
+import { ResetPassword } from '@/features/auth';
+
+export default function ResetPasswordPage() {
+  return <ResetPassword />;
+}

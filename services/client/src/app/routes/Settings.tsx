@@ -1,0 +1,5 @@
+import { Settings } from '@/features/auth';
+
+export default function SettingsPage() {
+  return <Settings />;
+}

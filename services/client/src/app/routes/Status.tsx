@@ -1,0 +1,5 @@
+import { UserStatus } from '@/features/auth';
+
+export default function StatusPage() {
+  return <UserStatus />;
+}

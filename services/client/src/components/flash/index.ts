@@ -1,0 +1,3 @@
+export { FlashMessages } from './FlashMessages';
+export { FlashProvider } from './FlashProvider';
+export { useFlash, type FlashType } from './flash-context';

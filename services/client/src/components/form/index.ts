@@ -1,0 +1,2 @@
+export { TextField } from './TextField';
+export { ValidationList } from './ValidationList';

@@ -1,0 +1,6 @@
+import { APP_TITLE } from '@/config/paths';
+
+/** Sets the browser tab's title; React places the element in the document head. */
+export function PageTitle({ title }: { title: string }) {
+  return <title>{`${title} · ${APP_TITLE}`}</title>;
+}

@@ -1,0 +1,91 @@
+import { http, HttpResponse } from 'msw';
+
+import { db, member, renderApp, screen, server, within } from '@/testing/test-utils';
+
+describe('Settings page', () => {
+  it('asks a visitor to log in', async () => {
+    await renderApp('/settings');
+    expect(await screen.findByText(/You must be logged in to view this/)).toBeInTheDocument();
+  });
+
+  it('changes the username and email of the signed-in user', async () => {
+    const me = member();
+    const { user } = await renderApp('/settings', { loggedInAs: me });
+
+    const profile = await screen.findByRole('form', { name: 'Profile' });
+    const save = within(profile).getByRole('button', { name: 'Save changes' });
+    expect(save).toBeDisabled();
+
+    const email = within(profile).getByLabelText('Email');
+    await user.clear(email);
+    await user.type(email, 'michael@');
+    expect(within(profile).getByText('Email must be a valid email address.')).toHaveClass('error');
+    expect(save).toBeDisabled();
+    await user.type(email, 'example.org');
+    await user.click(save);
+
+    expect(await screen.findByText('Your details have been saved.')).toBeInTheDocument();
+    expect(db.findUser(me.id)?.email).toBe('michael@example.org');
+  });
+
+  it('shows the API message when the new details are refused', async () => {
+    const me = member();
+    db.addUser({ username: 'fletcher', email: 'fletcher@notreal.com' });
+    const { user } = await renderApp('/settings', { loggedInAs: me });
+    server.use(
+      http.patch('*/users/:id', () =>
+        HttpResponse.json({ status: 'fail', message: 'Sorry. That email already exists.' }, { status: 409 }),
+      ),
+    );
+
+    const profile = await screen.findByRole('form', { name: 'Profile' });
+    const email = within(profile).getByLabelText('Email');
+    await user.clear(email);
+    await user.type(email, 'fletcher@notreal.com');
+    await user.click(within(profile).getByRole('button', { name: 'Save changes' }));
+
+    const message = await screen.findByText('Sorry. That email already exists.');
+    expect(message.closest('.notification')).toHaveClass('is-danger');
+  });
+
+  it('changes the password once the current one is given and the new one is long enough', async () => {
+    const me = member();
+    const { user } = await renderApp('/settings', { loggedInAs: me });
+
+    const form = await screen.findByRole('form', { name: 'Change password' });
+    const submit = within(form).getByRole('button', { name: 'Change password' });
+    await user.type(within(form).getByLabelText('Current password'), 'greaterthanten');
+    await user.type(within(form).getByLabelText('New password'), 'short');
+    expect(within(form).getByText('Password must be greater than 10 characters.')).toHaveClass('error');
+    expect(submit).toBeDisabled();
+
+    await user.type(within(form).getByLabelText('New password'), ' but now long');
+    const requests: string[] = [];
+    const track = ({ request }: { request: Request }) => requests.push(new URL(request.url).pathname);
+    server.events.on('request:start', track);
+    await user.click(submit);
+
+    expect(await screen.findByText('Your password has been changed.')).toBeInTheDocument();
+    expect(db.findUser(me.id)?.password).toBe('short but now long');
+    expect(within(form).getByLabelText('Current password')).toHaveValue('');
+
+    // The old token was revoked; the session goes on with the one from the answer.
+    await user.click(screen.getByRole('link', { name: 'User Status' }));
+    expect(await screen.findByText('michael@herman.org')).toBeInTheDocument();
+    server.events.removeListener('request:start', track);
+    expect(requests).toEqual(['/auth/password', '/auth/status']);
+  });
+
+  it('shows why a password change was refused', async () => {
+    const me = member();
+    const { user } = await renderApp('/settings', { loggedInAs: me });
+
+    const form = await screen.findByRole('form', { name: 'Change password' });
+    await user.type(within(form).getByLabelText('Current password'), 'not my password');
+    await user.type(within(form).getByLabelText('New password'), 'a brand new password');
+    await user.click(within(form).getByRole('button', { name: 'Change password' }));
+
+    expect(await within(form).findByText('Current password is incorrect.')).toBeInTheDocument();
+    expect(screen.getByText('Invalid payload.').closest('.notification')).toHaveClass('is-danger');
+  });
+});

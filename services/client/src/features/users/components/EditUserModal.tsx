@@ -1,0 +1,117 @@
+import { useState, type FormEvent } from 'react';
+
+import { TextField, ValidationList } from '@/components/form';
+import { ErrorNotice } from '@/components/ui/ErrorNotice';
+import { Modal } from '@/components/ui/Modal';
+import { ApiError, type FieldErrors } from '@/lib/api-client';
+import type { User, UserUpdate } from '@/lib/api/types';
+import { allValid, checkRules, profileRules } from '@/lib/validation';
+
+import { updateUser } from '../api/users';
+
+interface EditUserModalProps {
+  user: User;
+  onClose: () => void;
+  onSaved: (user: User) => void;
+}
+
+export function EditUserModal({ user, onClose, onSaved }: EditUserModalProps) {
+  const [values, setValues] = useState({
+    username: user.username,
+    email: user.email ?? '',
+    password: '',
+    active: user.active,
+    admin: user.admin ?? false,
+  });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState<Error | null>(null);
+  const [saving, setSaving] = useState(false);
+  const results = checkRules(profileRules, values);
+
+  const changes: UserUpdate = {};
+  if (values.username !== user.username) changes.username = values.username;
+  if (values.email !== (user.email ?? '')) changes.email = values.email;
+  if (values.active !== user.active) changes.active = values.active;
+  if (values.admin !== (user.admin ?? false)) changes.admin = values.admin;
+  const changed = Object.keys(changes).length > 0;
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    setErrors({});
+    try {
+      onSaved(await updateUser(user.id, changes));
+    } catch (caught) {
+      if (caught instanceof ApiError) setErrors(caught.errors);
+      setError(caught instanceof Error ? caught : new Error(String(caught)));
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal
+      title={`Edit ${user.username}`}
+      onClose={onClose}
+      footer={
+        <div className="buttons">
+          <button
+            type="submit"
+            form="edit-user-form"
+            className={`button is-primary${saving ? ' is-loading' : ''}`}
+            disabled={!allValid(results) || !changed || saving}
+          >
+            Save
+          </button>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      }
+    >
+      <form id="edit-user-form" onSubmit={onSubmit} noValidate>
+        {error && <ErrorNotice error={error} />}
+        <ValidationList results={results} />
+        <TextField
+          label="Username"
+          name="username"
+          autoComplete="off"
+          value={values.username}
+          onChange={(event) => setValues({ ...values, username: event.target.value })}
+          errors={errors.username}
+        />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="off"
+          value={values.email}
+          onChange={(event) => setValues({ ...values, email: event.target.value })}
+          errors={errors.email}
+        />
+        <div className="field">
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              name="active"
+              checked={values.active}
+              onChange={(event) => setValues({ ...values, active: event.target.checked })}
+            />{' '}
+            Active
+          </label>
+        </div>
+        <div className="field">
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              name="admin"
+              checked={values.admin}
+              onChange={(event) => setValues({ ...values, admin: event.target.checked })}
+            />{' '}
+            Admin
+          </label>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,76 @@
+import type { User } from '@/lib/api/types';
+
+interface UsersTableProps {
+  users: User[];
+  onEdit?: ((user: User) => void) | undefined;
+  onDelete?: ((user: User) => void) | undefined;
+}
+
+export function UsersTable({ users, onEdit, onDelete }: UsersTableProps) {
+  const showEmail = users.some((user) => user.email !== undefined);
+  const showAdmin = users.some((user) => user.admin !== undefined);
+  const showActions = Boolean(onEdit || onDelete);
+
+  return (
+    <div className="table-container">
+      <table className="table is-hoverable is-fullwidth">
+        <thead>
+          <tr>
+            <th scope="col">ID</th>
+            {showEmail && <th scope="col">Email</th>}
+            <th scope="col">Username</th>
+            <th scope="col">Active</th>
+            {showAdmin && <th scope="col">Admin</th>}
+            {showActions && (
+              <th scope="col">
+                <span className="is-sr-only">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {users.length === 0 && (
+            <tr>
+              <td colSpan={6}>No users yet.</td>
+            </tr>
+          )}
+          {users.map((user) => (
+            <tr key={user.id}>
+              <td>{user.id}</td>
+              {showEmail && <td>{user.email ?? ''}</td>}
+              <td>{user.username}</td>
+              <td>{String(user.active)}</td>
+              {showAdmin && <td>{user.admin === undefined ? '' : String(user.admin)}</td>}
+              {showActions && (
+                <td className="has-text-right">
+                  <div className="buttons is-right">
+                    {onEdit && (
+                      <button
+                        type="button"
+                        className="button is-small is-info is-light"
+                        aria-label={`Edit ${user.username}`}
+                        onClick={() => onEdit(user)}
+                      >
+                        Edit
+                      </button>
+                    )}
+                    {onDelete && (
+                      <button
+                        type="button"
+                        className="button is-small is-danger is-light"
+                        aria-label={`Delete ${user.username}`}
+                        onClick={() => onDelete(user)}
+                      >
+                        Delete
+                      </button>
+                    )}
+                  </div>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+/**
+ * Names for the generated OpenAPI types (./schema.d.ts, `npm run generate:api`),
+ * and helpers that read a route's body, parameters and success response from it.
+ */
+import type { components, paths } from './schema';
+
+type Schemas = components['schemas'];
+
+export type User = Schemas['UserPublic'];
+export type UsersPage = Schemas['UserPage'];
+export type UserCreate = Schemas['UserCreateIn'];
+export type UserUpdate = Schemas['UserUpdateIn'];
+export type Login = Schemas['LoginIn'];
+export type Registration = Schemas['RegisterIn'];
+export type PasswordChange = Schemas['PasswordChangeIn'];
+export type FailEnvelope = Schemas['FailEnvelope'];
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type Path = keyof paths;
+
+/** The paths that have an operation for `M`. */
+export type PathFor<M extends Method> = {
+  [P in Path]: [NonNullable<paths[P][M]>] extends [never] ? never : P;
+}[Path];
+
+export type Operation<P extends Path, M extends Method> = NonNullable<paths[P][M]>;
+
+type Json<T> = T extends { content: { 'application/json': infer Body } } ? Body : undefined;
+type SuccessCode = 200 | 201 | 202 | 204;
+
+export type SuccessBody<O> = O extends { responses: infer R } ? Json<R[Extract<keyof R, SuccessCode>]> : never;
+export type RequestBody<O> = O extends { requestBody?: infer B } ? Json<NonNullable<B>> : undefined;
+export type PathParams<O> = O extends { parameters: { path: infer A } } ? A : never;
+export type QueryParams<O> = O extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;

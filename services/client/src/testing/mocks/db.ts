@@ -1,0 +1,82 @@
+import type { User } from '@/lib/api/types';
+
+/** An in-memory stand-in for the users service, reset before every test. */
+
+export interface StoredUser extends Required<Omit<User, 'created_date'>> {
+  password: string;
+  created_date: string;
+}
+
+interface State {
+  users: StoredUser[];
+  nextId: number;
+  tokens: Map<string, number>;
+  /** The user whose refresh cookie the browser holds, if any. */
+  refreshCookie: number | null;
+  tokenCount: number;
+}
+
+const state: State = { users: [], nextId: 1, tokens: new Map(), refreshCookie: null, tokenCount: 0 };
+
+export const db = {
+  reset() {
+    state.users = [];
+    state.nextId = 1;
+    state.tokens = new Map();
+    state.refreshCookie = null;
+    state.tokenCount = 0;
+  },
+
+  addUser(fields: Partial<StoredUser> & { username: string; email: string }): StoredUser {
+    const user: StoredUser = {
+      id: state.nextId++,
+      password: 'greaterthanten',
+      active: true,
+      admin: false,
+      created_date: '2026-01-01T00:00:00Z',
+      ...fields,
+    };
+    state.users.push(user);
+    return user;
+  },
+
+  users: (): StoredUser[] => state.users,
+  findUser: (id: number) => state.users.find((user) => user.id === id),
+  findByEmail: (email: string) => state.users.find((user) => user.email === email),
+  removeUser(id: number) {
+    state.users = state.users.filter((user) => user.id !== id);
+  },
+
+  issueToken(userId: number): string {
+    const token = `token-${userId}-${++state.tokenCount}`;
+    state.tokens.set(token, userId);
+    state.refreshCookie = userId;
+    return token;
+  },
+  userForToken(header: string | null): StoredUser | undefined {
+    const token = header?.replace(/^Bearer /, '') ?? '';
+    const id = state.tokens.get(token);
+    return id === undefined ? undefined : db.findUser(id);
+  },
+  /** Every access token stops working, as when they expire. */
+  expireTokens() {
+    state.tokens.clear();
+  },
+  revokeToken(header: string | null) {
+    state.tokens.delete(header?.replace(/^Bearer /, '') ?? '');
+  },
+
+  get refreshCookie() {
+    return state.refreshCookie;
+  },
+  set refreshCookie(userId: number | null) {
+    state.refreshCookie = userId;
+  },
+};
+
+export function publicUser(user: StoredUser, viewer?: StoredUser): User {
+  const { password: _password, email, admin, ...visible } = user;
+  void _password;
+  const privileged = viewer !== undefined && (viewer.admin || viewer.id === user.id);
+  return privileged ? { ...visible, email, admin } : visible;
+}

@@ -1,0 +1,118 @@
+import { http, HttpResponse } from 'msw';
+
+import { db, publicUser } from './db';
+
+const fail = (status: number, message: string, errors?: Record<string, string[]>) =>
+  HttpResponse.json({ status: 'fail', message, ...(errors ? { errors } : {}) }, { status });
+
+const unauthorized = () => fail(401, 'Provide a valid auth token.');
+const forbidden = () => fail(403, 'You do not have permission to do that.');
+
+type Body = Record<string, unknown>;
+const text = (body: Body, key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
+
+export const handlers = [
+  http.get('*/users', ({ request }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    const url = new URL(request.url);
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const perPage = Number(url.searchParams.get('per_page') ?? 10);
+    const all = db.users();
+    const users = all.slice((page - 1) * perPage, page * perPage).map((user) => publicUser(user, viewer));
+    return HttpResponse.json({ status: 'success', data: { users, page, per_page: perPage, total: all.length } });
+  }),
+
+  http.post('*/users', async ({ request }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    if (!viewer.admin) return forbidden();
+    const body = (await request.json()) as Body;
+    if (db.findByEmail(text(body, 'email'))) return fail(409, 'Sorry. That email already exists.');
+    const user = db.addUser({ username: text(body, 'username'), email: text(body, 'email'), password: text(body, 'password') });
+    return HttpResponse.json(
+      { status: 'success', message: `${user.email} was added!`, data: publicUser(user, viewer) },
+      { status: 201 },
+    );
+  }),
+
+  http.patch('*/users/:id', async ({ request, params }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    const user = db.findUser(Number(params.id));
+    if (!user) return fail(404, 'User does not exist');
+    const body = (await request.json()) as Body;
+    const touchesRoles = 'admin' in body || 'active' in body;
+    if (!viewer.admin && (viewer.id !== user.id || touchesRoles)) return forbidden();
+    Object.assign(user, body);
+    return HttpResponse.json({ status: 'success', data: publicUser(user, viewer) });
+  }),
+
+  http.delete('*/users/:id', ({ request, params }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    if (!viewer.admin) return forbidden();
+    const user = db.findUser(Number(params.id));
+    if (!user) return fail(404, 'User does not exist');
+    db.removeUser(user.id);
+    return HttpResponse.json({ status: 'success', message: `${user.email} was removed!` });
+  }),
+
+  http.post('*/auth/register', async ({ request }) => {
+    const body = (await request.json()) as Body;
+    if (db.findByEmail(text(body, 'email'))) return fail(409, 'Sorry. That user already exists.');
+    const user = db.addUser({ username: text(body, 'username'), email: text(body, 'email'), password: text(body, 'password') });
+    return HttpResponse.json(
+      { status: 'success', message: 'Successfully registered.', auth_token: db.issueToken(user.id) },
+      { status: 201 },
+    );
+  }),
+
+  http.post('*/auth/login', async ({ request }) => {
+    const body = (await request.json()) as Body;
+    const user = db.findByEmail(text(body, 'email'));
+    if (!user || user.password !== text(body, 'password') || !user.active) return fail(401, 'Invalid email or password.');
+    return HttpResponse.json({ status: 'success', message: 'Successfully logged in.', auth_token: db.issueToken(user.id) });
+  }),
+
+  http.post('*/auth/refresh', () => {
+    const userId = db.refreshCookie;
+    if (userId === null || !db.findUser(userId)) return fail(401, 'Invalid token. Please log in again.');
+    return HttpResponse.json({ status: 'success', auth_token: db.issueToken(userId) });
+  }),
+
+  http.post('*/auth/logout', ({ request }) => {
+    const header = request.headers.get('Authorization');
+    if (!db.userForToken(header)) return unauthorized();
+    db.revokeToken(header);
+    db.refreshCookie = null;
+    return HttpResponse.json({ status: 'success', message: 'Successfully logged out.' });
+  }),
+
+  http.get('*/auth/status', ({ request }) => {
+    const user = db.userForToken(request.headers.get('Authorization'));
+    if (!user) return unauthorized();
+    return HttpResponse.json({ status: 'success', data: publicUser(user, user) });
+  }),
+
+  http.put('*/auth/password', async ({ request }) => {
+    const user = db.userForToken(request.headers.get('Authorization'));
+    if (!user) return unauthorized();
+    const body = (await request.json()) as Body;
+    if (text(body, 'current_password') !== user.password) {
+      return fail(400, 'Invalid payload.', { current_password: ['Current password is incorrect.'] });
+    }
+    user.password = text(body, 'new_password');
+    db.revokeToken(request.headers.get('Authorization'));
+    return HttpResponse.json({ status: 'success', message: 'Password changed.', auth_token: db.issueToken(user.id) });
+  }),
+
+  http.post('*/auth/password-reset', () =>
+    HttpResponse.json({ status: 'success', message: 'If that email is registered, a reset link is on its way.' }, { status: 202 }),
+  ),
+
+  http.post('*/auth/password-reset/confirm', async ({ request }) => {
+    const body = (await request.json()) as Body;
+    if (text(body, 'token') !== 'valid-reset-token') return fail(400, 'Invalid or expired reset token.');
+    return HttpResponse.json({ status: 'success', message: 'Password reset.' });
+  }),
+];

@@ -1,0 +1,62 @@
+/// <reference types="vitest/config" />
+import { fileURLToPath, URL } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const usersService = process.env.USERS_SERVICE_URL ?? 'http://127.0.0.1:5001';
+// Keep the browser's Host header: the users service compares it with Origin before
+// it accepts the refresh cookie.
+const api = { target: usersService, changeOrigin: false };
+
+// The gateway's policy; `vite preview` serves the build under it too.
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join('; ');
+
+export default defineConfig({
+  plugins: [react()],
+  resolve: {
+    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+  },
+  css: {
+    preprocessorOptions: {
+      // Bulma's own sources still use a few deprecated Sass features.
+      scss: { quietDeps: true },
+    },
+  },
+  server: {
+    port: 3007,
+    strictPort: true,
+    proxy: {
+      '/users': api,
+      '/auth': api,
+    },
+  },
+  preview: {
+    port: 4173,
+    headers: { 'Content-Security-Policy': contentSecurityPolicy },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+  },
+  test: {
+    globals: true,
+    environment: 'jsdom',
+    setupFiles: ['./src/testing/setup-tests.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    restoreMocks: true,
+    pool: 'threads',
+    isolate: false,
+    testTimeout: 15000,
+  },
+});

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.exc import OperationalError
+
+from users_service.extensions import db
+
+
+def test_liveness_is_200(client: FlaskClient) -> None:
+    assert client.get("/health/live").json == {"status": "success", "message": "alive"}
+
+
+def test_readiness_is_200_when_the_database_answers(client: FlaskClient) -> None:
+    response = client.get("/health/ready")
+    assert response.status_code == 200
+
+
+def test_readiness_is_503_with_retry_after_when_the_database_is_down(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "execute", broken)
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert response.json["status"] == "fail"
+
+
+def test_readiness_reports_an_unreachable_server(make_app: Any) -> None:
+    app = make_app(DATABASE_URL="postgresql://postgres@127.0.0.1:1/none", DB_CONNECT_TIMEOUT=1)
+    response = app.test_client().get("/health/ready")
+    assert response.status_code == 503
+    assert "connection" not in response.get_data(as_text=True).lower()

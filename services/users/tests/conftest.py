@@ -1,0 +1,161 @@
+"""Fixtures: database -> app -> client -> auth helper.
+
+With ``DATABASE_TEST_URL`` set (PostgreSQL), the suite creates its own database on that
+server (``users_test_<random>``) and drops it at the end; otherwise it uses a SQLite file.
+Every test starts with empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from apiflask import APIFlask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from tests.factories import DEFAULT_PASSWORD, AuthActions
+from users_service import create_app
+from users_service.extensions import db
+from users_service.settings import Settings, load_settings, normalise_database_url
+
+
+def _admin_url(url: str) -> str:
+    """A libpq URL for the server's maintenance database."""
+    parsed = make_url(url).set(drivername="postgresql", database="postgres")
+    return parsed.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_server_url() -> str | None:
+    return os.environ.get("DATABASE_TEST_URL") or None
+
+
+def _create_pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
+    name = f"users_test_{secrets.token_hex(6)}"
+    admin = _admin_url(server_url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    return url, drop
+
+
+@pytest.fixture(scope="session")
+def empty_database_factory(database_server_url: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], str]]:
+    """Creates empty databases (PostgreSQL or SQLite) and removes them at session end."""
+    cleanups: list[Callable[[], None]] = []
+
+    def factory() -> str:
+        if database_server_url:
+            url, drop = _create_pg_database(database_server_url)
+            cleanups.append(drop)
+            return url
+        path = tmp_path_factory.mktemp("db") / "users.db"
+        return f"sqlite:///{path}"
+
+    yield factory
+    for cleanup in cleanups:
+        cleanup()
+
+
+@pytest.fixture(scope="session")
+def database_url(empty_database_factory: Callable[[], str]) -> str:
+    """One migrated database for the whole session; tests empty its tables afterwards."""
+    from flask_migrate import upgrade
+
+    url = empty_database_factory()
+    app = create_app(load_settings(APP_ENV="testing", DATABASE_URL=url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def cleanup_engine(database_url: str) -> Iterator[Engine]:
+    engine = create_engine(normalise_database_url(database_url), poolclass=NullPool)
+    yield engine
+    engine.dispose()
+
+
+def _empty_tables(engine: Engine) -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def make_app(database_url: str, cleanup_engine: Engine) -> Iterator[Callable[..., APIFlask]]:
+    """Build an app with settings overrides, e.g. ``make_app(RATE_LIMIT_AUTH="2 per minute")``."""
+    apps: list[APIFlask] = []
+
+    def factory(**overrides: Any) -> APIFlask:
+        values: dict[str, Any] = {"APP_ENV": "testing", "DATABASE_URL": database_url, "REDIS_URL": "",
+                                  "SMTP_URL": "", "CORS_ORIGINS": ""}
+        values.update(overrides)
+        app = create_app(load_settings(**values))
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    _empty_tables(cleanup_engine)
+
+
+@pytest.fixture
+def app(make_app: Callable[..., APIFlask]) -> APIFlask:
+    return make_app()
+
+
+@pytest.fixture
+def settings(app: APIFlask) -> Settings:
+    return app.extensions["settings"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def client(app: APIFlask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def auth(app: APIFlask, client: FlaskClient) -> AuthActions:
+    return AuthActions(app, client)
+
+
+@pytest.fixture
+def user(auth: AuthActions) -> Any:
+    return auth.create_user(username="regular.user", email="user@example.com")
+
+
+@pytest.fixture
+def admin(auth: AuthActions) -> Any:
+    return auth.create_user(username="admin.user", email="admin@example.com", admin=True)
+
+
+@pytest.fixture
+def password() -> str:
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def service_root() -> Path:
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,63 @@
+"""Test data helpers: users straight into the database, tokens through the real API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from apiflask import APIFlask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from users_service.extensions import db
+from users_service.models import User
+from users_service.services.users import create_user
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class UserRef:
+    """Plain values of a created user (model instances do not outlive the app context)."""
+
+    id: int
+    username: str
+    email: str
+    password: str
+    admin: bool
+
+
+class AuthActions:
+    def __init__(self, app: APIFlask, client: FlaskClient) -> None:
+        self.app = app
+        self.client = client
+        self._count = 0
+
+    def create_user(self, *, username: str | None = None, email: str | None = None,
+                    password: str = DEFAULT_PASSWORD, admin: bool = False, active: bool = True) -> UserRef:
+        self._count += 1
+        username = username or f"user.number{self._count}"
+        email = email or f"user{self._count}@example.com"
+        with self.app.app_context():
+            user = create_user(session=db.session, username=username, email=email, password=password,
+                               admin=admin, active=active)
+            db.session.commit()
+            return UserRef(user.id, user.username, user.email, password, user.admin)
+
+    def login(self, email: str, password: str = DEFAULT_PASSWORD, **kwargs: Any) -> TestResponse:
+        return self.client.post("/auth/login", json={"email": email, "password": password}, **kwargs)
+
+    def token(self, user: UserRef) -> str:
+        response = self.login(user.email, user.password)
+        assert response.status_code == 200, response.json
+        return str(response.json["auth_token"])
+
+    def headers(self, user: UserRef) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(user)}"}
+
+    def db_user(self, user_id: int) -> User | None:
+        with self.app.app_context():
+            found = db.session.get(User, user_id)
+            if found is not None:
+                db.session.expunge(found)
+            return found

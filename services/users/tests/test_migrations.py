@@ -1,0 +1,38 @@
+"""The initial migration builds the schema from nothing and removes it again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from users_service import create_app
+from users_service.extensions import db
+from users_service.settings import load_settings
+
+TABLES = {"users", "refresh_tokens", "revoked_tokens", "password_reset_tokens"}
+
+
+def test_migrations_upgrade_an_empty_database_to_head_and_back(empty_database_factory: Callable[[], str]) -> None:
+    app = create_app(load_settings(APP_ENV="testing", DATABASE_URL=empty_database_factory()))
+    with app.app_context():
+        upgrade()
+        assert TABLES <= set(inspect(db.engine).get_table_names())
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert TABLES <= set(inspect(db.engine).get_table_names())
+        db.engine.dispose()
+
+
+def test_models_match_the_migrations(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    app = create_app(load_settings(APP_ENV="testing", DATABASE_URL=database_url))
+    with app.app_context():
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        db.engine.dispose()
+    assert diff == []

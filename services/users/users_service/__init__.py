@@ -1,0 +1,20 @@
+"""Users service: accounts and authentication.
+
+**Authentication.** `POST /auth/login` returns a short-lived access token (JWT, 15 minutes by
+default) in `auth_token`; send it as `Authorization: Bearer <token>`. A refresh token is set
+as an httpOnly, SameSite=Strict cookie scoped to `/auth`; `POST /auth/refresh` rotates it and
+returns a new access token. Logout, password change, deactivation and deletion end sessions.
+
+**Pagination.** `GET /users?page=1&per_page=20`; `per_page` is capped at 100.
+
+**Errors.** Every failure is JSON: `{"status": "fail", "message": "...", "errors": {field:
+[messages]}, "request_id": "..."}`. 400 invalid payload, 401 missing/invalid token or bad
+credentials, 403 not allowed, 404, 405, 409 duplicate, 413 body too large, 415 not JSON,
+429 rate limited (with `Retry-After`), 503 database unavailable (with `Retry-After`).
+"""
+
+from __future__ import annotations
+
+from .app import create_app
+
+__all__ = ["create_app"]

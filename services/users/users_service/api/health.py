@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from apiflask import APIBlueprint
+from sqlalchemy import text
+
+from ..errors import DB_RETRY_AFTER, fail
+from ..extensions import db, limiter
+from ..schemas import HealthEnvelope
+
+bp = APIBlueprint("health", __name__, tag="Health")
+log = logging.getLogger("users_service.health")
+
+
+@bp.get("/health/live")
+@limiter.exempt
+@bp.output(HealthEnvelope)
+def live() -> dict[str, Any]:
+    """Liveness probe
+
+    Answers as long as the process can serve requests; never touches the database.
+    """
+    return {"status": "success", "message": "alive"}
+
+
+@bp.get("/health/ready")
+@limiter.exempt
+@bp.output(HealthEnvelope)
+@bp.doc(responses={503: "Database unavailable"})
+def ready() -> dict[str, Any]:
+    """Readiness probe
+
+    200 when the database answers, otherwise 503 with `Retry-After`.
+    """
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        db.session.rollback()
+        log.warning("database not ready", extra={"event": "db_not_ready", "error": type(exc).__name__})
+        raise fail(503, "Database unavailable.", headers={"Retry-After": DB_RETRY_AFTER}) from None
+    return {"status": "success", "message": "ready"}

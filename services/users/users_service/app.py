@@ -1,0 +1,183 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+from apiflask import APIFlask
+from flask import Response, g, request
+from flask_cors import CORS
+from limits.storage import storage_from_string
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import __doc__ as package_doc
+from .errors import fail, register_error_handlers
+from .extensions import db, limiter, migrate
+from .logging_setup import configure_logging
+from .schemas import FailEnvelope
+from .settings import Settings, load_settings
+
+API_TITLE = "Users service"
+API_VERSION = "1.0.0"
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_JSON_MIMETYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json$")
+
+
+def create_app(settings: Settings | None = None) -> APIFlask:
+    settings = settings or load_settings()
+    configure_logging(settings.LOG_LEVEL)
+
+    app = APIFlask(__name__, title=API_TITLE, version=API_VERSION, docs_path=None, static_folder=None,
+                   spec_path="/openapi.json")
+    app.config.update(_flask_config(settings))
+    app.extensions["settings"] = settings
+    # Exactly one proxy (the gateway) sits in front of us: only its hop is trusted.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    limiter.init_app(app)
+    # Failed-login counters: shared by every replica when REDIS_URL is set.
+    app.extensions["throttle_storage"] = storage_from_string(settings.REDIS_URL or "memory://")
+    if settings.cors_origins:
+        CORS(app, origins=settings.cors_origins, supports_credentials=True,
+             resources={r"/(users|auth)(/.*)?": {}})
+
+    register_error_handlers(app)
+    _register_request_hooks(app, settings)
+    _register_blueprints(app)
+    app.spec_processor(_finish_spec)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _flask_config(settings: Settings) -> dict[str, Any]:
+    url = settings.DATABASE_URL
+    engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        engine_options.update(
+            pool_size=settings.DB_POOL_SIZE,
+            max_overflow=settings.DB_MAX_OVERFLOW,
+            pool_timeout=settings.DB_POOL_TIMEOUT,
+            connect_args={
+                "connect_timeout": settings.DB_CONNECT_TIMEOUT,
+                # A stuck query must not hold a worker forever.
+                "options": "-c statement_timeout=15000",
+            },
+        )
+    elif url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "SECRET_KEY": settings.SECRET_KEY,
+        "TESTING": settings.APP_ENV == "testing",
+        "DEBUG": False,
+        "PROPAGATE_EXCEPTIONS": False,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "MAX_CONTENT_LENGTH": settings.MAX_CONTENT_LENGTH,
+        "JSON_SORT_KEYS": False,
+        "RATELIMIT_ENABLED": settings.RATE_LIMIT_ENABLED,
+        "RATELIMIT_STORAGE_URI": settings.REDIS_URL or "memory://",
+        "RATELIMIT_KEY_PREFIX": "users-limiter",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        # The per-IP limiter fails open to process memory if Redis is down; the per-account
+        # login throttle fails closed (503), see services/throttle.py.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # OpenAPI
+        "VALIDATION_ERROR_STATUS_CODE": 400,
+        "VALIDATION_ERROR_DESCRIPTION": "Invalid payload",
+        "HTTP_ERROR_SCHEMA": FailEnvelope,
+        "VALIDATION_ERROR_SCHEMA": FailEnvelope,
+        "AUTO_SERVERS": False,
+        "AUTO_404_RESPONSE": True,
+        "DESCRIPTION": package_doc,
+        "INFO": {"license": {"name": "MIT", "identifier": "MIT"}},
+        "TAGS": [
+            {"name": "Ping", "description": "Liveness of the users API."},
+            {"name": "Users", "description": "Accounts."},
+            {"name": "Auth", "description": "Registration, login, tokens and passwords."},
+            {"name": "Health", "description": "Probes for orchestrators."},
+        ],
+    }
+
+
+def _register_request_hooks(app: APIFlask, settings: Settings) -> None:
+    security_headers = {
+        "Cache-Control": "no-store",
+        "Pragma": "no-cache",
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+        "Referrer-Policy": "no-referrer",
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+    if settings.is_production_like:
+        security_headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+
+    @app.before_request
+    def assign_request_id() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+    @app.before_request
+    def require_json_body() -> None:
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return
+        length = request.content_length
+        if length is not None and length > settings.MAX_CONTENT_LENGTH:
+            raise fail(413)
+        has_body = bool(length) or "Transfer-Encoding" in request.headers
+        if (has_body or request.mimetype) and not _JSON_MIMETYPE.match(request.mimetype or ""):
+            # Also refuses cross-site "simple" requests (text/plain, form posts): no CSRF.
+            raise fail(415)
+        view = app.view_functions.get(request.endpoint or "")
+        expects_body = bool(getattr(view, "_spec", {}).get("body"))
+        if expects_body and not has_body:
+            raise fail(400, extra_data={"errors": {"_body": ["A JSON request body is required."]}})
+
+    @app.after_request
+    def add_headers(response: Response) -> Response:
+        for name, value in security_headers.items():
+            response.headers.setdefault(name, value)
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response
+
+
+def _finish_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """Details APIFlask does not emit: JSON bodies are required, and every route may be
+    refused with 413/415 (body), 429 (rate limit) or 503 (database unavailable)."""
+    for path_item in spec.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                operation["requestBody"]["required"] = True
+                responses.setdefault("413", _error_response("Request body too large"))
+                responses.setdefault("415", _error_response("Content-Type is not application/json"))
+            responses.setdefault("503", _error_response("Database unavailable; retry after `Retry-After` seconds"))
+            for code in ("400", "401", "403", "404", "409", "413", "415", "429", "503"):
+                if code in responses:
+                    responses[code]["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/FailEnvelope"}}}
+    return spec
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FailEnvelope"}}}}
+
+
+def _register_blueprints(app: APIFlask) -> None:
+    from .api.auth import bp as auth_bp
+    from .api.health import bp as health_bp
+    from .api.ping import bp as ping_bp
+    from .api.users import bp as users_bp
+
+    for blueprint in (ping_bp, users_bp, auth_bp, health_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,169 @@
+"""Operator commands (``python manage.py <command>``), compatible with the original manage.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+from apiflask import APIFlask
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from .errors import ConflictError
+from .extensions import db
+from .passwords_policy import password_problems
+from .services.users import create_user, get_user_by_email, upsert_admin
+from .settings import SERVICE_ROOT
+
+# Demo accounts for local development only (seed_db refuses to run in production).
+DEMO_USERS = (
+    ("demo.admin", "admin@example.com", "demo admin passphrase", True),
+    ("demo.user", "user@example.com", "demo user passphrase", False),
+)
+
+
+def masked_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True).replace("+psycopg", "")
+    except Exception:  # noqa: BLE001 - a URL we cannot parse is shown as a placeholder
+        return "<unparseable DATABASE_URL>"
+
+
+def _reason(exc: BaseException) -> str:
+    text_ = str(getattr(exc, "orig", exc) or exc).lower()
+    for needle, reason in (
+        ("connection refused", "connection refused"),
+        ("does not exist", "database does not exist"),
+        ("password authentication failed", "authentication failed"),
+        ("timeout", "timed out"),
+        ("could not translate host name", "unknown host"),
+        ("name or service not known", "unknown host"),
+        ("unable to open database file", "cannot open the file"),
+    ):
+        if needle in text_:
+            return reason
+    return type(getattr(exc, "orig", exc)).__name__
+
+
+def register_commands(app: APIFlask) -> None:
+    @app.cli.command("wait-db")
+    @click.option("--timeout", default=30.0, show_default=True, help="Seconds to keep trying.")
+    @with_appcontext
+    def wait_db(timeout: float) -> None:
+        """Wait until the database accepts connections."""
+        url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+        engine = create_engine(url, **_probe_options(url))
+        deadline = time.monotonic() + timeout
+        last: BaseException | None = None
+        try:
+            while True:
+                try:
+                    with engine.connect() as conn:
+                        conn.execute(text("SELECT 1"))
+                    click.echo(f"Database at {masked_url(url)} is ready.")
+                    return
+                except SQLAlchemyError as exc:
+                    last = exc
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+        finally:
+            engine.dispose()
+        click.echo(
+            f"Cannot reach the database at {masked_url(url)} ({_reason(last) if last else 'no answer'}): "
+            "check DATABASE_URL or start PostgreSQL.",
+            err=True,
+        )
+        sys.exit(1)
+
+    @app.cli.command("create-admin")
+    @click.option("--username", default=lambda: os.environ.get("ADMIN_USERNAME", ""))
+    @click.option("--email", default=lambda: os.environ.get("ADMIN_EMAIL", ""))
+    @click.option("--password", default=lambda: os.environ.get("ADMIN_PASSWORD", ""),
+                  help="Defaults to ADMIN_PASSWORD (prefer the environment over the command line).")
+    @with_appcontext
+    def create_admin(username: str, email: str, password: str) -> None:
+        """Create the admin account, or update it when the email exists."""
+        settings = current_app.extensions["settings"]
+        if not (username and email and password):
+            _die("Set ADMIN_USERNAME, ADMIN_EMAIL and ADMIN_PASSWORD (or pass --username/--email/--password).")
+        problems = password_problems(password, username=username, email=email)
+        if problems and settings.APP_ENV not in ("development", "testing"):
+            _die(f"Refusing to create an admin with a weak password in {settings.APP_ENV}: {problems[0]}")
+        if problems:
+            click.echo(f"Warning: weak admin password accepted only in {settings.APP_ENV}: {problems[0]}", err=True)
+        try:
+            user, created = upsert_admin(session=db.session, username=username, email=email, password=password)
+            db.session.commit()
+        except ConflictError as exc:
+            _die(f"Cannot create the admin: {exc.message}")
+        click.echo(f"Admin {user.email} {'created' if created else 'updated'}.")
+
+    @app.cli.command("recreate_db")
+    @with_appcontext
+    def recreate_db() -> None:
+        """Drop every table and migrate an empty schema (development only)."""
+        _refuse_in_production("recreate_db")
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+        click.echo("Database recreated.")
+
+    @app.cli.command("seed_db")
+    @with_appcontext
+    def seed_db() -> None:
+        """Add demo users (development only): see DEMO_USERS for the credentials."""
+        _refuse_in_production("seed_db")
+        for username, email, password, admin in DEMO_USERS:
+            if get_user_by_email(session=db.session, email=email) is None:
+                create_user(session=db.session, username=username, email=email, password=password, admin=admin)
+                click.echo(f"Added {email} / {password}")
+        db.session.commit()
+
+    @app.cli.command("test", context_settings={"ignore_unknown_options": True})
+    @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+    def test(pytest_args: tuple[str, ...]) -> None:
+        """Run the test suite."""
+        sys.exit(_pytest(list(pytest_args)))
+
+    @app.cli.command("test-cov", context_settings={"ignore_unknown_options": True})
+    @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+    def test_cov(pytest_args: tuple[str, ...]) -> None:
+        """Run the test suite with branch coverage (fails under 90 %)."""
+        sys.exit(_pytest(["--cov=users_service", "--cov-report=term-missing", "--cov-fail-under=90",
+                          *pytest_args]))
+
+
+def _pytest(args: list[str]) -> int:
+    return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=Path(SERVICE_ROOT))
+
+
+def _probe_options(url: str) -> dict[str, object]:
+    if url.startswith("postgresql"):
+        return {"connect_args": {"connect_timeout": 3}, "poolclass": _null_pool()}
+    return {"poolclass": _null_pool()}
+
+
+def _null_pool() -> type:
+    from sqlalchemy.pool import NullPool
+
+    return NullPool
+
+
+def _refuse_in_production(command: str) -> None:
+    if current_app.extensions["settings"].is_production_like:
+        _die(f"{command} is refused when APP_ENV is {current_app.extensions['settings'].APP_ENV}.")
+
+
+def _die(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)

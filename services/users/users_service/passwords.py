@@ -1,0 +1,68 @@
+"""Password hashing: argon2id for new hashes, legacy bcrypt still verifies (then rehashed)."""
+
+from __future__ import annotations
+
+import bcrypt
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app
+
+from .settings import Settings
+
+BCRYPT_MAX_BYTES = 72
+_hashers: dict[tuple[int, int, int], PasswordHasher] = {}
+_dummy_hashes: dict[tuple[int, int, int], str] = {}
+
+
+def _hasher(settings: Settings | None = None) -> PasswordHasher:
+    settings = settings or current_app.extensions["settings"]
+    key = (settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST, settings.ARGON2_PARALLELISM)
+    if key not in _hashers:
+        _hashers[key] = PasswordHasher(time_cost=key[0], memory_cost=key[1], parallelism=key[2],
+                                       type=Type.ID)
+    return _hashers[key]
+
+
+def hash_password(password: str, settings: Settings | None = None) -> str:
+    return _hasher(settings).hash(password)
+
+
+def is_legacy_hash(stored: str) -> bool:
+    return stored.startswith(("$2a$", "$2b$", "$2y$"))
+
+
+def verify_password(stored: str, password: str) -> bool:
+    if is_legacy_hash(stored):
+        encoded = password.encode()
+        # bcrypt only reads 72 bytes and bcrypt>=5 raises on longer input: treat a longer
+        # password as a mismatch instead of silently comparing a truncated prefix.
+        if len(encoded) > BCRYPT_MAX_BYTES:
+            return False
+        try:
+            return bcrypt.checkpw(encoded, stored.encode())
+        except ValueError:
+            return False
+    try:
+        return _hasher().verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    return is_legacy_hash(stored) or _hasher().check_needs_rehash(stored)
+
+
+def burn_dummy_hash(password: str) -> None:
+    """Spend the same time as a real verification when the account does not exist.
+
+    Without this, "unknown email" answers measurably faster than "wrong password",
+    which tells an attacker which emails have accounts.
+    """
+    hasher = _hasher()
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = hasher.hash("dummy password for timing equalisation")
+    try:
+        hasher.verify(_dummy_hashes[key], password)
+    except VerificationError:
+        pass

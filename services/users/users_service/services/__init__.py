@@ -1,0 +1,1 @@
+"""Business rules, as keyword-only functions over the database session."""

@@ -1,0 +1,152 @@
+"""Account rules: uniqueness, the last-admin invariant, ending sessions on deactivation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..errors import ConflictError
+from ..schemas import normalise_email
+from ..models import RefreshToken, User, utcnow
+from ..passwords import hash_password
+
+# PostgreSQL ``integer`` ids: larger path values cannot exist and would overflow the query.
+MAX_ID = 2**31 - 1
+LAST_ADMIN = "The last active admin cannot be removed or demoted."
+
+
+class DuplicateUserError(ConflictError):
+    def __init__(self, field: str) -> None:
+        super().__init__(f"Sorry. That {field} already exists.")
+        self.field = field
+
+
+def get_user(*, session: Session, user_id: int) -> User | None:
+    if not 0 < user_id <= MAX_ID:
+        return None
+    return session.get(User, user_id)
+
+
+def get_user_by_email(*, session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def list_users(*, session: Session, page: int, per_page: int) -> tuple[list[User], int]:
+    total = session.scalar(select(func.count()).select_from(User)) or 0
+    users = session.scalars(
+        select(User).order_by(User.id).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return list(users), total
+
+
+def _check_unique(session: Session, *, username: str | None, email: str | None, exclude_id: int | None = None) -> None:
+    conditions = []
+    if email is not None:
+        conditions.append(User.email == email)
+    if username is not None:
+        conditions.append(User.username == username)
+    if not conditions:
+        return
+    query = select(User.email, User.username).where(or_(*conditions))
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    for existing_email, _existing_username in session.execute(query):
+        raise DuplicateUserError("email" if existing_email == email else "username")
+
+
+def _flush_unique(session: Session) -> None:
+    """Flush, turning a lost uniqueness race into the same 409 as the pre-check."""
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise DuplicateUserError("user") from None
+
+
+def create_user(*, session: Session, username: str, email: str, password: str,
+                admin: bool = False, active: bool = True) -> User:
+    email = normalise_email(email)
+    _check_unique(session, username=username, email=email)
+    user = User(username=username, email=email, password_hash=hash_password(password),
+                admin=admin, active=active, created_date=utcnow(), token_version=0)
+    session.add(user)
+    _flush_unique(session)
+    return user
+
+
+def _lock_active_admins(session: Session) -> None:
+    """Serialise admin changes (PostgreSQL row locks) so two admins cannot demote each other."""
+    session.execute(select(User.id).where(User.admin.is_(True), User.active.is_(True)).with_for_update())
+
+
+def _ensure_an_admin_remains(session: Session) -> None:
+    session.flush()
+    remaining = session.scalar(
+        select(func.count()).select_from(User).where(User.admin.is_(True), User.active.is_(True))
+    )
+    if not remaining:
+        session.rollback()
+        raise ConflictError(LAST_ADMIN)
+
+
+def end_sessions(*, session: Session, user: User) -> None:
+    """Make every live access and refresh token of ``user`` stop working."""
+    user.token_version += 1
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def update_user(*, session: Session, user: User, changes: dict[str, Any]) -> User:
+    email = changes.get("email")
+    if email is not None:
+        changes["email"] = email = normalise_email(email)
+    _check_unique(session, username=changes.get("username"), email=email, exclude_id=user.id)
+    touches_admin = ("admin" in changes and changes["admin"] != user.admin) or (
+        "active" in changes and changes["active"] != user.active
+    )
+    if touches_admin and user.admin:
+        _lock_active_admins(session)
+        session.refresh(user)
+    was_active = user.active
+    for field in ("username", "email", "admin", "active"):
+        if field in changes:
+            setattr(user, field, changes[field])
+    if was_active and not user.active:
+        end_sessions(session=session, user=user)
+    if touches_admin:
+        _ensure_an_admin_remains(session)
+    _flush_unique(session)
+    return user
+
+
+def delete_user(*, session: Session, user: User) -> None:
+    if user.admin and user.active:
+        _lock_active_admins(session)
+    session.delete(user)
+    if user.admin:
+        _ensure_an_admin_remains(session)
+    session.flush()
+
+
+def set_password(*, session: Session, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    end_sessions(session=session, user=user)
+
+
+def upsert_admin(*, session: Session, username: str, email: str, password: str) -> tuple[User, bool]:
+    """Create the bootstrap admin, or bring an existing account (same email) up to date."""
+    user = get_user_by_email(session=session, email=email)
+    if user is None:
+        return create_user(session=session, username=username, email=email, password=password,
+                           admin=True, active=True), True
+    _check_unique(session, username=username, email=None, exclude_id=user.id)
+    user.username, user.admin, user.active = username, True, True
+    set_password(session=session, user=user, password=password)
+    session.flush()
+    return user, False
