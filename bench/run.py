@@ -37,7 +37,7 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 ADMIN = {
     "username": "bench-admin",
     "email": "admin@bench.example",
-    "password": "quartz lantern 7 drift harbor",
+    "password": secrets.token_urlsafe(24),  # random: passes any deny-list
 }
 PER_PAGE = 100
 ARGON2 = {"time_cost": 2, "memory_cost": 19_456, "parallelism": 1}  # the service's production defaults

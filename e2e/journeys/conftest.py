@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from .mailbox import Mailbox, SmtpServer
 
-ADMIN = {"username": "journey-admin", "email": "admin@journeys.example", "password": "journey admin secret 1"}
+ADMIN = {"username": "journey-admin", "email": "admin@journeys.example", "password": "keeper of users 77"}
 # Every journey comes from 127.0.0.1: the per-IP limit on /auth must not get in their way.
 STACK_ENV = {
     "RATE_LIMIT_AUTH": "2000 per minute",

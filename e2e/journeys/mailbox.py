@@ -30,18 +30,24 @@ class Mailbox:
 
     def messages_to(self, address: str) -> list[EmailMessage]:
         with self._arrived:
-            return self._unlocked_messages_to(address)
+            return self._addressed_to(address)
 
     def wait_for(self, address: str, timeout: float = 15) -> EmailMessage:
         """The latest message to ``address``, waiting for one to arrive when there is none yet."""
         with self._arrived:
-            self._arrived.wait_for(lambda: self._unlocked_messages_to(address), timeout)
-            found = self._unlocked_messages_to(address)
+            self._arrived.wait_for(lambda: self._addressed_to(address), timeout)
+            found = self._addressed_to(address)
         assert found, f"no mail to {address} arrived within {timeout} s"
         return found[-1]
 
-    def _unlocked_messages_to(self, address: str) -> list[EmailMessage]:
-        return [message for message in self._messages if address.lower() in str(message["To"]).lower()]
+    def _addressed_to(self, address: str) -> list[EmailMessage]:
+        """Messages whose To header names ``address``; the caller holds the lock."""
+        wanted = address.lower()
+        return [
+            message
+            for message in self._messages
+            if any(recipient.addr_spec.lower() == wanted for recipient in message["To"].addresses)
+        ]
 
 
 def body_of(message: EmailMessage) -> str:

@@ -54,6 +54,10 @@ def modal_button(page: Page, name: str) -> Locator:
     return modal(page).get_by_role("button", name=name, exact=True)
 
 
+def modal_submit(page: Page) -> Locator:
+    return modal(page).locator('[type="submit"]')
+
+
 def row_button(page: Page, username: str, action: str) -> Locator:
     return user_row(page, username).get_by_role("button", name=re.compile(rf"^{action}\b"))
 
@@ -91,7 +95,7 @@ def test_an_admin_adds_a_user_through_a_validated_form(admin_page: Page) -> None
     dialog = modal(page)
     expect(dialog).to_be_visible()
     expect_rules(page, REGISTER_RULES, FAILED, dialog)
-    add = modal_button(page, "Add")
+    add = modal_submit(page)
     expect(add).to_be_disabled()
 
     credentials = new_credentials("added")
@@ -124,7 +128,7 @@ def test_adding_a_user_with_a_taken_email_keeps_the_form_open_with_the_reason(
     dialog = modal(page)
     username = new_credentials()["username"]
     fill(page, dialog, username=username, email=account.email, password="a long enough secret")
-    modal_button(page, "Add").click()
+    modal_submit(page).click()
     expect(dialog).to_contain_text("Sorry. That email already exists.")
     expect(dialog).to_be_visible()
     modal_button(page, "Cancel").click()
@@ -140,7 +144,7 @@ def test_an_admin_edits_a_users_name_and_email(admin_page: Page, account: Accoun
 
     renamed = new_credentials("renamed")
     fill(page, dialog, username=renamed["username"], email=renamed["email"])
-    modal_button(page, "Save").click()
+    modal_submit(page).click()
 
     expect(modal(page)).to_have_count(0)
     expect(success_flash(page)).to_be_visible()
@@ -158,7 +162,7 @@ def test_an_admin_makes_a_user_an_admin(admin_page: Page, account: Account) -> N
     admin = dialog.get_by_role("checkbox", name="Admin")
     expect(admin).not_to_be_checked()
     admin.check()
-    modal_button(page, "Save").click()
+    modal_submit(page).click()
 
     expect(modal(page)).to_have_count(0)
     expect(cell(page, account.username, "Admin")).to_have_text("true")
@@ -174,7 +178,7 @@ def test_a_deactivated_user_can_no_longer_log_in(
     active = dialog.get_by_role("checkbox", name="Active")
     expect(active).to_be_checked()
     active.uncheck()
-    modal_button(page, "Save").click()
+    modal_submit(page).click()
 
     expect(modal(page)).to_have_count(0)
     expect(cell(page, account.username, "Active")).to_have_text("false")

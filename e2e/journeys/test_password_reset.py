@@ -13,7 +13,6 @@ from .ui import (
     content,
     danger_flash,
     expect_logged_in,
-    field,
     heading_matching,
     log_in_through_form,
     submit_button,
@@ -23,15 +22,24 @@ from .ui import (
 
 def ask_for_a_reset_link(page: Page, email: str) -> str:
     """Sends the forgot-password form and returns the answer the page shows."""
-    page.goto("/login")
-    page.get_by_role("link", name=re.compile("reset|forgot", re.IGNORECASE)).click()
-    expect(page).to_have_url(re.compile(r"/forgot-password$"))
+    page.goto("/forgot-password")
     expect(heading_matching(page, "forgot|reset")).to_be_visible()
-    field(page, "email").fill(email)
+    page.get_by_label(re.compile("email", re.IGNORECASE)).fill(email)
     submit_button(page).click()
     answer = page.get_by_role("status").filter(has_text=re.compile(r"\S")).first
     expect(answer).to_be_visible()
     return answer.inner_text().strip()
+
+
+def choose_new_password(page: Page, link: str, password: str) -> None:
+    """Opens the mailed link and sends the new password (typed twice where the page asks so)."""
+    page.goto(link)
+    expect(heading_matching(page, "reset")).to_be_visible()
+    boxes = page.locator('input[type="password"]')
+    expect(boxes.first).to_be_visible()
+    for box in boxes.all():
+        box.fill(password)
+    submit_button(page).click()
 
 
 def test_a_user_resets_a_forgotten_password_from_the_mailed_link(
@@ -41,11 +49,8 @@ def test_a_user_resets_a_forgotten_password_from_the_mailed_link(
     link = link_in(mailbox.wait_for(account.email), "/reset-password")
     assert re.fullmatch(re.escape(base_url) + r"/reset-password\?token=[\w\-.~%]+", link), link
 
-    page.goto(link)
-    expect(heading_matching(page, "reset")).to_be_visible()
     new_password = "my new long secret after reset"
-    field(page, "password").fill(new_password)
-    submit_button(page).click()
+    choose_new_password(page, link, new_password)
     expect(success_flash(page)).to_be_visible()
 
     log_in_through_form(page, account.email, account.password)
@@ -58,14 +63,10 @@ def test_a_user_resets_a_forgotten_password_from_the_mailed_link(
 def test_a_reset_link_works_only_once(page: Page, account: Account, mailbox: Mailbox) -> None:
     ask_for_a_reset_link(page, account.email)
     link = link_in(mailbox.wait_for(account.email), "/reset-password")
-    page.goto(link)
-    field(page, "password").fill("first new long secret")
-    submit_button(page).click()
+    choose_new_password(page, link, "first new long secret")
     expect(success_flash(page)).to_be_visible()
 
-    page.goto(link)
-    field(page, "password").fill("second new long secret")
-    submit_button(page).click()
+    choose_new_password(page, link, "second new long secret")
     expect(content(page).locator(".notification.is-danger")).to_be_visible()
     log_in_through_form(page, account.email, "second new long secret")
     expect(danger_flash(page)).to_have_text(INVALID_CREDENTIALS)

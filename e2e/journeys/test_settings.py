@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Locator, Page, expect
 
 from .conftest import Account, new_credentials
@@ -11,28 +13,37 @@ from .ui import (
     danger_flash,
     expect_logged_in,
     field,
-    heading,
+    heading_matching,
     log_in_through_form,
-    nav_link,
     success_flash,
 )
 
 
-def form_with(page: Page, field_name: str) -> Locator:
-    return page.locator("form").filter(has=page.locator(f'input[name="{field_name}"]'))
+def profile_form(page: Page) -> Locator:
+    return page.locator("form").filter(has=page.locator('input[name="username"]'))
+
+
+def password_form(page: Page) -> Locator:
+    return page.locator("form").filter(has=page.get_by_label(re.compile("current password", re.IGNORECASE)))
+
+
+def change_password(page: Page, current: str, new: str) -> None:
+    form = password_form(page)
+    form.get_by_label(re.compile("current password", re.IGNORECASE)).fill(current)
+    form.get_by_label(re.compile("new password", re.IGNORECASE)).fill(new)
+    form.locator('[type="submit"]').click()
 
 
 def open_settings(page: Page) -> None:
-    page.goto("/")
+    page.goto("/settings")
+    expect(heading_matching(page, "settings")).to_be_visible()
     expect_logged_in(page)
-    nav_link(page, "Settings").click()
-    expect(heading(page, "Settings")).to_be_visible()
 
 
 def test_a_user_changes_their_username_and_email(member_page: Page, account: Account) -> None:
     page = member_page
     open_settings(page)
-    profile = form_with(page, "username")
+    profile = profile_form(page)
     expect(field(page, "username", profile)).to_have_value(account.username)
     expect(field(page, "email", profile)).to_have_value(account.email)
 
@@ -52,11 +63,8 @@ def test_a_user_changes_their_password_and_logs_in_with_the_new_one(
 ) -> None:
     page = member_page
     open_settings(page)
-    passwords = form_with(page, "new_password")
     new_password = "a brand new long secret"
-    field(page, "current_password", passwords).fill(account.password)
-    field(page, "new_password", passwords).fill(new_password)
-    passwords.locator('[type="submit"]').click()
+    change_password(page, current=account.password, new=new_password)
     expect(success_flash(page)).to_be_visible()
 
     log_in_through_form(other_page, account.email, account.password)
@@ -71,10 +79,7 @@ def test_a_wrong_current_password_leaves_the_password_unchanged(
 ) -> None:
     page = member_page
     open_settings(page)
-    passwords = form_with(page, "new_password")
-    field(page, "current_password", passwords).fill("not my password at all")
-    field(page, "new_password", passwords).fill("a brand new long secret")
-    passwords.locator('[type="submit"]').click()
+    change_password(page, current="not my password at all", new="a brand new long secret")
     expect(danger_flash(page)).to_be_visible()
 
     log_in_through_form(other_page, account.email, account.password)

@@ -34,7 +34,7 @@ def heading_matching(page: Page, pattern: str) -> Locator:
 
 
 def content(page: Page) -> Locator:
-    """The page below the navbar (and the navbar too: text checks use it with care)."""
+    """The whole app: navbar, flash messages and the page itself."""
     return page.locator("#root")
 
 

@@ -5,6 +5,7 @@ fleets of separately started instances for those that do.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,7 +26,7 @@ TEMPLATE_DB = "users_template"
 ADMIN = {
     "username": "reliability-admin",
     "email": "admin@reliability.example",
-    "password": "reliability admin pw 1",
+    "password": secrets.token_urlsafe(24),  # random: passes any deny-list
 }
 # Production-strength hashing and limits, except a per-IP auth limit high enough for the
 # scenarios' own traffic, which all comes from 127.0.0.1.

@@ -60,13 +60,14 @@ def _mixed_load(fleet: Fleet, prefix: str) -> Load:
             return Request("POST", "/auth/register", json=new_account(prefix))
         return reads[index % 2]
 
-    return Load(fleet.gateway.url, next_request, threads=4, budget=4000, deadline=120, pause=0.02)
+    return Load(fleet.gateway.url, next_request, threads=4, budget=4000, deadline=120, pause=0.05)
 
 
 def test_rolling_restart_fails_no_reads_and_duplicates_nothing(
     fleet: Fleet, postgres: PrivatePostgres
 ) -> None:
-    first, second = fleet.add_instance().start(), fleet.add_instance().start()
+    first, second = fleet.add_instance(), fleet.add_instance()
+    fleet.start_all()
     gateway = fleet.add_gateway()
     prefix = f"roll{uuid.uuid4().hex[:6]}"
     load = _mixed_load(fleet, prefix)
@@ -109,11 +110,12 @@ def test_rolling_restart_fails_no_reads_and_duplicates_nothing(
 
 
 def test_killed_instance_loses_only_in_flight_requests(fleet: Fleet) -> None:
-    doomed, survivor = fleet.add_instance().start(), fleet.add_instance().start()
+    doomed, survivor = fleet.add_instance(), fleet.add_instance()
+    fleet.start_all()
     gateway = fleet.add_gateway()
     reads = [Request("GET", "/users/ping"), USERS_PAGE]
     threads = 4
-    load = Load(gateway.url, lambda i: reads[i % 2], threads=threads, budget=3000, deadline=90, pause=0.02)
+    load = Load(gateway.url, lambda i: reads[i % 2], threads=threads, budget=3000, deadline=90, pause=0.05)
     with load:
         load.wait_for_answers(40)
         killed_at = len(gateway.access_log())

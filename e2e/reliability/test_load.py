@@ -148,6 +148,7 @@ def _all_closed(sockets: list[socket.socket]) -> bool:
 
 
 def test_slow_clients_are_cut_and_legitimate_requests_still_succeed(stack: MakeUp) -> None:
+    """slowhttptest's -H and -B attacks, done by a bounded Python client (400 connections)."""
     # Slowloris: headers never finished. Slow body: a login body sent a byte at a time.
     slow_headers = _open_slow(stack.port, 200, b"GET /users/ping HTTP/1.1\r\nHost: localhost\r\n")
     body_head = (

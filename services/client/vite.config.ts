@@ -51,10 +51,12 @@ export default defineConfig({
   },
   test: {
     globals: true,
-    environment: 'jsdom',
+    environment: 'happy-dom',
     setupFiles: ['./src/testing/setup-tests.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // Test files share one environment: the setup file resets the mock users store,
+    // the handlers and the access token around every test.
     pool: 'threads',
     isolate: false,
     testTimeout: 15000,

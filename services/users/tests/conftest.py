@@ -53,7 +53,9 @@ def _create_pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
 
 
 @pytest.fixture(scope="session")
-def empty_database_factory(database_server_url: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], str]]:
+def empty_database_factory(
+    database_server_url: str | None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[], str]]:
     """Creates empty databases (PostgreSQL or SQLite) and removes them at session end."""
     cleanups: list[Callable[[], None]] = []
 
@@ -92,12 +94,10 @@ def cleanup_engine(database_url: str) -> Iterator[Engine]:
 
 def _empty_tables(engine: Engine) -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    # DELETE (children first) is cheaper than TRUNCATE for a handful of rows.
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(text(f"DELETE FROM {table}"))
+        for table in tables:
+            conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - names from our own metadata
 
 
 @pytest.fixture
@@ -106,8 +106,13 @@ def make_app(database_url: str, cleanup_engine: Engine) -> Iterator[Callable[...
     apps: list[APIFlask] = []
 
     def factory(**overrides: Any) -> APIFlask:
-        values: dict[str, Any] = {"APP_ENV": "testing", "DATABASE_URL": database_url, "REDIS_URL": "",
-                                  "SMTP_URL": "", "CORS_ORIGINS": ""}
+        values: dict[str, Any] = {
+            "APP_ENV": "testing",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": "",
+            "SMTP_URL": "",
+            "CORS_ORIGINS": "",
+        }
         values.update(overrides)
         app = create_app(load_settings(**values))
         apps.append(app)

@@ -33,14 +33,22 @@ class AuthActions:
         self.client = client
         self._count = 0
 
-    def create_user(self, *, username: str | None = None, email: str | None = None,
-                    password: str = DEFAULT_PASSWORD, admin: bool = False, active: bool = True) -> UserRef:
+    def create_user(
+        self,
+        *,
+        username: str | None = None,
+        email: str | None = None,
+        password: str = DEFAULT_PASSWORD,
+        admin: bool = False,
+        active: bool = True,
+    ) -> UserRef:
         self._count += 1
         username = username or f"user.number{self._count}"
         email = email or f"user{self._count}@example.com"
         with self.app.app_context():
-            user = create_user(session=db.session, username=username, email=email, password=password,
-                               admin=admin, active=active)
+            user = create_user(
+                session=db.session, username=username, email=email, password=password, admin=admin, active=active
+            )
             db.session.commit()
             return UserRef(user.id, user.username, user.email, password, user.admin)
 

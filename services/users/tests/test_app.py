@@ -33,8 +33,7 @@ def test_cors_is_off_by_default_and_allow_list_only(make_app: object) -> None:
     for hostile in ("https://evil.example", "null"):
         response = client.get("/users/ping", headers={"Origin": hostile})
         assert "Access-Control-Allow-Origin" not in response.headers
-        preflight = client.options("/auth/login", headers={"Origin": hostile,
-                                                            "Access-Control-Request-Method": "POST"})
+        preflight = client.options("/auth/login", headers={"Origin": hostile, "Access-Control-Request-Method": "POST"})
         assert "Access-Control-Allow-Origin" not in preflight.headers
 
 

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apiflask import APIFlask
@@ -17,8 +18,9 @@ STRONG = "an admin passphrase that is long"
 def manage(service_root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("ADMIN_", "DATABASE_", "SECRET_"))}
     environ.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=service_root, env=environ,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=service_root, env=environ, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_wait_db_succeeds_when_the_database_answers(service_root: Path, database_url: str) -> None:
@@ -26,9 +28,23 @@ def test_wait_db_succeeds_when_the_database_answers(service_root: Path, database
     assert result.returncode == 0, result.stderr
 
 
+def test_wait_db_in_process(app: APIFlask, make_app: Any) -> None:
+    assert app.test_cli_runner().invoke(args=["wait-db", "--timeout", "1"]).exit_code == 0
+    down = make_app(DATABASE_URL="postgresql://postgres@127.0.0.1:1/users")
+    result = down.test_cli_runner().invoke(args=["wait-db", "--timeout", "0.5"])
+    assert result.exit_code == 1
+    assert "(connection refused)" in result.output
+
+
 def test_wait_db_fails_with_one_sentence_and_masked_password(service_root: Path) -> None:
-    result = manage(service_root, "wait-db", "--timeout", "1", APP_ENV="testing",
-                    DATABASE_URL="postgresql://postgres:hunter2@127.0.0.1:1/users")
+    result = manage(
+        service_root,
+        "wait-db",
+        "--timeout",
+        "1",
+        APP_ENV="testing",
+        DATABASE_URL="postgresql://postgres:hunter2@127.0.0.1:1/users",
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "hunter2" not in result.stderr
     assert result.stderr.strip() == (
@@ -39,9 +55,16 @@ def test_wait_db_fails_with_one_sentence_and_masked_password(service_root: Path)
 
 # SECURITY row 24: default-accounts
 def test_create_admin_refuses_a_weak_password_in_production(service_root: Path, database_url: str) -> None:
-    result = manage(service_root, "create-admin", APP_ENV="production", SECRET_KEY="s" * 40,
-                    DATABASE_URL=database_url, ADMIN_USERNAME="site.admin", ADMIN_EMAIL="root@example.com",
-                    ADMIN_PASSWORD="admin")
+    result = manage(
+        service_root,
+        "create-admin",
+        APP_ENV="production",
+        SECRET_KEY="s" * 40,
+        DATABASE_URL=database_url,
+        ADMIN_USERNAME="site.admin",
+        ADMIN_EMAIL="root@example.com",
+        ADMIN_PASSWORD="admin",
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("Refusing to create an admin with a weak password in production")
@@ -61,10 +84,26 @@ def test_create_admin_creates_then_updates(app: APIFlask) -> None:
 
 
 def test_create_admin_needs_credentials(app: APIFlask) -> None:
-    result = app.test_cli_runner().invoke(args=["create-admin"], env={"ADMIN_USERNAME": "", "ADMIN_EMAIL": "",
-                                                                     "ADMIN_PASSWORD": ""})
+    result = app.test_cli_runner().invoke(
+        args=["create-admin"], env={"ADMIN_USERNAME": "", "ADMIN_EMAIL": "", "ADMIN_PASSWORD": ""}
+    )
     assert result.exit_code == 1
-    assert "Set ADMIN_USERNAME" in result.output
+    assert "Set ADMIN_EMAIL and ADMIN_PASSWORD" in result.output
+
+
+def test_create_admin_without_username_uses_a_default(app: APIFlask) -> None:
+    env = {"ADMIN_USERNAME": "", "ADMIN_EMAIL": "boss@example.com", "ADMIN_PASSWORD": STRONG}
+    assert app.test_cli_runner().invoke(args=["create-admin"], env=env).exit_code == 0
+    with app.app_context():
+        assert db.session.query(User).one().username == "administrator"
+
+
+@pytest.mark.parametrize("username, email", [("short", "boss@example.com"), ("site.admin", "not-an-email")])
+def test_create_admin_refuses_invalid_names(app: APIFlask, username: str, email: str) -> None:
+    env = {"ADMIN_USERNAME": username, "ADMIN_EMAIL": email, "ADMIN_PASSWORD": STRONG}
+    result = app.test_cli_runner().invoke(args=["create-admin"], env=env)
+    assert result.exit_code == 1
+    assert result.output.startswith("Invalid admin")
 
 
 # SECURITY row 24: a fresh install has no admin with a known password.

@@ -34,13 +34,18 @@ def _add_route(app: APIFlask, path: str, exc: Exception) -> None:
 
 
 # SECURITY row 46: forced-error-shape
-@pytest.mark.parametrize("exc, status", [
-    (RuntimeError("secret internals"), 500),
-    (OperationalError("SELECT secret", {}, Exception("server closed the connection")), 503),
-    (ProgrammingError("SELECT secret", {}, Exception("syntax")), 500),
-    (IntegrityError("INSERT secret", {}, Exception("duplicate key")), 409),
-])
-def test_unexpected_errors_become_json_without_internals(make_app: Callable[..., APIFlask], exc: Exception, status: int) -> None:
+@pytest.mark.parametrize(
+    "exc, status",
+    [
+        (RuntimeError("secret internals"), 500),
+        (OperationalError("SELECT secret", {}, Exception("server closed the connection")), 503),
+        (ProgrammingError("SELECT secret", {}, Exception("syntax")), 500),
+        (IntegrityError("INSERT secret", {}, Exception("duplicate key")), 409),
+    ],
+)
+def test_unexpected_errors_become_json_without_internals(
+    make_app: Callable[..., APIFlask], exc: Exception, status: int
+) -> None:
     app = make_app(APP_ENV="production", SECRET_KEY="p" * 40, ARGON2_MEMORY_COST=19_456, ARGON2_TIME_COST=2)
     _add_route(app, "/users/test-only-boom", exc)
     response = app.test_client().get("/users/test-only-boom")
@@ -86,18 +91,24 @@ def test_debugger_is_unreachable(make_app: Callable[..., APIFlask]) -> None:
         assert "debugger" not in response.get_data(as_text=True).lower()
 
 
-def test_duplicate_key_race_ends_in_409(auth: AuthActions, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_duplicate_key_race_ends_in_409(
+    auth: AuthActions, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Simulate losing the race between the uniqueness pre-check and the INSERT.
     from users_service.services import users as users_service
 
     auth.create_user(email="taken@example.com", username="taken.name")
     monkeypatch.setattr(users_service, "_check_unique", lambda *a, **k: None)
-    response = client.post("/auth/register", json={"username": "taken.name", "email": "taken@example.com",
-                                                   "password": "correct horse battery staple"})
+    response = client.post(
+        "/auth/register",
+        json={"username": "taken.name", "email": "taken@example.com", "password": "correct horse battery staple"},
+    )
     assert response.status_code == 409
     assert response.json["message"] == "Sorry. That user already exists."
 
 
 def test_unsupported_media_type_and_body_limits_are_json(client: FlaskClient) -> None:
     assert_safe_envelope(client.post("/auth/login", data="a=b", content_type="application/x-www-form-urlencoded"), 415)
-    assert_safe_envelope(client.post("/auth/login", data=b"x" * (1024 * 1024 + 1), content_type="application/json"), 413)
+    assert_safe_envelope(
+        client.post("/auth/login", data=b"x" * (1024 * 1024 + 1), content_type="application/json"), 413
+    )

@@ -48,10 +48,13 @@ def test_each_auth_event_is_one_json_record(make_app: Any, capsys: pytest.Captur
     assert sum(1 for r in events if r.get("event") == "logout") == 1
 
 
-def test_injected_text_stays_inside_a_field(app: APIFlask, client: FlaskClient, capsys: pytest.CaptureFixture[str]) -> None:
+def test_injected_text_stays_inside_a_field(
+    app: APIFlask, client: FlaskClient, capsys: pytest.CaptureFixture[str]
+) -> None:
     hostile = 'mallory\r\n{"event":"x","level":"CRITICAL"}'
-    response = client.post("/auth/register", json={"username": hostile, "email": "m@example.com",
-                                                   "password": DEFAULT_PASSWORD})
+    response = client.post(
+        "/auth/register", json={"username": hostile, "email": "m@example.com", "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 400
     capsys.readouterr()
     with app.test_request_context("/auth/login"):
@@ -73,17 +76,22 @@ def test_secret_fields_are_redacted_from_records(app: APIFlask, capsys: pytest.C
 
 
 # SECURITY row 17: no-secrets-in-output
-def test_no_password_hash_jwt_or_refresh_value_in_responses_or_logs(app: APIFlask, client: FlaskClient,
-                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_password_hash_jwt_or_refresh_value_in_responses_or_logs(
+    app: APIFlask, client: FlaskClient, capsys: pytest.CaptureFixture[str]
+) -> None:
     password, new_password = "my first long passphrase", "my second long passphrase"
     seen: list[str] = []
-    register = client.post("/auth/register", json={"username": "secret.keeper", "email": "s@example.com",
-                                                   "password": password})
+    register = client.post(
+        "/auth/register", json={"username": "secret.keeper", "email": "s@example.com", "password": password}
+    )
     token = register.json["auth_token"]
     login = client.post("/auth/login", json={"email": "s@example.com", "password": password})
     refresh_value = login.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
-    change = client.put("/auth/password", headers={"Authorization": f"Bearer {login.json['auth_token']}"},
-                        json={"current_password": password, "new_password": new_password})
+    change = client.put(
+        "/auth/password",
+        headers={"Authorization": f"Bearer {login.json['auth_token']}"},
+        json={"current_password": password, "new_password": new_password},
+    )
     assert change.status_code == 200
     for response in (register, login, change):
         seen.append(response.get_data(as_text=True))

@@ -26,10 +26,17 @@ MIN_CASES = 500
 
 def _service_env(database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "ADMIN_", "SMTP_", "REDIS_"))}
-    env.update(APP_ENV="testing", DATABASE_URL=database_url, LOG_LEVEL="WARNING", ACCESS_TOKEN_TTL="3600",
-               # Limits are covered by their own tests; here they would only slow the fuzzer.
-               RATE_LIMIT_AUTH="100000 per minute", LOGIN_FAILURES_BEFORE_LOCK="100000",
-               LOGIN_MAX_FAILURES_PER_HOUR="100000", **extra)
+    env.update(
+        APP_ENV="testing",
+        DATABASE_URL=database_url,
+        LOG_LEVEL="WARNING",
+        ACCESS_TOKEN_TTL="3600",
+        # Limits are covered by their own tests; here they would only slow the fuzzer.
+        RATE_LIMIT_AUTH="100000 per minute",
+        LOGIN_FAILURES_BEFORE_LOCK="100000",
+        LOGIN_MAX_FAILURES_PER_HOUR="100000",
+        **extra,
+    )
     return env
 
 
@@ -38,17 +45,27 @@ def gunicorn_url(empty_database_factory: Callable[[], str], tmp_path_factory: py
     service_root = HERE.parent
     env = _service_env(empty_database_factory())
     for args in (["db", "upgrade"], ["create-admin", "--username", "fuzz.admin"]):
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=service_root, capture_output=True,
-                                text=True, timeout=120,
-                                env={**env, "ADMIN_EMAIL": ADMIN_EMAIL, "ADMIN_PASSWORD": ADMIN_PASSWORD})
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=service_root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**env, "ADMIN_EMAIL": ADMIN_EMAIL, "ADMIN_PASSWORD": ADMIN_PASSWORD},
+        )
         assert result.returncode == 0, result.stderr
     port = free_port()
     log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    with log_path.open("w") as log, subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "users_service.wsgi:app"],
-        cwd=service_root, env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "ACCESS_LOG": ""},
-        stdout=log, stderr=subprocess.STDOUT,
-    ) as server:
+    with (
+        log_path.open("w") as log,
+        subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "users_service.wsgi:app"],
+            cwd=service_root,
+            env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "ACCESS_LOG": ""},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ) as server,
+    ):
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_live(url, server, log_path)
@@ -74,8 +91,11 @@ def _wait_until_live(url: str, server: subprocess.Popen[bytes], log_path: Path) 
 
 def _admin_token(url: str) -> str:
     request = urllib.request.Request(  # noqa: S310 - local URL
-        f"{url}/auth/login", data=json.dumps({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).encode(),
-        headers={"Content-Type": "application/json"}, method="POST")
+        f"{url}/auth/login",
+        data=json.dumps({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local URL
         return str(json.load(response)["auth_token"])
 
@@ -84,9 +104,26 @@ def _admin_token(url: str) -> str:
 def test_schemathesis_finds_no_failures(gunicorn_url: str) -> None:
     st = Path(sys.executable).with_name("st")
     result = subprocess.run(
-        [str(st), "--config-file", str(HERE / "schemathesis.toml"), "run", str(SPEC), "--url", gunicorn_url,
-         "--checks", "all", "--workers", "1", "--no-color", "--seed", "20261128"],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "ST_TOKEN": _admin_token(gunicorn_url)},
+        [
+            str(st),
+            "--config-file",
+            str(HERE / "schemathesis.toml"),
+            "run",
+            str(SPEC),
+            "--url",
+            gunicorn_url,
+            "--checks",
+            "all",
+            "--workers",
+            "1",
+            "--no-color",
+            "--seed",
+            "20261128",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "ST_TOKEN": _admin_token(gunicorn_url)},
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
@@ -97,8 +134,12 @@ def test_schemathesis_finds_no_failures(gunicorn_url: str) -> None:
 # SECURITY row 4: oversize-body, direct to gunicorn
 def test_oversize_body_direct_to_gunicorn_is_413_json(gunicorn_url: str) -> None:
     body = json.dumps({"username": "x" * (2 * 1024 * 1024)}).encode()
-    request = urllib.request.Request(f"{gunicorn_url}/auth/register", data=body,  # noqa: S310 - local URL
-                                     headers={"Content-Type": "application/json"}, method="POST")
+    request = urllib.request.Request(  # noqa: S310 - local URL
+        f"{gunicorn_url}/auth/register",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=10)  # noqa: S310 - local URL
     assert caught.value.code == 413

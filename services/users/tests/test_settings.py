@@ -10,12 +10,15 @@ from users_service.settings import ConfigError, load_settings, normalise_databas
 STRONG_KEY = "k" * 32
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("sqlite:///x.db", "sqlite:///x.db"),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
 def test_database_url_is_mapped_to_psycopg3(url: str, expected: str) -> None:
     assert normalise_database_url(url) == expected
 
@@ -26,6 +29,14 @@ def test_database_url_is_mapped_to_psycopg3(url: str, expected: str) -> None:
 def test_weak_secret_key_is_refused_outside_development(app_env: str, secret: str) -> None:
     with pytest.raises(ConfigError, match="SECRET_KEY must be set"):
         load_settings(APP_ENV=app_env, SECRET_KEY=secret, DATABASE_URL="sqlite://")
+
+
+def test_development_placeholder_keys_are_refused_in_production() -> None:
+    from users_service.settings import DEVELOPMENT_FALLBACK_KEY, TESTING_KEY
+
+    for key in (TESTING_KEY, DEVELOPMENT_FALLBACK_KEY):
+        with pytest.raises(ConfigError, match="placeholder"):
+            load_settings(APP_ENV="production", SECRET_KEY=key, DATABASE_URL="sqlite://")
 
 
 def test_strong_secret_key_is_accepted_in_production() -> None:
@@ -67,8 +78,14 @@ def test_invalid_values_become_one_sentence() -> None:
 # SECURITY row 38: the process itself exits non-zero with a clear message, no traceback.
 def test_wsgi_import_exits_with_one_sentence_without_secret(service_root: object) -> None:
     env = {"APP_ENV": "production", "DATABASE_URL": "sqlite://", "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-c", "import users_service.wsgi"], cwd=service_root, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", "import users_service.wsgi"],
+        cwd=service_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "SECRET_KEY must be set" in result.stderr
     assert "Traceback" not in result.stderr

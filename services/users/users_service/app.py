@@ -24,6 +24,7 @@ API_TITLE = "Users service"
 API_VERSION = "1.0.0"
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_NO_DATABASE_PATHS = frozenset({"/users/ping", "/health/live"})
 _JSON_MIMETYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json$")
 
 
@@ -31,8 +32,14 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     settings = settings or load_settings()
     configure_logging(settings.LOG_LEVEL)
 
-    app = APIFlask(__name__, title=API_TITLE, version=API_VERSION, docs_path=None, static_folder=None,
-                   spec_path="/openapi.json")
+    app = APIFlask(
+        __name__,
+        title=API_TITLE,
+        version=API_VERSION,
+        docs_path=None,
+        static_folder=None,  # type: ignore[arg-type]
+        spec_path="/openapi.json",
+    )
     app.config.update(_flask_config(settings))
     app.extensions["settings"] = settings
     # Exactly one proxy (the gateway) sits in front of us: only its hop is trusted.
@@ -44,13 +51,12 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     # Failed-login counters: shared by every replica when REDIS_URL is set.
     app.extensions["throttle_storage"] = storage_from_string(settings.REDIS_URL or "memory://")
     if settings.cors_origins:
-        CORS(app, origins=settings.cors_origins, supports_credentials=True,
-             resources={r"/(users|auth)(/.*)?": {}})
+        CORS(app, origins=settings.cors_origins, supports_credentials=True, resources={r"/(users|auth)(/.*)?": {}})
 
     register_error_handlers(app)
     _register_request_hooks(app, settings)
     _register_blueprints(app)
-    app.spec_processor(_finish_spec)
+    app.spec_processor(_finish_spec)  # type: ignore[arg-type]
 
     from .cli import register_commands
 
@@ -154,23 +160,29 @@ def _register_request_hooks(app: APIFlask, settings: Settings) -> None:
 def _finish_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """Details APIFlask does not emit: JSON bodies are required, and every route may be
     refused with 413/415 (body), 429 (rate limit) or 503 (database unavailable)."""
-    for path_item in spec.get("paths", {}).values():
-        for operation in path_item.values():
+    for path, path_item in spec.get("paths", {}).items():
+        for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})
             if "requestBody" in operation:
                 operation["requestBody"]["required"] = True
                 responses.setdefault("413", _error_response("Request body too large"))
+            if method in ("post", "put", "patch"):
                 responses.setdefault("415", _error_response("Content-Type is not application/json"))
-            responses.setdefault("503", _error_response("Database unavailable; retry after `Retry-After` seconds"))
+            if path not in _NO_DATABASE_PATHS:
+                responses.setdefault("503", _error_response("Database unavailable; retry after `Retry-After` seconds"))
             for code in ("400", "401", "403", "404", "409", "413", "415", "429", "503"):
                 if code in responses:
-                    responses[code]["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/FailEnvelope"}}}
+                    responses[code]["content"] = {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/FailEnvelope"}}
+                    }
     return spec
 
 
 def _error_response(description: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FailEnvelope"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FailEnvelope"}}},
+    }
 
 
 def _register_blueprints(app: APIFlask) -> None:

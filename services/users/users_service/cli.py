@@ -16,12 +16,16 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from .errors import ConflictError
 from .extensions import db
 from .passwords_policy import password_problems
+from .schemas import RegisterIn
 from .services.users import create_user, get_user_by_email, upsert_admin
 from .settings import SERVICE_ROOT
+
+DEFAULT_ADMIN_USERNAME = "administrator"
 
 # Demo accounts for local development only (seed_db refuses to run in production).
 DEMO_USERS = (
@@ -85,16 +89,28 @@ def register_commands(app: APIFlask) -> None:
         sys.exit(1)
 
     @app.cli.command("create-admin")
-    @click.option("--username", default=lambda: os.environ.get("ADMIN_USERNAME", ""))
+    @click.option(
+        "--username",
+        default=lambda: os.environ.get("ADMIN_USERNAME", ""),
+        help=f"Defaults to ADMIN_USERNAME, else the existing name or {DEFAULT_ADMIN_USERNAME!r}.",
+    )
     @click.option("--email", default=lambda: os.environ.get("ADMIN_EMAIL", ""))
-    @click.option("--password", default=lambda: os.environ.get("ADMIN_PASSWORD", ""),
-                  help="Defaults to ADMIN_PASSWORD (prefer the environment over the command line).")
+    @click.option(
+        "--password",
+        default=lambda: os.environ.get("ADMIN_PASSWORD", ""),
+        help="Defaults to ADMIN_PASSWORD (prefer the environment over the command line).",
+    )
     @with_appcontext
     def create_admin(username: str, email: str, password: str) -> None:
         """Create the admin account, or update it when the email exists."""
         settings = current_app.extensions["settings"]
-        if not (username and email and password):
-            _die("Set ADMIN_USERNAME, ADMIN_EMAIL and ADMIN_PASSWORD (or pass --username/--email/--password).")
+        if not (email and password):
+            _die("Set ADMIN_EMAIL and ADMIN_PASSWORD (or pass --email/--password).")
+        existing = get_user_by_email(session=db.session, email=email)
+        username = username or (existing.username if existing else DEFAULT_ADMIN_USERNAME)
+        invalid = RegisterIn(only=("username", "email")).validate({"username": username, "email": email})
+        for field, messages in sorted(invalid.items()):
+            _die(f"Invalid admin {field}: {messages[0]}")
         problems = password_problems(password, username=username, email=email)
         if problems and settings.APP_ENV not in ("development", "testing"):
             _die(f"Refusing to create an admin with a weak password in {settings.APP_ENV}: {problems[0]}")
@@ -139,24 +155,19 @@ def register_commands(app: APIFlask) -> None:
     @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
     def test_cov(pytest_args: tuple[str, ...]) -> None:
         """Run the test suite with branch coverage (fails under 90 %)."""
-        sys.exit(_pytest(["--cov=users_service", "--cov-report=term-missing", "--cov-fail-under=90",
-                          *pytest_args]))
+        sys.exit(_pytest(["--cov=users_service", "--cov-report=term-missing", "--cov-fail-under=90", *pytest_args]))
 
 
 def _pytest(args: list[str]) -> int:
-    return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=Path(SERVICE_ROOT))
+    # Arguments come from the operator's own command line.
+    return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=Path(SERVICE_ROOT))  # noqa: S603
 
 
 def _probe_options(url: str) -> dict[str, object]:
+    # No pool: each probe is a fresh connection attempt.
     if url.startswith("postgresql"):
-        return {"connect_args": {"connect_timeout": 3}, "poolclass": _null_pool()}
-    return {"poolclass": _null_pool()}
-
-
-def _null_pool() -> type:
-    from sqlalchemy.pool import NullPool
-
-    return NullPool
+        return {"connect_args": {"connect_timeout": 3}, "poolclass": NullPool}
+    return {"poolclass": NullPool}
 
 
 def _refuse_in_production(command: str) -> None:

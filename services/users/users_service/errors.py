@@ -7,6 +7,7 @@ Nothing here ever echoes a traceback, SQL text or driver message to the caller.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from apiflask import APIFlask, HTTPError
@@ -16,13 +17,13 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, TimeoutError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .extensions import db, limiter
 from .logging_setup import audit
 
 log = logging.getLogger("users_service.errors")
 
 INVALID_PAYLOAD = "Invalid payload."
-NO_TOKEN = "Provide a valid auth token."
+NO_TOKEN = "Provide a valid auth token."  # noqa: S105 - a message, not a credential
 FORBIDDEN = "You do not have permission to do that."
 DB_RETRY_AFTER = "5"
 
@@ -104,10 +105,6 @@ def error_processor(error: HTTPError) -> ResponseReturnValue:
 
 
 def _limiter_retry_after() -> str:
-    import time
-
-    from .extensions import limiter
-
     current = limiter.current_limit
     if current is not None:
         return str(max(1, int(current.reset_at - time.time())))
@@ -116,7 +113,7 @@ def _limiter_retry_after() -> str:
 
 def register_error_handlers(app: APIFlask) -> None:
     app.config["VALIDATION_ERROR_STATUS_CODE"] = 400
-    app.error_processor(error_processor)
+    app.error_processor(error_processor)  # type: ignore[arg-type]
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException) -> ResponseReturnValue:
@@ -178,5 +175,5 @@ def register_error_handlers(app: APIFlask) -> None:
 def _safe_rollback() -> None:
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the connection may already be gone
+    except Exception:
         log.debug("rollback failed", exc_info=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeAlias
+
 from flask import request
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 
 class Base(DeclarativeBase):
@@ -21,6 +23,10 @@ class Base(DeclarativeBase):
             "pk": "pk_%(table_name)s",
         }
     )
+
+
+# Services accept a plain Session (tests, scripts) or Flask-SQLAlchemy's scoped ``db.session``.
+DbSession: TypeAlias = Session | scoped_session[Any]
 
 
 def client_ip() -> str:

@@ -14,8 +14,18 @@ from .extensions import client_ip
 
 # Keys that must never reach a log record, even if a caller passes them by mistake.
 _SECRET_KEYS = frozenset(
-    {"password", "new_password", "current_password", "token", "auth_token", "refresh_token",
-     "password_hash", "secret", "authorization", "cookie"}
+    {
+        "password",
+        "new_password",
+        "current_password",
+        "token",
+        "auth_token",
+        "refresh_token",
+        "password_hash",
+        "secret",
+        "authorization",
+        "cookie",
+    }
 )
 
 

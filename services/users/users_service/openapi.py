@@ -16,9 +16,9 @@ def build_spec(server_url: str = DEFAULT_SERVER_URL) -> dict[str, Any]:
     # Spec-only app: testing settings and an in-memory database that is never opened.
     app = create_app(load_settings(APP_ENV="testing", DATABASE_URL="sqlite://", SMTP_URL="", REDIS_URL=""))
     with app.app_context():
-        spec = app._get_spec("json", force_update=True)  # noqa: SLF001 - the public property caches
-    assert isinstance(spec, dict)
-    spec = json.loads(json.dumps(spec))
+        raw = app._get_spec("json", force_update=True)
+    assert isinstance(raw, dict)
+    spec: dict[str, Any] = json.loads(json.dumps(raw))
     spec["servers"] = [{"url": server_url.rstrip("/") or "/"}]
     return spec
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import bcrypt
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -18,8 +20,7 @@ def _hasher(settings: Settings | None = None) -> PasswordHasher:
     settings = settings or current_app.extensions["settings"]
     key = (settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST, settings.ARGON2_PARALLELISM)
     if key not in _hashers:
-        _hashers[key] = PasswordHasher(time_cost=key[0], memory_cost=key[1], parallelism=key[2],
-                                       type=Type.ID)
+        _hashers[key] = PasswordHasher(time_cost=key[0], memory_cost=key[1], parallelism=key[2], type=Type.ID)
     return _hashers[key]
 
 
@@ -62,7 +63,5 @@ def burn_dummy_hash(password: str) -> None:
     key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
     if key not in _dummy_hashes:
         _dummy_hashes[key] = hasher.hash("dummy password for timing equalisation")
-    try:
+    with contextlib.suppress(VerificationError):
         hasher.verify(_dummy_hashes[key], password)
-    except VerificationError:
-        pass

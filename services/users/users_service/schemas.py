@@ -12,7 +12,7 @@ from typing import Any
 
 from apiflask import Schema
 from apiflask.fields import Boolean, DateTime, Dict, Email, Integer, List, Nested, String
-from apiflask.validators import Length, OneOf, Range, Regexp
+from apiflask.validators import Length, OneOf, Range
 from marshmallow import EXCLUDE, ValidationError, pre_load, validates_schema
 
 from .passwords_policy import MAX_LENGTH, MIN_LENGTH, password_problems
@@ -69,8 +69,11 @@ def username_field(required: bool = True) -> String:
     return String(
         required=required,
         validate=[Length(min=USERNAME_MIN, max=USERNAME_MAX), _check_username],
-        metadata={"description": f"{USERNAME_MIN}-{USERNAME_MAX} characters.", "example": "alice.smith",
-                  "pattern": USERNAME_PATTERN},
+        metadata={
+            "description": f"{USERNAME_MIN}-{USERNAME_MAX} characters.",
+            "example": "alice.smith",
+            "pattern": USERNAME_PATTERN,
+        },
     )
 
 
@@ -121,8 +124,11 @@ def _password_not_personal(data: dict[str, Any], password: str | None) -> None:
 
 class LoginIn(NormaliseEmailMixin, InputSchema):
     # Deliberately loose: a malformed email is just another bad credential (401).
-    email = String(required=True, validate=[Length(min=1, max=EMAIL_MAX), _check_no_control],
-                   metadata={"example": "alice@example.com", "pattern": NO_CONTROL_PATTERN})
+    email = String(
+        required=True,
+        validate=[Length(min=1, max=EMAIL_MAX), _check_no_control],
+        metadata={"example": "alice@example.com", "pattern": NO_CONTROL_PATTERN},
+    )
     password = String(required=True, load_only=True, validate=Length(min=1, max=1024))
 
 
@@ -144,8 +150,11 @@ class PasswordChangeIn(InputSchema):
 
 
 class PasswordResetIn(NormaliseEmailMixin, InputSchema):
-    email = String(required=True, validate=[Length(min=1, max=EMAIL_MAX), _check_no_control],
-                   metadata={"example": "alice@example.com", "pattern": NO_CONTROL_PATTERN})
+    email = String(
+        required=True,
+        validate=[Length(min=1, max=EMAIL_MAX), _check_no_control],
+        metadata={"example": "alice@example.com", "pattern": NO_CONTROL_PATTERN},
+    )
 
 
 class PasswordResetConfirmIn(InputSchema):
@@ -156,11 +165,13 @@ class PasswordResetConfirmIn(InputSchema):
 class PaginationQuery(InputSchema):
     page = Integer(load_default=1, validate=Range(min=1, max=1_000_000))
     # Values above 100 are clamped to 100 rather than refused.
-    per_page = Integer(load_default=20, validate=Range(min=1),
-                       metadata={"description": "Page size; values above 100 count as 100."})
+    per_page = Integer(
+        load_default=20, validate=Range(min=1), metadata={"description": "Page size; values above 100 count as 100."}
+    )
 
 
 # ---- output --------------------------------------------------------------------------
+
 
 class UserPublic(Schema):
     id = Integer(required=True)
@@ -213,6 +224,7 @@ class HealthEnvelope(Schema):
 class FailEnvelope(Schema):
     status = String(required=True, validate=OneOf(["fail"]))
     message = String(required=True)
-    errors = Dict(keys=String(), values=List(String()),
-                  metadata={"description": "Field name to messages (validation failures)."})
+    errors = Dict(
+        keys=String(), values=List(String()), metadata={"description": "Field name to messages (validation failures)."}
+    )
     request_id = String()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import time
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +21,9 @@ INSTANCE_DIR = SERVICE_ROOT / "instance"
 MIN_SECRET_BYTES = 32
 
 AppEnv = Literal["development", "testing", "staging", "production"]
+TESTING_KEY = "testing-only-secret-key-0123456789abcdef"
+DEVELOPMENT_FALLBACK_KEY = "development-only-secret-key-0123456789abcdef"
+_PLACEHOLDER_KEYS = frozenset({TESTING_KEY, DEVELOPMENT_FALLBACK_KEY})
 
 
 class ConfigError(Exception):
@@ -88,6 +92,10 @@ class Settings(BaseSettings):
             name = "users-test.db" if self.APP_ENV == "testing" else "users.db"
             self.DATABASE_URL = f"sqlite:///{INSTANCE_DIR / name}"
         if self.is_production_like:
+            if self.SECRET_KEY in _PLACEHOLDER_KEYS:
+                raise ValueError(
+                    f"SECRET_KEY is a development placeholder and is refused when APP_ENV is {self.APP_ENV}"
+                )
             if len(self.SECRET_KEY.encode()) < MIN_SECRET_BYTES:
                 raise ValueError(
                     f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_BYTES} "
@@ -122,19 +130,29 @@ def _dev_secret_key(app_env: str) -> str:
     another. The file is never consulted outside development and testing.
     """
     if app_env == "testing":
-        return "testing-only-secret-key-0123456789abcdef"
+        return TESTING_KEY
     path = INSTANCE_DIR / "dev-secret-key"
     try:
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_text().strip()
+        return _read_dev_key(path)
     except OSError:
-        return "development-only-secret-key-0123456789abcdef"
+        return DEVELOPMENT_FALLBACK_KEY
     with os.fdopen(fd, "w") as handle:
         key = secrets.token_urlsafe(48)
         handle.write(key)
     return key
+
+
+def _read_dev_key(path: Path) -> str:
+    # Another worker may have created the file a moment ago and still be writing it.
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    return DEVELOPMENT_FALLBACK_KEY
 
 
 def load_settings(**overrides: object) -> Settings:

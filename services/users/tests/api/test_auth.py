@@ -21,8 +21,13 @@ from users_service.services.tokens import _signing_key
 REGISTER = "/auth/register"
 
 
-def register(client: FlaskClient, username: str = "alice.smith", email: str = "alice@example.com",
-             password: str = DEFAULT_PASSWORD, **extra: Any) -> Any:
+def register(
+    client: FlaskClient,
+    username: str = "alice.smith",
+    email: str = "alice@example.com",
+    password: str = DEFAULT_PASSWORD,
+    **extra: Any,
+) -> Any:
     return client.post(REGISTER, json={"username": username, "email": email, "password": password, **extra})
 
 
@@ -48,8 +53,11 @@ def test_register_duplicate_is_409(client: FlaskClient) -> None:
     register(client)
     response = register(client, username="alice.other")
     assert response.status_code == 409
-    assert response.json == {"status": "fail", "message": "Sorry. That user already exists.",
-                             "request_id": response.headers["X-Request-ID"]}
+    assert response.json == {
+        "status": "fail",
+        "message": "Sorry. That user already exists.",
+        "request_id": response.headers["X-Request-ID"],
+    }
 
 
 # SECURITY row 1: malformed-json
@@ -69,14 +77,19 @@ def test_non_json_bodies_are_415(client: FlaskClient, content_type: str) -> None
 
 
 # SECURITY row 3: missing-and-wrong-types
-@pytest.mark.parametrize("body, fields", [
-    ({"email": "a@b.io"}, {"password"}),
-    ({"email": 123, "password": "x"}, {"email"}),
-    ({"email": "a@b.io", "password": ["x"]}, {"password"}),
-    ({"email": None, "password": None}, {"email", "password"}),
-    ({}, {"email", "password"}),
-])
-def test_missing_and_wrong_types_are_400_with_field_errors(client: FlaskClient, body: dict[str, Any], fields: set[str]) -> None:
+@pytest.mark.parametrize(
+    "body, fields",
+    [
+        ({"email": "a@b.io"}, {"password"}),
+        ({"email": 123, "password": "x"}, {"email"}),
+        ({"email": "a@b.io", "password": ["x"]}, {"password"}),
+        ({"email": None, "password": None}, {"email", "password"}),
+        ({}, {"email", "password"}),
+    ],
+)
+def test_missing_and_wrong_types_are_400_with_field_errors(
+    client: FlaskClient, body: dict[str, Any], fields: set[str]
+) -> None:
     response = client.post("/auth/login", json=body)
     assert response.status_code == 400
     assert response.json["message"] == "Invalid payload."
@@ -98,13 +111,16 @@ def test_oversize_body_is_413_json(client: FlaskClient) -> None:
 
 
 # SECURITY row 5: field-length-bounds
-@pytest.mark.parametrize("username, email, expected", [
-    ("u" * 5, "a@example.com", 400),
-    ("u" * 6, "a@example.com", 201),
-    ("u" * 128, "a@example.com", 201),
-    ("u" * 129, "a@example.com", 400),
-    ("u" * 6, "a" * 244 + "@example.com", 400),
-])
+@pytest.mark.parametrize(
+    "username, email, expected",
+    [
+        ("u" * 5, "a@example.com", 400),
+        ("u" * 6, "a@example.com", 201),
+        ("u" * 128, "a@example.com", 201),
+        ("u" * 129, "a@example.com", 400),
+        ("u" * 6, "a" * 244 + "@example.com", 400),
+    ],
+)
 def test_field_length_bounds(client: FlaskClient, username: str, email: str, expected: int) -> None:
     assert len("a" * 244 + "@example.com") == 256
     assert register(client, username=username, email=email).status_code == expected
@@ -133,8 +149,10 @@ def test_email_case_and_spaces_do_not_create_a_second_account(client: FlaskClien
 
 def test_duplicate_json_keys_take_the_last_value(client: FlaskClient) -> None:
     # Documented choice (Python's json module): the last duplicate key wins.
-    body = ('{"username": "first.name", "username": "second.name", "email": "d@example.com", '
-            f'"password": "{DEFAULT_PASSWORD}"}}')
+    body = (
+        '{"username": "first.name", "username": "second.name", "email": "d@example.com", '
+        f'"password": "{DEFAULT_PASSWORD}"}}'
+    )
     response = client.post(REGISTER, data=body, content_type="application/json")
     assert response.status_code == 201
     status = client.get("/auth/status", headers=bearer(response.json["auth_token"]))
@@ -142,13 +160,16 @@ def test_duplicate_json_keys_take_the_last_value(client: FlaskClient) -> None:
 
 
 # SECURITY row 12: password-length (64 four-byte emoji = 256 bytes)
-@pytest.mark.parametrize("password, expected", [
-    ("q8#Lz!vR2m@", 201),
-    ("q8#Lz!vR2m", 400),
-    ("Zq9" * 42 + "xy", 201),
-    ("Zq9" * 43, 400),
-    ("\U0001F600\U0001F431\U0001F680\U0001F33B" * 16, 201),
-])
+@pytest.mark.parametrize(
+    "password, expected",
+    [
+        ("q8#Lz!vR2m@", 201),
+        ("q8#Lz!vR2m", 400),
+        ("Zq9" * 42 + "xy", 201),
+        ("Zq9" * 43, 400),
+        ("\U0001f600\U0001f431\U0001f680\U0001f33b" * 16, 201),
+    ],
+)
 def test_password_length_bounds(client: FlaskClient, password: str, expected: int) -> None:
     response = register(client, password=password)
     assert response.status_code == expected, response.json
@@ -163,8 +184,9 @@ def test_passphrase_without_digits_or_symbols_is_accepted(client: FlaskClient) -
 
 
 # SECURITY row 14: common-password
-@pytest.mark.parametrize("password", ["password1234", "123456789012", "my alice.smith pass", "           ",
-                                      "aaaaaaaaaaaa", "abcdefghijkl"])
+@pytest.mark.parametrize(
+    "password", ["password1234", "123456789012", "my alice.smith pass", "           ", "aaaaaaaaaaaa", "abcdefghijkl"]
+)
 def test_common_or_personal_passwords_are_400_with_a_message(client: FlaskClient, password: str) -> None:
     response = register(client, password=password)
     assert response.status_code == 400
@@ -197,8 +219,11 @@ def test_login_fails_identically_for_unknown_email_wrong_password_and_inactive_u
     auth.create_user(email="active@example.com")
     auth.create_user(email="inactive@example.com", active=False)
     bodies = []
-    for email, password in (("nobody@example.com", DEFAULT_PASSWORD), ("active@example.com", "wrong password!"),
-                            ("inactive@example.com", DEFAULT_PASSWORD)):
+    for email, password in (
+        ("nobody@example.com", DEFAULT_PASSWORD),
+        ("active@example.com", "wrong password!"),
+        ("inactive@example.com", DEFAULT_PASSWORD),
+    ):
         response = auth.login(email, password)
         assert response.status_code == 401
         body = dict(response.json)
@@ -221,32 +246,42 @@ def test_unknown_email_costs_a_hash_computation(auth: AuthActions, monkeypatch: 
     assert calls == ["dummy"]
 
 
+# SECURITY row 18: 30 timed samples each for unknown email, wrong password, deactivated user
 @pytest.mark.slow
-def test_login_timing_is_similar_for_unknown_and_known_emails(make_app: Any) -> None:
+def test_login_timing_is_similar_for_unknown_known_and_inactive_accounts(make_app: Any) -> None:
     app = make_app(RATE_LIMIT_ENABLED=False, ARGON2_MEMORY_COST=8192, ARGON2_TIME_COST=2)
     auth = AuthActions(app, app.test_client())
     known = auth.create_user()
-    samples: dict[str, list[float]] = {"unknown": [], "wrong": []}
+    inactive = auth.create_user(active=False)
+    cases = {
+        "unknown": ("nobody@example.com", "not the password"),
+        "wrong": (known.email, "not the password"),
+        "inactive": (inactive.email, inactive.password),
+    }
+    samples: dict[str, list[float]] = {kind: [] for kind in cases}
     for _ in range(30):
-        for kind, email in (("unknown", "nobody@example.com"), ("wrong", known.email)):
+        for kind, (email, password) in cases.items():
             start = time.perf_counter()
-            assert auth.login(email, "not the password").status_code == 401
+            assert auth.login(email, password).status_code == 401
             samples[kind].append(time.perf_counter() - start)
     medians = {k: sorted(v)[len(v) // 2] for k, v in samples.items()}
     # Within noise: a missing dummy hash would make "unknown" several times faster.
-    assert medians["unknown"] > medians["wrong"] * 0.5
+    assert min(medians.values()) > max(medians.values()) * 0.5, medians
 
 
 # SECURITY row 25: missing-or-malformed-auth
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Authorization": "Bearer"},
-    {"Authorization": "Bearer "},
-    {"Authorization": "Bearer x.y"},
-    {"Authorization": "Bearer not-a-token"},
-    {"Authorization": "Basic dXNlcjpwYXNz"},
-    {"Authorization": "Token abc"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Bearer x.y"},
+        {"Authorization": "Bearer not-a-token"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {"Authorization": "Token abc"},
+    ],
+)
 def test_missing_or_malformed_auth_is_401_provide_a_valid_token(client: FlaskClient, headers: dict[str, str]) -> None:
     response = client.get("/auth/status", headers=headers)
     assert response.status_code == 401
@@ -272,7 +307,9 @@ def _sign(app: APIFlask, claims: dict[str, Any], **kwargs: Any) -> str:
 
 
 # SECURITY row 26: alg-allowlist
-def test_unsigned_and_foreign_algorithm_tokens_are_401(auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask) -> None:
+def test_unsigned_and_foreign_algorithm_tokens_are_401(
+    auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask
+) -> None:
     claims = _claims(auth, user)
     forged = [
         f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}.",
@@ -287,15 +324,21 @@ def test_unsigned_and_foreign_algorithm_tokens_are_401(auth: AuthActions, user: 
 
 
 # SECURITY row 27: signature-and-key-source
-def test_tampered_claims_and_key_source_headers_are_401(auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask) -> None:
+def test_tampered_claims_and_key_source_headers_are_401(
+    auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask
+) -> None:
     token = auth.token(user)
     header, payload, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
     for change in ({"sub": "2"}, {"admin": True}):
         tampered = f"{header}.{_b64({**claims, **change})}.{signature}"
         assert client.get("/auth/status", headers=bearer(tampered)).status_code == 401
-    for extra in ({"jku": "http://127.0.0.1:9/keys"}, {"x5u": "http://127.0.0.1:9/x"},
-                  {"jwk": {"kty": "oct", "k": "AAAA"}}, {"kid": "../../dev/null"}):
+    for extra in (
+        {"jku": "http://127.0.0.1:9/keys"},
+        {"x5u": "http://127.0.0.1:9/x"},
+        {"jwk": {"kty": "oct", "k": "AAAA"}},
+        {"kid": "../../dev/null"},
+    ):
         token = _sign(app, claims, headers=extra)
         assert client.get("/auth/status", headers=bearer(token)).status_code == 401, extra
 
@@ -309,19 +352,27 @@ def test_expired_token_is_401_signature_expired(auth: AuthActions, user: UserRef
     assert response.json["message"] == "Signature expired. Please log in again."
 
 
-def test_token_exp_one_second_ago_and_nbf_in_the_future_are_401(auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask) -> None:
+def test_token_exp_one_second_ago_and_nbf_in_the_future_are_401(
+    auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask
+) -> None:
     claims = _claims(auth, user)
     now = int(time.time())
     expired = _sign(app, {**claims, "exp": now - 1})
-    assert client.get("/auth/status", headers=bearer(expired)).json["message"] == "Signature expired. Please log in again."
+    assert (
+        client.get("/auth/status", headers=bearer(expired)).json["message"] == "Signature expired. Please log in again."
+    )
     early = _sign(app, {**claims, "nbf": now + 60})
     assert client.get("/auth/status", headers=bearer(early)).status_code == 401
 
 
 # SECURITY row 29: wrong-iss-aud-type
-@pytest.mark.parametrize("change", [{"iss": "someone-else"}, {"aud": "other-api"}, {"typ": "refresh"},
-                                    {"typ": None}, {"sub": "abc"}, {"ver": "x"}])
-def test_foreign_issuer_audience_or_type_is_401(auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask, change: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [{"iss": "someone-else"}, {"aud": "other-api"}, {"typ": "refresh"}, {"typ": None}, {"sub": "abc"}, {"ver": "x"}],
+)
+def test_foreign_issuer_audience_or_type_is_401(
+    auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask, change: dict[str, Any]
+) -> None:
     claims = {k: v for k, v in {**_claims(auth, user), **change}.items() if v is not None}
     assert client.get("/auth/status", headers=bearer(_sign(app, claims))).status_code == 401
 
@@ -347,7 +398,9 @@ def test_access_token_ttl_follows_settings(make_app: Any) -> None:
 
 # SECURITY row 31: logout-revokes
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_logout_revokes_the_access_token_and_the_refresh_cookie(auth: AuthActions, user: UserRef, client: FlaskClient, method: str) -> None:
+def test_logout_revokes_the_access_token_and_the_refresh_cookie(
+    auth: AuthActions, user: UserRef, client: FlaskClient, method: str
+) -> None:
     token = auth.token(user)
     cookie = refresh_cookie(client)
     response = client.open("/auth/logout", method=method, headers=bearer(token))
@@ -387,7 +440,9 @@ def test_refresh_with_unknown_cookie_is_401(client: FlaskClient) -> None:
 
 
 # SECURITY row 33: refresh-reuse-kills-family
-def test_reusing_a_rotated_refresh_token_revokes_the_session(auth: AuthActions, user: UserRef, client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_reusing_a_rotated_refresh_token_revokes_the_session(
+    auth: AuthActions, user: UserRef, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
     auth.login(user.email)
     old = refresh_cookie(client)
     assert client.post("/auth/refresh").status_code == 200
@@ -403,7 +458,9 @@ def test_reusing_a_rotated_refresh_token_revokes_the_session(auth: AuthActions, 
 
 
 # SECURITY row 34: refresh-race (parallel refreshes get the same successor)
-def test_parallel_refreshes_receive_the_same_successor(auth: AuthActions, user: UserRef, app: APIFlask, client: FlaskClient) -> None:
+def test_parallel_refreshes_receive_the_same_successor(
+    auth: AuthActions, user: UserRef, app: APIFlask, client: FlaskClient
+) -> None:
     auth.login(user.email)
     cookie = refresh_cookie(client)
     assert cookie
@@ -430,7 +487,9 @@ def test_parallel_refreshes_receive_the_same_successor(auth: AuthActions, user: 
     assert client.post("/auth/refresh").status_code == 200
 
 
-def test_a_retried_refresh_within_the_grace_window_gets_the_same_successor(auth: AuthActions, user: UserRef, client: FlaskClient) -> None:
+def test_a_retried_refresh_within_the_grace_window_gets_the_same_successor(
+    auth: AuthActions, user: UserRef, client: FlaskClient
+) -> None:
     auth.login(user.email)
     cookie = refresh_cookie(client)
     assert cookie
@@ -479,8 +538,9 @@ def test_refresh_cookie_is_secure_with_prefix_in_production(make_app: Any) -> No
     client = app.test_client()
     auth = AuthActions(app, client)
     user = auth.create_user()
-    response = client.post("/auth/login", json={"email": user.email, "password": user.password},
-                           base_url="https://localhost")
+    response = client.post(
+        "/auth/login", json={"email": user.email, "password": user.password}, base_url="https://localhost"
+    )
     header = response.headers["Set-Cookie"]
     assert header.startswith("__Secure-refresh_token=")
     for attribute in ("HttpOnly", "Secure", "SameSite=Strict", "Path=/auth"):
@@ -493,8 +553,9 @@ def test_refresh_cookie_is_secure_with_prefix_in_production(make_app: Any) -> No
 
 def test_cross_site_refresh_is_refused(auth: AuthActions, user: UserRef, client: FlaskClient) -> None:
     auth.login(user.email)
-    plain = client.post("/auth/refresh", data="x", content_type="text/plain",
-                        headers={"Origin": "https://evil.example"})
+    plain = client.post(
+        "/auth/refresh", data="x", content_type="text/plain", headers={"Origin": "https://evil.example"}
+    )
     assert plain.status_code == 415
     foreign = client.post("/auth/refresh", headers={"Origin": "https://evil.example"})
     assert foreign.status_code == 403

@@ -18,7 +18,9 @@ def test_readiness_is_200_when_the_database_answers(client: FlaskClient) -> None
     assert response.status_code == 200
 
 
-def test_readiness_is_503_with_retry_after_when_the_database_is_down(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readiness_is_503_with_retry_after_when_the_database_is_down(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(*args: Any, **kwargs: Any) -> None:
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 

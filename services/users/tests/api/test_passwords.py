@@ -47,27 +47,38 @@ def reset_token_from(message: Any) -> str:
 
 
 def test_password_change_needs_the_current_password(auth: AuthActions, user: UserRef, client: FlaskClient) -> None:
-    response = client.put("/auth/password", headers=auth.headers(user),
-                          json={"current_password": "not my password", "new_password": NEW_PASSWORD})
+    response = client.put(
+        "/auth/password",
+        headers=auth.headers(user),
+        json={"current_password": "not my password", "new_password": NEW_PASSWORD},
+    )
     assert response.status_code == 400
     assert response.json["errors"] == {"current_password": ["Current password is incorrect."]}
 
 
 def test_password_change_applies_the_password_rules(auth: AuthActions, user: UserRef, client: FlaskClient) -> None:
     for new in ("short", "password1234", f"x {user.username} y"):
-        response = client.put("/auth/password", headers=auth.headers(user),
-                              json={"current_password": DEFAULT_PASSWORD, "new_password": new})
+        response = client.put(
+            "/auth/password",
+            headers=auth.headers(user),
+            json={"current_password": DEFAULT_PASSWORD, "new_password": new},
+        )
         assert response.status_code == 400
         assert "new_password" in response.json["errors"]
 
 
 # SECURITY row 37: credential-change-ends-sessions
-def test_password_change_ends_other_sessions_and_keeps_this_one(app: APIFlask, auth: AuthActions, user: UserRef) -> None:
+def test_password_change_ends_other_sessions_and_keeps_this_one(
+    app: APIFlask, auth: AuthActions, user: UserRef
+) -> None:
     s1, s2 = app.test_client(), app.test_client()
     token1 = AuthActions(app, s1).token(user)
     token2 = AuthActions(app, s2).token(user)
-    response = s1.put("/auth/password", headers=bearer(token1),
-                      json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD})
+    response = s1.put(
+        "/auth/password",
+        headers=bearer(token1),
+        json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
+    )
     assert response.status_code == 200
     assert response.json["message"] == "Password changed."
     assert s2.get("/auth/status", headers=bearer(token2)).status_code == 401
@@ -156,8 +167,9 @@ def test_development_without_smtp_logs_the_link(make_app: Any, capsys: pytest.Ca
     assert "/reset-password?token=" in capsys.readouterr().out
 
 
-def test_testing_without_smtp_never_logs_the_link(auth: AuthActions, user: UserRef, client: FlaskClient,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_testing_without_smtp_never_logs_the_link(
+    auth: AuthActions, user: UserRef, client: FlaskClient, capsys: pytest.CaptureFixture[str]
+) -> None:
     client.post("/auth/password-reset", json={"email": user.email})
     assert "reset-password?token=" not in capsys.readouterr().out
 
@@ -178,7 +190,9 @@ def _stored_hash(app: APIFlask, user: UserRef) -> str:
 
 
 # SECURITY row 16: hash-format-and-upgrade
-def test_new_hashes_are_argon2id_and_legacy_bcrypt_is_upgraded_on_login(app: APIFlask, auth: AuthActions, user: UserRef) -> None:
+def test_new_hashes_are_argon2id_and_legacy_bcrypt_is_upgraded_on_login(
+    app: APIFlask, auth: AuthActions, user: UserRef
+) -> None:
     assert _stored_hash(app, user).startswith("$argon2id$")
     _store_bcrypt_hash(app, user, DEFAULT_PASSWORD)
     assert auth.login(user.email).status_code == 200

@@ -32,7 +32,9 @@ def test_list_users_is_paginated(auth: AuthActions, client: FlaskClient) -> None
 
 
 # SECURITY row 42: field-exposure
-def test_anonymous_and_other_users_see_only_public_fields(auth: AuthActions, user: UserRef, client: FlaskClient) -> None:
+def test_anonymous_and_other_users_see_only_public_fields(
+    auth: AuthActions, user: UserRef, client: FlaskClient
+) -> None:
     other = auth.create_user()
     for headers in ({}, auth.headers(other), {"Authorization": "Bearer invalid"}):
         listed = client.get("/users", headers=headers).json["data"]["users"]
@@ -43,7 +45,9 @@ def test_anonymous_and_other_users_see_only_public_fields(auth: AuthActions, use
     assert "password" not in client.get("/users").get_data(as_text=True)
 
 
-def test_admins_and_the_user_themself_see_private_fields(auth: AuthActions, user: UserRef, admin: UserRef, client: FlaskClient) -> None:
+def test_admins_and_the_user_themself_see_private_fields(
+    auth: AuthActions, user: UserRef, admin: UserRef, client: FlaskClient
+) -> None:
     for viewer in (user, admin):
         one = client.get(f"/users/{user.id}", headers=auth.headers(viewer)).json["data"]
         assert set(one) == PRIVATE_FIELDS
@@ -57,8 +61,9 @@ def test_get_missing_user_is_404(client: FlaskClient) -> None:
 
 
 # SECURITY row 8: bad-path-ids
-@pytest.mark.parametrize("path", ["/users/abc", "/users/-1", "/users/0", "/users/99999999999999999999",
-                                  "/users/2147483648", "/users/1.5"])
+@pytest.mark.parametrize(
+    "path", ["/users/abc", "/users/-1", "/users/0", "/users/99999999999999999999", "/users/2147483648", "/users/1.5"]
+)
 def test_bad_path_ids_are_404(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
@@ -72,10 +77,19 @@ def test_bad_path_ids_on_writes_are_404(auth: AuthActions, admin: UserRef, clien
 
 
 # SECURITY row 9: pagination-abuse
-@pytest.mark.parametrize("query, expected", [
-    ("per_page=100000", 200), ("per_page=0", 400), ("page=-1", 400), ("page=abc", 400), ("page=0", 400),
-    ("page=99999999999999999999", 400), ("per_page=99999999999999999999", 400), ("page=1000000&per_page=100", 200),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("per_page=100000", 200),
+        ("per_page=0", 400),
+        ("page=-1", 400),
+        ("page=abc", 400),
+        ("page=0", 400),
+        ("page=99999999999999999999", 400),
+        ("per_page=99999999999999999999", 200),
+        ("page=1000000&per_page=100", 200),
+    ],
+)
 def test_pagination_abuse_is_clamped_or_400(client: FlaskClient, query: str, expected: int) -> None:
     response = client.get(f"/users?{query}")
     assert response.status_code == expected
@@ -94,7 +108,9 @@ INJECTIONS = ["' OR 1=1--", '";DROP TABLE users;--', "</script><img src=x onerro
 
 
 @pytest.mark.parametrize("payload", INJECTIONS)
-def test_injection_strings_are_inert(auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask, payload: str) -> None:
+def test_injection_strings_are_inert(
+    auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask, payload: str
+) -> None:
     before = count_users(app)
     for body in ({"email": payload, "password": payload}, {"email": user.email, "password": payload}):
         response = client.post("/auth/login", json=body)
@@ -108,8 +124,10 @@ def test_injection_strings_are_inert(auth: AuthActions, user: UserRef, client: F
 
 def test_markup_in_username_is_returned_as_a_json_string(client: FlaskClient) -> None:
     username = "</script><img src=x onerror=alert(1)>"
-    response = client.post("/auth/register", json={"username": username, "email": "x@example.com",
-                                                   "password": "correct horse battery staple"})
+    response = client.post(
+        "/auth/register",
+        json={"username": username, "email": "x@example.com", "password": "correct horse battery staple"},
+    )
     assert response.status_code == 201
     listed = client.get("/users")
     assert listed.content_type == "application/json"
@@ -117,30 +135,45 @@ def test_markup_in_username_is_returned_as_a_json_string(client: FlaskClient) ->
 
 
 def test_admin_creates_a_user(auth: AuthActions, admin: UserRef, client: FlaskClient) -> None:
-    response = client.post("/users", headers=auth.headers(admin), json={
-        "username": "new.person", "email": "New@Example.com", "password": "correct horse battery staple"})
+    response = client.post(
+        "/users",
+        headers=auth.headers(admin),
+        json={"username": "new.person", "email": "New@Example.com", "password": "correct horse battery staple"},
+    )
     assert response.status_code == 201
     assert response.json["message"] == "new@example.com was added!"
     assert response.json["data"]["email"] == "new@example.com"
     assert "password" not in response.json["data"]
 
 
-def test_admin_create_duplicate_email_is_409(auth: AuthActions, admin: UserRef, user: UserRef, client: FlaskClient) -> None:
-    response = client.post("/users", headers=auth.headers(admin), json={
-        "username": "someone.else", "email": user.email, "password": "correct horse battery staple"})
+def test_admin_create_duplicate_email_is_409(
+    auth: AuthActions, admin: UserRef, user: UserRef, client: FlaskClient
+) -> None:
+    response = client.post(
+        "/users",
+        headers=auth.headers(admin),
+        json={"username": "someone.else", "email": user.email, "password": "correct horse battery staple"},
+    )
     assert response.status_code == 409
     assert response.json["message"] == "Sorry. That email already exists."
 
 
-def test_admin_create_duplicate_username_is_409(auth: AuthActions, admin: UserRef, user: UserRef, client: FlaskClient) -> None:
-    response = client.post("/users", headers=auth.headers(admin), json={
-        "username": user.username, "email": "fresh@example.com", "password": "correct horse battery staple"})
+def test_admin_create_duplicate_username_is_409(
+    auth: AuthActions, admin: UserRef, user: UserRef, client: FlaskClient
+) -> None:
+    response = client.post(
+        "/users",
+        headers=auth.headers(admin),
+        json={"username": user.username, "email": "fresh@example.com", "password": "correct horse battery staple"},
+    )
     assert response.status_code == 409
     assert response.json["message"] == "Sorry. That username already exists."
 
 
 # SECURITY row 39: admin-functions
-def test_admin_functions_need_an_admin(auth: AuthActions, user: UserRef, admin: UserRef, client: FlaskClient, app: APIFlask) -> None:
+def test_admin_functions_need_an_admin(
+    auth: AuthActions, user: UserRef, admin: UserRef, client: FlaskClient, app: APIFlask
+) -> None:
     body = {"username": "new.person", "email": "n@example.com", "password": "correct horse battery staple"}
     assert client.post("/users", json=body).status_code == 401
     assert client.delete(f"/users/{admin.id}").status_code == 401
@@ -168,8 +201,11 @@ def test_a_user_cannot_edit_or_delete_another_user(auth: AuthActions, user: User
 
 
 def test_a_user_updates_their_own_username_and_email(auth: AuthActions, user: UserRef, client: FlaskClient) -> None:
-    response = client.patch(f"/users/{user.id}", json={"username": "renamed.user", "email": "Renamed@Example.com"},
-                            headers=auth.headers(user))
+    response = client.patch(
+        f"/users/{user.id}",
+        json={"username": "renamed.user", "email": "Renamed@Example.com"},
+        headers=auth.headers(user),
+    )
     assert response.status_code == 200
     assert response.json["data"]["username"] == "renamed.user"
     assert response.json["data"]["email"] == "renamed@example.com"
@@ -182,19 +218,26 @@ def test_update_to_a_taken_email_is_409(auth: AuthActions, user: UserRef, client
 
 
 # SECURITY row 41: mass-assignment
-def test_self_update_cannot_grant_admin_or_change_protected_fields(auth: AuthActions, user: UserRef, client: FlaskClient) -> None:
+def test_self_update_cannot_grant_admin_or_change_protected_fields(
+    auth: AuthActions, user: UserRef, client: FlaskClient
+) -> None:
     headers = auth.headers(user)
     assert client.patch(f"/users/{user.id}", json={"admin": True}, headers=headers).status_code == 403
     assert client.patch(f"/users/{user.id}", json={"active": False}, headers=headers).status_code == 403
-    ignored = client.patch(f"/users/{user.id}", json={"id": 999, "created_date": "2000-01-01T00:00:00Z",
-                                                     "password_hash": "x", "token_version": 5}, headers=headers)
+    ignored = client.patch(
+        f"/users/{user.id}",
+        json={"id": 999, "created_date": "2000-01-01T00:00:00Z", "password_hash": "x", "token_version": 5},
+        headers=headers,
+    )
     assert ignored.status_code == 200
     stored = auth.db_user(user.id)
     assert stored is not None and not stored.admin and stored.active and stored.token_version == 0
     assert stored.created_date.year > 2000
 
 
-def test_admin_can_promote_and_deactivate(auth: AuthActions, user: UserRef, admin: UserRef, client: FlaskClient) -> None:
+def test_admin_can_promote_and_deactivate(
+    auth: AuthActions, user: UserRef, admin: UserRef, client: FlaskClient
+) -> None:
     headers = auth.headers(admin)
     response = client.patch(f"/users/{user.id}", json={"admin": True, "active": False}, headers=headers)
     assert response.status_code == 200
@@ -211,7 +254,9 @@ def test_admin_deletes_a_user(auth: AuthActions, user: UserRef, admin: UserRef, 
 
 
 # SECURITY row 43: stale-admin-token
-def test_a_demoted_admins_token_no_longer_grants_admin_rights(auth: AuthActions, admin: UserRef, client: FlaskClient) -> None:
+def test_a_demoted_admins_token_no_longer_grants_admin_rights(
+    auth: AuthActions, admin: UserRef, client: FlaskClient
+) -> None:
     second = auth.create_user(admin=True)
     stale = auth.headers(second)
     assert client.patch(f"/users/{second.id}", json={"admin": False}, headers=auth.headers(admin)).status_code == 200
@@ -220,7 +265,9 @@ def test_a_demoted_admins_token_no_longer_grants_admin_rights(auth: AuthActions,
 
 
 # SECURITY row 44: last-admin-race
-def test_the_last_admin_cannot_be_deleted_demoted_or_deactivated(auth: AuthActions, admin: UserRef, client: FlaskClient) -> None:
+def test_the_last_admin_cannot_be_deleted_demoted_or_deactivated(
+    auth: AuthActions, admin: UserRef, client: FlaskClient
+) -> None:
     headers = auth.headers(admin)
     for method, body in (("DELETE", None), ("PATCH", {"admin": False}), ("PATCH", {"active": False})):
         response = client.open(f"/users/{admin.id}", method=method, json=body, headers=headers)
@@ -239,7 +286,9 @@ def test_two_admins_demoting_each_other_leave_one_admin(auth: AuthActions, app: 
     def demote(actor: UserRef, target: UserRef) -> None:
         client = app.test_client()
         barrier.wait()
-        statuses.append(client.patch(f"/users/{target.id}", json={"admin": False}, headers=headers[actor.id]).status_code)
+        statuses.append(
+            client.patch(f"/users/{target.id}", json={"admin": False}, headers=headers[actor.id]).status_code
+        )
 
     threads = [threading.Thread(target=demote, args=pair) for pair in ((admin, other), (other, admin))]
     for thread in threads:
@@ -254,7 +303,9 @@ def test_two_admins_demoting_each_other_leave_one_admin(auth: AuthActions, app: 
 
 
 # SECURITY row 37 (deactivation part)
-def test_deactivation_ends_the_users_sessions(auth: AuthActions, user: UserRef, admin: UserRef, client: FlaskClient) -> None:
+def test_deactivation_ends_the_users_sessions(
+    auth: AuthActions, user: UserRef, admin: UserRef, client: FlaskClient
+) -> None:
     token = auth.token(user)
     cookie = client.get_cookie("refresh_token", path="/auth")
     assert cookie is not None
@@ -264,11 +315,19 @@ def test_deactivation_ends_the_users_sessions(auth: AuthActions, user: UserRef, 
     assert client.post("/auth/refresh").status_code == 401
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"username": "short"}, "username"), ({"email": "not-an-email"}, "email"), ({"admin": "maybe"}, "admin"),
-    ({"username": " padded.name "}, "username"), ({"username": "line\nbreak"}, "username"),
-])
-def test_update_validation_table(auth: AuthActions, admin: UserRef, user: UserRef, client: FlaskClient, body: dict[str, Any], field: str) -> None:
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"username": "short"}, "username"),
+        ({"email": "not-an-email"}, "email"),
+        ({"admin": "maybe"}, "admin"),
+        ({"username": " padded.name "}, "username"),
+        ({"username": "line\nbreak"}, "username"),
+    ],
+)
+def test_update_validation_table(
+    auth: AuthActions, admin: UserRef, user: UserRef, client: FlaskClient, body: dict[str, Any], field: str
+) -> None:
     response = client.patch(f"/users/{user.id}", json=body, headers=auth.headers(admin))
     assert response.status_code == 400
     assert field in response.json["errors"]

@@ -35,7 +35,9 @@ def tauth(throttled_app: APIFlask) -> AuthActions:
 
 
 # SECURITY row 19: brute-force-one-account
-def test_eleventh_wrong_password_is_429_with_retry_after(tauth: AuthActions, capsys: pytest.CaptureFixture[str]) -> None:
+def test_eleventh_wrong_password_is_429_with_retry_after(
+    tauth: AuthActions, capsys: pytest.CaptureFixture[str]
+) -> None:
     user = tauth.create_user()
     for _ in range(10):
         assert login_from(tauth, user.email, WRONG, "203.0.113.5").status_code == 401
@@ -102,7 +104,7 @@ def test_attacker_lock_does_not_lock_the_owner_out_from_another_address(tauth: A
 
 
 # SECURITY row 20: ip-level-throttles
-def test_one_address_trying_many_accounts_hits_the_ip_limit(make_app: Any) -> None:
+def test_one_address_trying_many_accounts_hits_the_ip_limit(make_app: Any, capsys: pytest.CaptureFixture[str]) -> None:
     app = make_app(RATE_LIMIT_AUTH="30 per minute")
     auth = AuthActions(app, app.test_client())
     statuses = [login_from(auth, f"person{i}@example.com", WRONG, "203.0.113.9").status_code for i in range(50)]
@@ -111,14 +113,24 @@ def test_one_address_trying_many_accounts_hits_the_ip_limit(make_app: Any) -> No
     limited = login_from(auth, "another@example.com", WRONG, "203.0.113.9")
     assert limited.json["status"] == "fail"
     assert int(limited.headers["Retry-After"]) >= 1
+    assert '"event": "rate_limited"' in capsys.readouterr().out
 
 
 def test_registrations_per_address_are_limited(make_app: Any) -> None:
     app = make_app(RATE_LIMIT_AUTH="30 per minute")
     client = app.test_client()
-    statuses = [client.post("/auth/register", headers={"X-Forwarded-For": "203.0.113.10"},
-                            json={"username": f"person.{i:03d}", "email": f"p{i}@example.com",
-                                  "password": "correct horse battery staple"}).status_code for i in range(31)]
+    statuses = [
+        client.post(
+            "/auth/register",
+            headers={"X-Forwarded-For": "203.0.113.10"},
+            json={
+                "username": f"person.{i:03d}",
+                "email": f"p{i}@example.com",
+                "password": "correct horse battery staple",
+            },
+        ).status_code
+        for i in range(31)
+    ]
     assert statuses[:30] == [201] * 30 and statuses[30] == 429
 
 

@@ -8,6 +8,7 @@ from flask import Response, after_this_request, current_app, request
 from ..errors import fail
 from ..extensions import client_ip, db, limiter
 from ..logging_setup import audit
+from ..passwords_policy import password_problems
 from ..schemas import (
     LoginIn,
     MessageEnvelope,
@@ -56,8 +57,15 @@ def _set_refresh_cookie(value: str) -> None:
 
     @after_this_request
     def set_cookie(response: Response) -> Response:
-        response.set_cookie(refresh_cookie_name(), value, max_age=settings.REFRESH_TOKEN_TTL, path="/auth",
-                            httponly=True, secure=settings.secure_cookies, samesite="Strict")
+        response.set_cookie(
+            refresh_cookie_name(),
+            value,
+            max_age=settings.REFRESH_TOKEN_TTL,
+            path="/auth",
+            httponly=True,
+            secure=settings.secure_cookies,
+            samesite="Strict",
+        )
         return response
 
 
@@ -66,15 +74,21 @@ def _clear_refresh_cookie() -> None:
 
     @after_this_request
     def clear_cookie(response: Response) -> Response:
-        response.delete_cookie(refresh_cookie_name(), path="/auth", httponly=True,
-                               secure=settings.secure_cookies, samesite="Strict")
+        response.delete_cookie(
+            refresh_cookie_name(), path="/auth", httponly=True, secure=settings.secure_cookies, samesite="Strict"
+        )
         return response
 
 
 def _token_body(message: str, issued: tokens.IssuedTokens) -> dict[str, Any]:
     _set_refresh_cookie(issued.refresh_token)
-    return {"status": "success", "message": message, "auth_token": issued.access_token,
-            "token_type": "Bearer", "expires_in": issued.expires_in}
+    return {
+        "status": "success",
+        "message": message,
+        "auth_token": issued.access_token,
+        "token_type": "Bearer",
+        "expires_in": issued.expires_in,
+    }
 
 
 def _reject_cross_site() -> None:
@@ -117,11 +131,13 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
     throttled with 429 and a growing `Retry-After`.
     """
     try:
-        _user, issued = auth_service.login(session=db.session, email=body["email"], password=body["password"],
-                                           ip=client_ip())
+        _user, issued = auth_service.login(
+            session=db.session, email=body["email"], password=body["password"], ip=client_ip()
+        )
     except auth_service.LoginThrottled as exc:
-        raise fail(429, "Too many failed logins. Please try again later.",
-                   headers={"Retry-After": str(exc.retry_after)}) from None
+        raise fail(
+            429, "Too many failed logins. Please try again later.", headers={"Retry-After": str(exc.retry_after)}
+        ) from None
     except auth_service.LoginFailed:
         raise fail(401, INVALID_CREDENTIALS) from None
     return _token_body("Successfully logged in.", issued)
@@ -130,8 +146,13 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
 @bp.post("/auth/refresh")
 @auth_rate_limit
 @bp.output(TokenEnvelope)
-@bp.doc(responses={401: "Missing, invalid, expired or reused refresh token", 403: "Cross-site request",
-                   429: "Too many requests"})
+@bp.doc(
+    responses={
+        401: "Missing, invalid, expired or reused refresh token",
+        403: "Cross-site request",
+        429: "Too many requests",
+    }
+)
 def refresh() -> dict[str, Any]:
     """Refresh the access token
 
@@ -211,15 +232,13 @@ def change_password(body: dict[str, Any]) -> dict[str, Any]:
 
     Ends every other session; the response carries fresh tokens for this one.
     """
-    from ..passwords_policy import password_problems
-
     user = current_user()
     problems = password_problems(body["new_password"], username=user.username, email=user.email)
     if problems:
         raise fail(400, extra_data={"errors": {"new_password": problems}})
-    issued = auth_service.change_password(session=db.session, user=user,
-                                          current_password=body["current_password"],
-                                          new_password=body["new_password"])
+    issued = auth_service.change_password(
+        session=db.session, user=user, current_password=body["current_password"], new_password=body["new_password"]
+    )
     if issued is None:
         raise fail(400, extra_data={"errors": {"current_password": ["Current password is incorrect."]}})
     return _token_body("Password changed.", issued)

@@ -37,9 +37,15 @@ def list_users(query: dict[str, Any]) -> dict[str, Any]:
     per_page = min(query["per_page"], MAX_PER_PAGE)
     viewer = optional_viewer()
     users, total = users_service.list_users(session=db.session, page=query["page"], per_page=per_page)
-    return {"status": "success", "data": {
-        "users": [user_view(u, viewer) for u in users], "page": query["page"], "per_page": per_page, "total": total,
-    }}
+    return {
+        "status": "success",
+        "data": {
+            "users": [user_view(u, viewer) for u in users],
+            "page": query["page"],
+            "per_page": per_page,
+            "total": total,
+        },
+    }
 
 
 @bp.get("/users/<int:user_id>")

@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
+from ..extensions import DbSession
 from ..logging_setup import audit
 from ..models import PasswordResetToken, User, utcnow
 from ..passwords import burn_dummy_hash, hash_password, needs_rehash, verify_password
+from ..passwords_policy import password_problems
 from ..schemas import normalise_email
 from ..settings import Settings
 from . import throttle
@@ -38,7 +39,7 @@ def _settings() -> Settings:
     return current_app.extensions["settings"]  # type: ignore[no-any-return]
 
 
-def register(*, session: Session, username: str, email: str, password: str) -> tuple[User, IssuedTokens]:
+def register(*, session: DbSession, username: str, email: str, password: str) -> tuple[User, IssuedTokens]:
     user = create_user(session=session, username=username, email=email, password=password)
     tokens = start_session(session=session, user=user)
     session.commit()
@@ -46,7 +47,7 @@ def register(*, session: Session, username: str, email: str, password: str) -> t
     return user, tokens
 
 
-def login(*, session: Session, email: str, password: str, ip: str) -> tuple[User, IssuedTokens]:
+def login(*, session: DbSession, email: str, password: str, ip: str) -> tuple[User, IssuedTokens]:
     email = normalise_email(email)
     # Throttle first: a locked account must not cost us a hash computation.
     blocked = throttle.check_login_allowed(email=email, ip=ip)
@@ -62,8 +63,11 @@ def login(*, session: Session, email: str, password: str, ip: str) -> tuple[User
         ok = verify_password(user.password_hash, password) and user.active
     if not ok or user is None:
         throttle.record_login_failure(email=email, ip=ip)
-        audit("login_failed", user_id=user.id if user else None,
-              reason="inactive" if user is not None and not user.active else "bad_credentials")
+        audit(
+            "login_failed",
+            user_id=user.id if user else None,
+            reason="inactive" if user is not None and not user.active else "bad_credentials",
+        )
         raise LoginFailed
     throttle.clear_login_failures(email=email, ip=ip)
     if needs_rehash(user.password_hash):
@@ -75,7 +79,7 @@ def login(*, session: Session, email: str, password: str, ip: str) -> tuple[User
     return user, tokens
 
 
-def change_password(*, session: Session, user: User, current_password: str, new_password: str) -> IssuedTokens | None:
+def change_password(*, session: DbSession, user: User, current_password: str, new_password: str) -> IssuedTokens | None:
     """Returns fresh tokens for the caller's session; ``None`` when ``current_password`` is wrong."""
     if not verify_password(user.password_hash, current_password):
         audit("password_change_failed", user_id=user.id)
@@ -87,7 +91,7 @@ def change_password(*, session: Session, user: User, current_password: str, new_
     return tokens
 
 
-def request_password_reset(*, session: Session, email: str) -> None:
+def request_password_reset(*, session: DbSession, email: str) -> None:
     settings = _settings()
     user = get_user_by_email(session=session, email=email)
     if user is None or not user.active:
@@ -95,23 +99,31 @@ def request_password_reset(*, session: Session, email: str) -> None:
         audit("password_reset_requested", user_id=None)
         return
     raw = secrets.token_urlsafe(32)
-    session.add(PasswordResetToken(token_hash=sha256(raw), user_id=user.id,
-                                   expires_at=utcnow() + timedelta(seconds=settings.PASSWORD_RESET_TTL)))
+    session.add(
+        PasswordResetToken(
+            token_hash=sha256(raw),
+            user_id=user.id,
+            expires_at=utcnow() + timedelta(seconds=settings.PASSWORD_RESET_TTL),
+        )
+    )
     session.commit()
     audit("password_reset_requested", user_id=user.id)
     link = f"{settings.PUBLIC_URL.rstrip('/')}/reset-password?token={raw}"
     minutes = settings.PASSWORD_RESET_TTL // 60
-    send_mail(settings, to=user.email, subject="Reset your password", body=(
-        f"Hello {user.username},\n\nSomeone asked to reset the password of your account. "
-        f"To choose a new password, open this link within {minutes} minutes:\n\n{link}\n\n"
-        "The link works once. If you did not ask for this, ignore this message: "
-        "your password stays the same.\n"
-    ))
+    send_mail(
+        settings,
+        to=user.email,
+        subject="Reset your password",
+        body=(
+            f"Hello {user.username},\n\nSomeone asked to reset the password of your account. "
+            f"To choose a new password, open this link within {minutes} minutes:\n\n{link}\n\n"
+            "The link works once. If you did not ask for this, ignore this message: "
+            "your password stays the same.\n"
+        ),
+    )
 
 
-def confirm_password_reset(*, session: Session, token: str, password: str) -> User:
-    from ..passwords_policy import password_problems
-
+def confirm_password_reset(*, session: DbSession, token: str, password: str) -> User:
     row = session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == sha256(token)))
     now = utcnow()
     if row is None or row.used_at is not None or row.expires_at <= now:
@@ -123,15 +135,17 @@ def confirm_password_reset(*, session: Session, token: str, password: str) -> Us
     if problems:
         raise ValueError(problems)
     # Single use: this token and every other outstanding one for the account.
-    session.execute(update(PasswordResetToken)
-                    .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-                    .values(used_at=now))
+    session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
     set_password(session=session, user=user, password=password)
     session.commit()
     audit("password_reset_completed", user_id=user.id)
     return user
 
 
-def deactivate(*, session: Session, user: User) -> None:
+def deactivate(*, session: DbSession, user: User) -> None:
     user.active = False
     end_sessions(session=session, user=user)

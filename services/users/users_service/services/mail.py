@@ -27,8 +27,10 @@ def send_mail(settings: Settings, *, to: str, subject: str, body: str, backgroun
     if not settings.SMTP_URL:
         if settings.APP_ENV == "development":
             # Development only: the body holds a live reset link.
-            log.info("mail not sent (no SMTP_URL): development copy follows",
-                     extra={"event": "mail_logged", "subject": subject, "body": body})
+            log.info(
+                "mail not sent (no SMTP_URL): development copy follows",
+                extra={"event": "mail_logged", "subject": subject, "body": body},
+            )
         else:
             log.warning("mail not sent: SMTP_URL is not set", extra={"event": "mail_not_configured"})
         return
@@ -53,8 +55,9 @@ def _deliver(url: str, message: EmailMessage) -> None:
     host = parts.hostname or "localhost"
     timeout = 10
     if parts.scheme == "smtps":
-        client: smtplib.SMTP = smtplib.SMTP_SSL(host, parts.port or 465, timeout=timeout,
-                                                context=ssl.create_default_context())
+        client: smtplib.SMTP = smtplib.SMTP_SSL(
+            host, parts.port or 465, timeout=timeout, context=ssl.create_default_context()
+        )
     elif parts.scheme == "smtp":
         client = smtplib.SMTP(host, parts.port or 25, timeout=timeout)
     else:

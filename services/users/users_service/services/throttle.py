@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
-
 from limits.storage import Storage
+
 from ..settings import Settings
 
 HOUR = 3600
@@ -34,8 +34,11 @@ def _keys(email: str, ip: str) -> tuple[str, str, str]:
     # Hash the email: keys may be visible in Redis and must not list account names.
     account = hashlib.sha256(email.encode()).hexdigest()[:32]
     prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
-    return (f"{prefix}/login-fail/{account}/{ip}", f"{prefix}/login-lock/{account}/{ip}",
-            f"{prefix}/login-fail-account/{account}")
+    return (
+        f"{prefix}/login-fail/{account}/{ip}",
+        f"{prefix}/login-lock/{account}/{ip}",
+        f"{prefix}/login-fail-account/{account}",
+    )
 
 
 def _storage() -> Storage:
@@ -66,7 +69,7 @@ def record_login_failure(*, email: str, ip: str) -> None:
     failures = storage.incr(fails_key, HOUR)
     over = failures - settings.LOGIN_FAILURES_BEFORE_LOCK
     if over >= 0:
-        seconds = min(settings.LOGIN_LOCK_BASE_SECONDS * 2**min(over, 20), settings.LOGIN_LOCK_MAX_SECONDS)
+        seconds = min(settings.LOGIN_LOCK_BASE_SECONDS * 2 ** min(over, 20), settings.LOGIN_LOCK_MAX_SECONDS)
         storage.clear(lock_key)
         storage.incr(lock_key, seconds)
         # Keep the failure count at least as long as the lock, so backoff keeps growing.

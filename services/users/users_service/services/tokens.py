@@ -15,8 +15,8 @@ import jwt
 from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from ..extensions import DbSession
 from ..logging_setup import audit
 from ..models import RefreshToken, RevokedToken, User, utcnow
 from ..settings import Settings
@@ -59,6 +59,7 @@ def sha256(value: str) -> str:
 
 
 # ---- access tokens --------------------------------------------------------------------
+
 
 def issue_access_token(user: User, *, session_id: str | None = None) -> tuple[str, int]:
     settings = _settings()
@@ -109,7 +110,7 @@ def decode_access_token(token: str) -> dict[str, Any]:
     return claims
 
 
-def user_for_access_token(*, session: Session, token: str) -> tuple[User, dict[str, Any]]:
+def user_for_access_token(*, session: DbSession, token: str) -> tuple[User, dict[str, Any]]:
     """The active user a valid, unrevoked access token belongs to (role read fresh from the DB)."""
     claims = decode_access_token(token)
     try:
@@ -124,7 +125,7 @@ def user_for_access_token(*, session: Session, token: str) -> tuple[User, dict[s
     return user, claims
 
 
-def revoke_access_token(*, session: Session, claims: dict[str, Any]) -> None:
+def revoke_access_token(*, session: DbSession, claims: dict[str, Any]) -> None:
     expires_at = datetime.fromtimestamp(int(claims["exp"]), tz=utcnow().tzinfo)
     session.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
     if session.get(RevokedToken, claims["jti"]) is None:
@@ -132,6 +133,7 @@ def revoke_access_token(*, session: Session, claims: dict[str, Any]) -> None:
 
 
 # ---- refresh tokens -------------------------------------------------------------------
+
 
 def _successor_value(settings: Settings, parent: str) -> str:
     """The value that replaces ``parent`` on rotation.
@@ -144,19 +146,24 @@ def _successor_value(settings: Settings, parent: str) -> str:
     return digest.hexdigest()
 
 
-def start_session(*, session: Session, user: User) -> IssuedTokens:
+def start_session(*, session: DbSession, user: User) -> IssuedTokens:
     settings = _settings()
     raw = secrets.token_urlsafe(32)
     family = secrets.token_hex(16)
-    session.add(RefreshToken(
-        token_hash=sha256(raw), family_id=family, user_id=user.id, created_at=utcnow(),
-        family_expires_at=utcnow() + timedelta(seconds=settings.REFRESH_TOKEN_TTL),
-    ))
+    session.add(
+        RefreshToken(
+            token_hash=sha256(raw),
+            family_id=family,
+            user_id=user.id,
+            created_at=utcnow(),
+            family_expires_at=utcnow() + timedelta(seconds=settings.REFRESH_TOKEN_TTL),
+        )
+    )
     access, ttl = issue_access_token(user, session_id=family)
     return IssuedTokens(access, ttl, raw)
 
 
-def revoke_family(*, session: Session, family_id: str) -> None:
+def revoke_family(*, session: DbSession, family_id: str) -> None:
     session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
@@ -164,7 +171,7 @@ def revoke_family(*, session: Session, family_id: str) -> None:
     )
 
 
-def revoke_refresh_value(*, session: Session, raw: str | None) -> None:
+def revoke_refresh_value(*, session: DbSession, raw: str | None) -> None:
     if not raw:
         return
     row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == sha256(raw)))
@@ -172,7 +179,7 @@ def revoke_refresh_value(*, session: Session, raw: str | None) -> None:
         revoke_family(session=session, family_id=row.family_id)
 
 
-def rotate_refresh_token(*, session: Session, raw: str) -> tuple[User, IssuedTokens]:
+def rotate_refresh_token(*, session: DbSession, raw: str) -> tuple[User, IssuedTokens]:
     """Exchange a refresh value for a new access token and a new refresh value.
 
     Reusing a value that was already rotated (outside the short grace window for parallel
@@ -198,8 +205,15 @@ def rotate_refresh_token(*, session: Session, raw: str) -> tuple[User, IssuedTok
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            session.add(RefreshToken(token_hash=sha256(successor), family_id=row.family_id, user_id=user.id,
-                                     created_at=now, family_expires_at=row.family_expires_at))
+            session.add(
+                RefreshToken(
+                    token_hash=sha256(successor),
+                    family_id=row.family_id,
+                    user_id=user.id,
+                    created_at=now,
+                    family_expires_at=row.family_expires_at,
+                )
+            )
             try:
                 session.flush()
             except IntegrityError:

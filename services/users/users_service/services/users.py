@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ..errors import ConflictError
-from ..schemas import normalise_email
+from ..extensions import DbSession
 from ..models import RefreshToken, User, utcnow
 from ..passwords import hash_password
+from ..schemas import normalise_email
 
 # PostgreSQL ``integer`` ids: larger path values cannot exist and would overflow the query.
 MAX_ID = 2**31 - 1
@@ -24,25 +24,25 @@ class DuplicateUserError(ConflictError):
         self.field = field
 
 
-def get_user(*, session: Session, user_id: int) -> User | None:
+def get_user(*, session: DbSession, user_id: int) -> User | None:
     if not 0 < user_id <= MAX_ID:
         return None
     return session.get(User, user_id)
 
 
-def get_user_by_email(*, session: Session, email: str) -> User | None:
+def get_user_by_email(*, session: DbSession, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def list_users(*, session: Session, page: int, per_page: int) -> tuple[list[User], int]:
+def list_users(*, session: DbSession, page: int, per_page: int) -> tuple[list[User], int]:
     total = session.scalar(select(func.count()).select_from(User)) or 0
-    users = session.scalars(
-        select(User).order_by(User.id).offset((page - 1) * per_page).limit(per_page)
-    ).all()
+    users = session.scalars(select(User).order_by(User.id).offset((page - 1) * per_page).limit(per_page)).all()
     return list(users), total
 
 
-def _check_unique(session: Session, *, username: str | None, email: str | None, exclude_id: int | None = None) -> None:
+def _check_unique(
+    session: DbSession, *, username: str | None, email: str | None, exclude_id: int | None = None
+) -> None:
     conditions = []
     if email is not None:
         conditions.append(User.email == email)
@@ -57,7 +57,7 @@ def _check_unique(session: Session, *, username: str | None, email: str | None, 
         raise DuplicateUserError("email" if existing_email == email else "username")
 
 
-def _flush_unique(session: Session) -> None:
+def _flush_unique(session: DbSession) -> None:
     """Flush, turning a lost uniqueness race into the same 409 as the pre-check."""
     try:
         session.flush()
@@ -66,23 +66,31 @@ def _flush_unique(session: Session) -> None:
         raise DuplicateUserError("user") from None
 
 
-def create_user(*, session: Session, username: str, email: str, password: str,
-                admin: bool = False, active: bool = True) -> User:
+def create_user(
+    *, session: DbSession, username: str, email: str, password: str, admin: bool = False, active: bool = True
+) -> User:
     email = normalise_email(email)
     _check_unique(session, username=username, email=email)
-    user = User(username=username, email=email, password_hash=hash_password(password),
-                admin=admin, active=active, created_date=utcnow(), token_version=0)
+    user = User(
+        username=username,
+        email=email,
+        password_hash=hash_password(password),
+        admin=admin,
+        active=active,
+        created_date=utcnow(),
+        token_version=0,
+    )
     session.add(user)
     _flush_unique(session)
     return user
 
 
-def _lock_active_admins(session: Session) -> None:
+def _lock_active_admins(session: DbSession) -> None:
     """Serialise admin changes (PostgreSQL row locks) so two admins cannot demote each other."""
     session.execute(select(User.id).where(User.admin.is_(True), User.active.is_(True)).with_for_update())
 
 
-def _ensure_an_admin_remains(session: Session) -> None:
+def _ensure_an_admin_remains(session: DbSession) -> None:
     session.flush()
     remaining = session.scalar(
         select(func.count()).select_from(User).where(User.admin.is_(True), User.active.is_(True))
@@ -92,7 +100,7 @@ def _ensure_an_admin_remains(session: Session) -> None:
         raise ConflictError(LAST_ADMIN)
 
 
-def end_sessions(*, session: Session, user: User) -> None:
+def end_sessions(*, session: DbSession, user: User) -> None:
     """Make every live access and refresh token of ``user`` stop working."""
     user.token_version += 1
     session.execute(
@@ -102,7 +110,7 @@ def end_sessions(*, session: Session, user: User) -> None:
     )
 
 
-def update_user(*, session: Session, user: User, changes: dict[str, Any]) -> User:
+def update_user(*, session: DbSession, user: User, changes: dict[str, Any]) -> User:
     email = changes.get("email")
     if email is not None:
         changes["email"] = email = normalise_email(email)
@@ -125,7 +133,7 @@ def update_user(*, session: Session, user: User, changes: dict[str, Any]) -> Use
     return user
 
 
-def delete_user(*, session: Session, user: User) -> None:
+def delete_user(*, session: DbSession, user: User) -> None:
     if user.admin and user.active:
         _lock_active_admins(session)
     session.delete(user)
@@ -134,17 +142,18 @@ def delete_user(*, session: Session, user: User) -> None:
     session.flush()
 
 
-def set_password(*, session: Session, user: User, password: str) -> None:
+def set_password(*, session: DbSession, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     end_sessions(session=session, user=user)
 
 
-def upsert_admin(*, session: Session, username: str, email: str, password: str) -> tuple[User, bool]:
+def upsert_admin(*, session: DbSession, username: str, email: str, password: str) -> tuple[User, bool]:
     """Create the bootstrap admin, or bring an existing account (same email) up to date."""
     user = get_user_by_email(session=session, email=email)
     if user is None:
-        return create_user(session=session, username=username, email=email, password=password,
-                           admin=True, active=True), True
+        return create_user(
+            session=session, username=username, email=email, password=password, admin=True, active=True
+        ), True
     _check_unique(session, username=username, email=None, exclude_id=user.id)
     user.username, user.admin, user.active = username, True, True
     set_password(session=session, user=user, password=password)

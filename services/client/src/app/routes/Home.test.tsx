@@ -1,4 +1,4 @@
-import { http, HttpResponse } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 
 import { admin, db, member, renderApp, screen, server, within } from '@/testing/test-utils';
 
@@ -46,7 +46,22 @@ describe('Home page', () => {
     expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
   });
 
-  it('says so while the users load and when they cannot be loaded', async () => {
+  it('says so while the users load', async () => {
+    member();
+    server.use(
+      http.get('*/users', async () => {
+        await delay(200);
+        return undefined;
+      }),
+    );
+    await renderApp('/');
+
+    expect(screen.getByText('Loading users…').closest('[role="status"]')).toBeInTheDocument();
+    expect(await screen.findByRole('cell', { name: 'michael' })).toBeInTheDocument();
+    expect(screen.queryByText('Loading users…')).not.toBeInTheDocument();
+  });
+
+  it('says so when the users cannot be loaded, and tries again on request', async () => {
     let fail = true;
     server.use(
       http.get('*/users', () =>

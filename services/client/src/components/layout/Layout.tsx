@@ -1,5 +1,5 @@
-import { Suspense } from 'react';
-import { Outlet } from 'react-router';
+import { Suspense, useEffect, useRef } from 'react';
+import { Outlet, useLocation } from 'react-router';
 
 import { FlashMessages } from '@/components/flash';
 import { Loading } from '@/components/ui/Loading';
@@ -8,13 +8,26 @@ import { APP_TITLE } from '@/config/paths';
 import { Navbar } from './Navbar';
 
 export function Layout() {
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+
+  // After client-side navigation, start screen readers and keyboards at the new page.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [pathname]);
+
   return (
     <>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
       <Navbar title={APP_TITLE} />
-      <main id="main" className="section" tabIndex={-1}>
+      <main id="main" ref={main} className="section" tabIndex={-1}>
         <div className="container">
           <div className="columns is-centered">
             <div className="column is-three-quarters-desktop">

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import { useFlash } from '@/components/flash';
@@ -29,7 +29,7 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
   const results = checkRules(rules, values);
   const valid = allValid(results);
 
-  const onChange = (event: React.ChangeEvent<HTMLInputElement>) => {
+  const onChange = (event: ChangeEvent<HTMLInputElement>) => {
     const { name, value } = event.target;
     setValues((previous) => ({ ...previous, [name]: value }));
   };

@@ -17,6 +17,8 @@ export function LoggedOut() {
   return (
     <>
       <PageTitle title="Logged Out" />
+      <h1 className="title is-1">Logged Out</h1>
+      <hr />
       <p>
         You are now logged out. Click <Link to={paths.login}>here</Link> to log back in.
       </p>

@@ -6,7 +6,6 @@ import { PageTitle } from '@/components/layout/PageTitle';
 import { TextField, ValidationList } from '@/components/form';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { paths } from '@/config/paths';
-import { ApiError } from '@/lib/api-client';
 import { allValid, checkRules, passwordRule } from '@/lib/validation';
 
 import { confirmPasswordReset } from '../api/auth';
@@ -32,7 +31,7 @@ export function ResetPassword() {
       flash('success', PASSWORD_RESET_MESSAGE);
       navigate(paths.login);
     } catch (caught) {
-      setError(caught instanceof ApiError || caught instanceof Error ? caught : new Error(String(caught)));
+      setError(caught instanceof Error ? caught : new Error(String(caught)));
       setSaving(false);
     }
   };

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type ChangeEvent, type FormEvent } from 'react';
 
 import { TextField, ValidationList } from '@/components/form';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
@@ -20,7 +20,7 @@ export function AddUserModal({ onClose, onAdded }: AddUserModalProps) {
   const [saving, setSaving] = useState(false);
   const results = checkRules(registerRules, values);
 
-  const onChange = (event: React.ChangeEvent<HTMLInputElement>) =>
+  const onChange = (event: ChangeEvent<HTMLInputElement>) =>
     setValues({ ...values, [event.target.name]: event.target.value });
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
