@@ -118,12 +118,16 @@ def manage(args: list[str], env: dict[str, str], failure: str) -> None:
 
 
 def prepare_database(config: StackConfig) -> dict[str, str]:
-    """Wait for the database, migrate it, create or update the bootstrap admin."""
+    """Migrate the database and create or update the bootstrap admin."""
     VAR.mkdir(exist_ok=True)
     env = users_env(config)
     where = masked(config.database_url)
-    manage(["wait-db", "--timeout", "5"], env, f"The database at {where} cannot be reached")
-    manage(["db", "upgrade"], env, f"Migrating the database at {where} failed")
+    try:
+        manage(["db", "upgrade"], env, f"Migrating the database at {where} failed")
+    except StackError:
+        # Most often the database is simply not there: say that rather than Alembic's error.
+        manage(["wait-db", "--timeout", "3"], env, f"The database at {where} cannot be reached")
+        raise
     if all(env.get(name) for name in ("ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PASSWORD")):
         manage(["create-admin"], env, "Creating the bootstrap admin failed")
     return env
@@ -144,9 +148,8 @@ def prepare(config: StackConfig) -> Path:
     if not (SWAGGER_DIST / "index.html").exists():
         raise StackError("Swagger UI is not assembled: run `make up` (it builds services/swagger).")
 
-    env = prepare_database(config)
-
-    spec = subprocess.run(
+    # The spec export needs no database: run it beside the migrations.
+    spec = subprocess.Popen(
         [
             PYTHON,
             str(SWAGGER_DIR / "update-spec.py"),
@@ -155,13 +158,18 @@ def prepare(config: StackConfig) -> Path:
             str(SWAGGER_DIST / "swagger.json"),
         ],
         cwd=ROOT,
-        env=env,
-        capture_output=True,
+        env=users_env(config),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
+    try:
+        prepare_database(config)
+    finally:
+        _, spec_errors = spec.communicate()
     if spec.returncode != 0:
-        raise StackError(f"Exporting the OpenAPI spec failed: {spec.stderr.strip().splitlines()[-1:]}")
+        reason = (spec_errors.strip().splitlines() or ["no output"])[-1]
+        raise StackError(f"Exporting the OpenAPI spec failed: {reason}")
 
     render = [
         PYTHON,
@@ -284,7 +292,8 @@ def dev(config: StackConfig) -> int:
     gunicorn = shlex.quote(str(BIN / "gunicorn"))
     procs.add_process(
         "users",
-        f"exec {gunicorn} -c gunicorn.conf.py --no-control-socket --reload --workers 1 users_service.wsgi:app",
+        f"exec {gunicorn} -c gunicorn.conf.py --no-control-socket --reload --workers 1 "
+        "users_service.wsgi:app",
         env=env | {"BIND": config.users_addresses[0], "PUBLIC_URL": f"http://localhost:{DEV_CLIENT_PORT}"},
         cwd=str(USERS_DIR),
     )
