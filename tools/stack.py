@@ -300,7 +300,7 @@ def dev(config: StackConfig) -> int:
     procs.add_process(
         "client",
         f"exec npm run dev -- --port {DEV_CLIENT_PORT} --strictPort",
-        env=dict(os.environ),
+        env=dict(os.environ) | {"USERS_SERVICE_URL": f"http://{config.users_addresses[0]}"},
         cwd=str(CLIENT_DIST.parent),
     )
     print(
