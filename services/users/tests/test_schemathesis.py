@@ -100,6 +100,7 @@ def _admin_token(url: str) -> str:
         return str(json.load(response)["auth_token"])
 
 
+# SECURITY row 11: schemathesis-full (all checks, >= 500 cases, stateful phase included)
 @pytest.mark.slow
 def test_schemathesis_finds_no_failures(gunicorn_url: str) -> None:
     st = Path(sys.executable).with_name("st")

@@ -1,4 +1,4 @@
-"""Password change and reset (SECURITY rows 15-17, 37)."""
+"""Password change and reset, hashing and truncation (SECURITY rows 15, 16, 37)."""
 
 from __future__ import annotations
 

@@ -484,6 +484,15 @@ export interface paths {
                         "application/json": components["schemas"]["FailEnvelope"];
                     };
                 };
+                /** @description Content-Type is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
                 /** @description Too many requests */
                 429: {
                     headers: {
@@ -691,15 +700,6 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["HealthEnvelope"];
-                    };
-                };
-                /** @description Database unavailable; retry after `Retry-After` seconds */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FailEnvelope"];
                     };
                 };
             };
@@ -1267,15 +1267,6 @@ export interface paths {
                         "application/json": components["schemas"]["MessageEnvelope"];
                     };
                 };
-                /** @description Database unavailable; retry after `Retry-After` seconds */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FailEnvelope"];
-                    };
-                };
             };
         };
         put?: never;
@@ -1477,6 +1468,15 @@ export interface operations {
             };
             /** @description Cross-site request */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailEnvelope"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

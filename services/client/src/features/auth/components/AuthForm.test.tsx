@@ -1,4 +1,6 @@
-import { db, member, renderApp, screen, waitFor, within } from '@/testing/test-utils';
+import { http, HttpResponse } from 'msw';
+
+import { db, member, renderApp, screen, server, waitFor, within } from '@/testing/test-utils';
 
 const rulesList = () => screen.getByRole('list', { name: 'Form rules' });
 const rule = (text: string) => within(rulesList()).getByText(text);
@@ -68,6 +70,26 @@ describe('Register page', () => {
     const message = await screen.findByText('Sorry. That user already exists.');
     expect(message.closest('.notification')).toHaveClass('is-danger');
     expect(screen.getByRole('heading', { level: 1, name: 'Register' })).toBeInTheDocument();
+  });
+
+  it('shows the reasons the server gives for a field', async () => {
+    server.use(
+      http.post('*/auth/register', () =>
+        HttpResponse.json(
+          { status: 'fail', message: 'Invalid payload.', errors: { password: ['This password is too common.'] } },
+          { status: 400 },
+        ),
+      ),
+    );
+    const { user } = await renderApp('/register');
+    await user.type(await screen.findByLabelText('Username'), 'michael');
+    await user.type(screen.getByLabelText('Email'), 'michael@herman.org');
+    await user.type(screen.getByLabelText('Password'), 'password123');
+    await user.click(screen.getByRole('button', { name: 'Submit' }));
+
+    expect(await screen.findByText('This password is too common.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription('This password is too common.');
+    expect(screen.getByText('Invalid payload.').closest('.notification')).toHaveClass('is-danger');
   });
 
   it('sends a signed-in user home', async () => {
