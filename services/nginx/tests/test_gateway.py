@@ -191,3 +191,17 @@ def test_slow_header_clients_are_cut_off(gateway: Gateway) -> None:
         except ConnectionResetError:  # reset_timedout_connection: closed without an answer
             data = b""
     assert data == b"" or b"408" in data
+
+
+def test_a_database_outage_503_passes_through_and_marks_no_instance_down(tmp_path: Path) -> None:
+    outage = Upstream("outage", status=503)
+    server = outage.serve()
+    process, port = start_gateway(tmp_path, [f"127.0.0.1:{outage.port}"])
+    try:
+        answers = [httpx.get(f"http://127.0.0.1:{port}/users") for _ in range(10)]
+        assert [a.status_code for a in answers] == [503] * 10
+        assert {a.json()["upstream"] for a in answers} == {"outage"}  # the service's own body
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        server.shutdown()
