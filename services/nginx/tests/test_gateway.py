@@ -205,3 +205,10 @@ def test_a_database_outage_503_passes_through_and_marks_no_instance_down(tmp_pat
         process.terminate()
         process.wait(timeout=10)
         server.shutdown()
+
+
+def test_host_reaches_the_service_with_its_port(gateway: Gateway) -> None:
+    # The service checks Origin against Host before it accepts the refresh cookie.
+    forwarded = httpx.get(gateway.url + "/auth/status").json()["headers"]
+    assert forwarded["Host"] == f"127.0.0.1:{gateway.port}"
+    assert forwarded["X-Forwarded-Host"] == f"127.0.0.1:{gateway.port}"
