@@ -27,7 +27,9 @@ def test_make_up_serves_everything_and_sigterm_leaves_nothing_behind(tmp_path: P
     finally:
         code = stack.stop(signal.SIGTERM)
     log = stack.log.read_text()
-    assert code == 0, log
+    # GNU make passes SIGTERM on to the recipe, waits for it, then ends itself by the same signal.
+    assert code in (0, -signal.SIGTERM), log
+    assert "SIGTERM received" in log
     assert "The stack is up on" in log
     assert processes_with_marker(stack.marker) == [], log
     assert port_is_free(stack.port) and port_is_free(stack.users_port)

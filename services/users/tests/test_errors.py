@@ -112,3 +112,16 @@ def test_unsupported_media_type_and_body_limits_are_json(client: FlaskClient) ->
     assert_safe_envelope(
         client.post("/auth/login", data=b"x" * (1024 * 1024 + 1), content_type="application/json"), 413
     )
+
+
+def test_connection_lost_during_teardown_keeps_the_json_answer(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A database restart between the answer and the session clean-up.
+    def lost(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
+
+    monkeypatch.setattr(db.session, "remove", lost)
+    response = client.get("/users/ping")
+    assert response.status_code == 200
+    assert response.json == {"status": "success", "message": "pong!"}

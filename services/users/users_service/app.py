@@ -14,6 +14,7 @@ from limits.storage import storage_from_string
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import __doc__ as package_doc
+from . import deadline, metrics
 from .errors import fail, register_error_handlers
 from .extensions import db, limiter, migrate
 from .logging_setup import configure_logging
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
 
     db.init_app(app)
+    with app.app_context():
+        metrics.instrument_engine(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     limiter.init_app(app)
     # Failed-login counters: shared by every replica when REDIS_URL is set.
@@ -54,6 +57,9 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         CORS(app, origins=settings.cors_origins, supports_credentials=True, resources={r"/(users|auth)(/.*)?": {}})
 
     register_error_handlers(app)
+    # First, so request timing includes the other hooks.
+    metrics.register(app)
+    deadline.register(app, settings.REQUEST_DEADLINE)
     _register_request_hooks(app, settings)
     _register_blueprints(app)
     app.spec_processor(_finish_spec)  # type: ignore[arg-type]
@@ -67,11 +73,15 @@ def create_app(settings: Settings | None = None) -> APIFlask:
 def _flask_config(settings: Settings) -> dict[str, Any]:
     url = settings.DATABASE_URL
     engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    pool_options = {
+        "pool_size": settings.DB_POOL_SIZE,
+        "max_overflow": settings.DB_MAX_OVERFLOW,
+        # A request waits at most this long for a connection, then gets 503 + Retry-After.
+        "pool_timeout": settings.DB_POOL_TIMEOUT,
+    }
     if url.startswith("postgresql"):
         engine_options.update(
-            pool_size=settings.DB_POOL_SIZE,
-            max_overflow=settings.DB_MAX_OVERFLOW,
-            pool_timeout=settings.DB_POOL_TIMEOUT,
+            pool_options,
             connect_args={
                 "connect_timeout": settings.DB_CONNECT_TIMEOUT,
                 # A stuck query must not hold a worker forever.
@@ -80,6 +90,8 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         )
     elif url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        # A SQLite file is pooled too (QueuePool): the same limits apply.
+        engine_options.update(pool_options)
     return {
         "SECRET_KEY": settings.SECRET_KEY,
         "TESTING": settings.APP_ENV == "testing",

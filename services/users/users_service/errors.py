@@ -17,8 +17,11 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, TimeoutError
 from werkzeug.exceptions import HTTPException
 
+from . import deadline
+from .deadline import RequestDeadlineExceeded
 from .extensions import db, limiter
 from .logging_setup import audit
+from .metrics import DB_POOL_TIMEOUTS
 
 log = logging.getLogger("users_service.errors")
 
@@ -147,9 +150,18 @@ def register_error_handlers(app: APIFlask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(TimeoutError)
     def handle_database_unavailable(exc: Exception) -> ResponseReturnValue:
+        if deadline.expired():
+            return _deadline_exceeded()
         _safe_rollback()
+        if isinstance(exc, TimeoutError):
+            # Every pooled connection was busy for DB_POOL_TIMEOUT seconds.
+            DB_POOL_TIMEOUTS.inc()
         log.error("database unavailable", extra={"event": "db_unavailable", "error": type(exc).__name__})
         return error_processor(fail(503, headers={"Retry-After": DB_RETRY_AFTER}))
+
+    @app.errorhandler(RequestDeadlineExceeded)
+    def handle_deadline(exc: RequestDeadlineExceeded) -> ResponseReturnValue:
+        return _deadline_exceeded()
 
     @app.errorhandler(RedisError)
     def handle_shared_state_unavailable(exc: RedisError) -> ResponseReturnValue:
@@ -159,6 +171,8 @@ def register_error_handlers(app: APIFlask) -> None:
 
     @app.errorhandler(DBAPIError)
     def handle_database_error(exc: DBAPIError) -> ResponseReturnValue:
+        if deadline.expired():
+            return _deadline_exceeded()
         _safe_rollback()
         if exc.connection_invalidated:
             return error_processor(fail(503, headers={"Retry-After": DB_RETRY_AFTER}))
@@ -167,9 +181,21 @@ def register_error_handlers(app: APIFlask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception) -> ResponseReturnValue:
+        if deadline.expired():
+            return _deadline_exceeded()
         _safe_rollback()
         log.exception("unhandled exception", extra={"event": "unhandled_exception"})
         return error_processor(fail(500))
+
+
+def _deadline_exceeded() -> ResponseReturnValue:
+    # The connection may be stuck mid-query: drop it without another round trip.
+    try:
+        db.session().invalidate()
+    except Exception:
+        log.debug("invalidating the session failed", exc_info=True)
+    log.error("request deadline exceeded", extra={"event": "request_deadline_exceeded"})
+    return error_processor(fail(503, headers={"Retry-After": DB_RETRY_AFTER}))
 
 
 def _safe_rollback() -> None:

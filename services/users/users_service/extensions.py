@@ -9,6 +9,7 @@ from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 
@@ -34,6 +35,16 @@ def client_ip() -> str:
     return request.remote_addr or "unknown"
 
 
-db = SQLAlchemy(model_class=Base)
+class _SQLAlchemy(SQLAlchemy):
+    def _teardown_session(self, exc: BaseException | None) -> None:
+        # The response is already chosen. A connection that died meanwhile (database
+        # restart) must not escape from the teardown as gunicorn's own HTML 500.
+        try:
+            self.session.remove()
+        except SQLAlchemyError:
+            self.session.registry.clear()
+
+
+db = _SQLAlchemy(model_class=Base)
 migrate = Migrate()
 limiter = Limiter(key_func=client_ip)

@@ -11,6 +11,7 @@ from flask import g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 from .extensions import client_ip
+from .metrics import record_auth_event
 
 # Keys that must never reach a log record, even if a caller passes them by mistake.
 _SECRET_KEYS = frozenset(
@@ -87,4 +88,5 @@ def audit(event: str, **fields: Any) -> None:
     if has_request_context():
         context = {"request_id": g.get("request_id", "-"), "ip": client_ip()}
     safe = {k: v for k, v in fields.items() if k not in _SECRET_KEYS}
+    record_auth_event(event)
     audit_log.info(event, extra={"event": event, **context, **safe})

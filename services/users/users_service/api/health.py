@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from ..errors import DB_RETRY_AFTER, fail
 from ..extensions import db, limiter
+from ..lifecycle import shutting_down
 from ..schemas import HealthEnvelope
 
 bp = APIBlueprint("health", __name__, tag="Health")
@@ -34,6 +35,9 @@ def ready() -> dict[str, Any]:
 
     200 when the database answers, otherwise 503 with `Retry-After`.
     """
+    # After SIGTERM: load balancers stop sending work while in-flight requests finish.
+    if shutting_down.is_set():
+        raise fail(503, "Shutting down.", headers={"Retry-After": DB_RETRY_AFTER})
     try:
         db.session.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"

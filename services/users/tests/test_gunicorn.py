@@ -1,0 +1,135 @@
+"""A real gunicorn with several workers: instance-wide metrics and graceful shutdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.smtp import free_port
+
+SERVICE_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _get(url: str, timeout: float = 10) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - local URL
+        return response.status, response.read()
+
+
+def _status(url: str) -> tuple[int, str | None]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local URL
+            return response.status, response.headers.get("Retry-After")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Retry-After")
+
+
+def _ping_count(base: str) -> float:
+    _, body = _get(f"{base}/metrics")
+    for family in text_string_to_metric_families(body.decode()):
+        for sample in family.samples:
+            if sample.name == "users_http_requests_total" and sample.labels.get("route") == "/users/ping":
+                return sample.value
+    return 0.0
+
+
+@pytest.mark.slow
+def test_metrics_are_summed_over_workers_and_sigterm_drains_then_finishes_in_flight_requests(
+    database_url: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    marker = tmp_path / "slow-request-started"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_", "ADMIN_", "SMTP_", "REDIS_", "PROMETHEUS_", "USERS_METRICS_"))
+    }
+    env.update(
+        APP_ENV="testing",
+        DATABASE_URL=database_url,
+        LOG_LEVEL="WARNING",
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+        ACCESS_LOG="",
+        SLOW_REQUEST_MARKER=str(marker),
+        SHUTDOWN_DRAIN_SECONDS="3",
+    )
+    log_path = tmp_path / "gunicorn.log"
+    with (
+        log_path.open("w") as log,
+        subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "tests.gunicorn_app:app"],
+            cwd=SERVICE_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ) as server,
+    ):
+        try:
+            _wait_until_live(base, server, log_path)
+
+            # Whichever worker answers the scrape, it reports the whole instance.
+            for _ in range(6):
+                assert _get(f"{base}/users/ping")[0] == 200
+            assert _ping_count(base) == 6
+            assert _ping_count(base) == 6
+
+            slow: dict[str, Any] = {}
+
+            def call_slow() -> None:
+                status, body = _get(f"{base}/test/slow", timeout=40)
+                slow.update(status=status, body=json.loads(body))
+
+            caller = threading.Thread(target=call_slow)
+            caller.start()
+            deadline = time.monotonic() + 20
+            while not marker.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert marker.exists(), log_path.read_text()
+
+            server.send_signal(signal.SIGTERM)
+            # During the drain the idle worker still answers: not ready, but alive.
+            readiness: list[tuple[int, str | None]] = []
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline and (not readiness or readiness[-1][0] != 503):
+                readiness.append(_status(f"{base}/health/ready"))
+            assert readiness[-1][0] == 503, readiness
+            assert readiness[-1][1]
+            assert _status(f"{base}/health/live")[0] == 200
+            caller.join(timeout=40)
+            assert server.wait(timeout=40) == 0, log_path.read_text()
+        finally:
+            if server.poll() is None:
+                server.kill()
+    assert slow["status"] == 200
+    # The worker saw the forwarded SIGTERM (readiness was 503) while it finished the request.
+    assert slow["body"]["shutting_down"] is True
+    # The per-instance metrics directory gunicorn created is gone with it.
+    metrics_dir = slow["body"]["metrics_dir"]
+    assert metrics_dir
+    assert not Path(metrics_dir).exists()
+
+
+def _wait_until_live(base: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"gunicorn exited: {log_path.read_text()}")
+        try:
+            if _get(f"{base}/health/live", timeout=1)[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail("gunicorn did not start")
