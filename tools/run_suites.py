@@ -9,6 +9,7 @@ a reachable PostgreSQL a laptop run says so and goes on; under CI (CI=true) it i
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -50,9 +51,12 @@ def postgres_reachable(url: str) -> str | None:
         return str(error).strip().splitlines()[0]
 
 
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def last_summary(output: str) -> str:
     """The runner's own closing line (pytest's '== 12 passed in 3s ==', vitest's 'Tests ...')."""
-    for line in reversed(output.strip().splitlines()):
+    for line in reversed(ANSI_ESCAPE.sub("", output).strip().splitlines()):
         text = line.strip().strip("=").strip()
         if any(word in text for word in (" passed", " failed", " error", "Tests ")):
             return text
