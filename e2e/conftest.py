@@ -6,6 +6,7 @@ stopped with SIGTERM at the end, and the test fails if anything it started is le
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -90,6 +91,8 @@ def start_stack(tmp: Path, command: list[str], extra_env: dict[str, str] | None 
         | (extra_env or {})
     )
     env.pop("DATABASE_TEST_URL", None)
+    # The runner then sets PUBLIC_URL to the stack's own gateway, the base of mailed links.
+    env.pop("PUBLIC_URL", None)
     log = tmp / "stack.log"
     process = subprocess.Popen(
         [part.format(port=port, users_port=users_port, run_dir=tmp / "nginx") for part in command],
@@ -127,19 +130,25 @@ STACK_COMMAND = [
 ]
 
 
+@contextlib.contextmanager
+def stack_for_session(tmp: Path, extra_env: dict[str, str]) -> Iterator[RunningStack]:
+    """A stack for a whole test session; stopping it must leave nothing behind."""
+    running = start_stack(tmp, STACK_COMMAND, extra_env)
+    yield running
+    assert running.stop() == 0, running.log.read_text()
+    assert processes_with_marker(running.marker) == []
+    assert port_is_free(running.port) and port_is_free(running.users_port)
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    tmp = tmp_path_factory.mktemp("stack")
     admin_env = {
         "ADMIN_USERNAME": ADMIN["username"],
         "ADMIN_EMAIL": ADMIN["email"],
         "ADMIN_PASSWORD": ADMIN["password"],
     }
-    running = start_stack(tmp, STACK_COMMAND, admin_env)
-    yield running
-    assert running.stop() == 0, running.log.read_text()
-    assert processes_with_marker(running.marker) == []
-    assert port_is_free(running.port) and port_is_free(running.users_port)
+    with stack_for_session(tmp_path_factory.mktemp("stack"), admin_env) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

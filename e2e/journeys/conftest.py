@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import STACK_COMMAND, RunningStack, free_port, port_is_free, processes_with_marker, start_stack
+from conftest import RunningStack, free_port, stack_for_session
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from .mailbox import Mailbox, SmtpServer
@@ -65,14 +65,8 @@ def mailbox(smtp_server: SmtpServer) -> Mailbox:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer) -> Iterator[RunningStack]:
     tmp = tmp_path_factory.mktemp("journeys-stack")
-    with pytest.MonkeyPatch.context() as patch:
-        # The stack runner then sets PUBLIC_URL to the stack's own gateway URL.
-        patch.delenv("PUBLIC_URL", raising=False)
-        running = start_stack(tmp, STACK_COMMAND, STACK_ENV | {"SMTP_URL": smtp_server.url})
-    yield running
-    assert running.stop() == 0, running.log.read_text()
-    assert processes_with_marker(running.marker) == []
-    assert port_is_free(running.port) and port_is_free(running.users_port)
+    with stack_for_session(tmp, STACK_ENV | {"SMTP_URL": smtp_server.url}) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
