@@ -148,49 +148,22 @@ class PrivatePostgres:
         with self.connect(database) as conn:
             return conn.execute(sql, params).fetchall()
 
-    def dump(self, database: str, path: Path) -> None:
+    def _client_tool(self, tool: str, *args: str) -> None:
+        """Run a PostgreSQL client program (pg_dump, pg_restore) against this cluster."""
+        connection = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
         subprocess.run(
-            [
-                str(self.bin / "pg_dump"),
-                "-Fc",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "-d",
-                database,
-                "-f",
-                str(path),
-            ],
+            [str(self.bin / tool), *connection, *args],
             capture_output=True,
             text=True,
             check=True,
             timeout=120,
         )
 
+    def dump(self, database: str, path: Path) -> None:
+        self._client_tool("pg_dump", "-Fc", "-d", database, "-f", str(path))
+
     def restore(self, path: Path, database: str) -> None:
-        subprocess.run(
-            [
-                str(self.bin / "pg_restore"),
-                "--exit-on-error",
-                "--no-owner",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "-d",
-                database,
-                str(path),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        )
+        self._client_tool("pg_restore", "--exit-on-error", "--no-owner", "-d", database, str(path))
 
 
 def migrate(database_url: str) -> None:
