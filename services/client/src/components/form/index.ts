@@ -1,2 +1,3 @@
 export { TextField } from './TextField';
 export { ValidationList } from './ValidationList';
+export { ProfileFields } from './ProfileFields';

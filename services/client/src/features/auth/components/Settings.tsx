@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 
 import { useFlash } from '@/components/flash';
 import { PageTitle } from '@/components/layout/PageTitle';
-import { TextField, ValidationList } from '@/components/form';
+import { ProfileFields, TextField, ValidationList } from '@/components/form';
 import { Loading } from '@/components/ui/Loading';
 import { ApiError, type FieldErrors } from '@/lib/api-client';
 import type { User } from '@/lib/api/types';
@@ -48,22 +48,12 @@ function ProfileForm({ user }: { user: User }) {
         Profile
       </h2>
       <ValidationList results={results} label="Profile rules" />
-      <TextField
-        label="Username"
-        name="username"
-        autoComplete="username"
-        value={values.username}
-        onChange={(event) => setValues({ ...values, username: event.target.value })}
-        errors={errors.username}
-      />
-      <TextField
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        value={values.email}
-        onChange={(event) => setValues({ ...values, email: event.target.value })}
-        errors={errors.email}
+      <ProfileFields
+        username={values.username}
+        email={values.email}
+        errors={errors}
+        onChange={(event) => setValues({ ...values, [event.target.name]: event.target.value })}
+        ownAccount
       />
       <button
         type="submit"

@@ -1,6 +1,6 @@
 import { useState, type ChangeEvent, type FormEvent } from 'react';
 
-import { TextField, ValidationList } from '@/components/form';
+import { ProfileFields, TextField, ValidationList } from '@/components/form';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Modal } from '@/components/ui/Modal';
 import { ApiError, type FieldErrors } from '@/lib/api-client';
@@ -61,8 +61,13 @@ export function AddUserModal({ onClose, onAdded }: AddUserModalProps) {
       <form id="add-user-form" onSubmit={onSubmit} noValidate>
         {error && <ErrorNotice error={error} />}
         <ValidationList results={results} />
-        <TextField label="Username" name="username" autoComplete="off" value={values.username} onChange={onChange} errors={errors.username} />
-        <TextField label="Email" name="email" type="email" autoComplete="off" value={values.email} onChange={onChange} errors={errors.email} />
+        <ProfileFields
+          username={values.username}
+          email={values.email}
+          errors={errors}
+          onChange={onChange}
+          ownAccount={false}
+        />
         <TextField
           label="Password"
           name="password"

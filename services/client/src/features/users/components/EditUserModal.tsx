@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 
-import { TextField, ValidationList } from '@/components/form';
+import { ProfileFields, ValidationList } from '@/components/form';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Modal } from '@/components/ui/Modal';
 import { ApiError, type FieldErrors } from '@/lib/api-client';
@@ -72,22 +72,12 @@ export function EditUserModal({ user, onClose, onSaved }: EditUserModalProps) {
       <form id="edit-user-form" onSubmit={onSubmit} noValidate>
         {error && <ErrorNotice error={error} />}
         <ValidationList results={results} />
-        <TextField
-          label="Username"
-          name="username"
-          autoComplete="off"
-          value={values.username}
-          onChange={(event) => setValues({ ...values, username: event.target.value })}
-          errors={errors.username}
-        />
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="off"
-          value={values.email}
-          onChange={(event) => setValues({ ...values, email: event.target.value })}
-          errors={errors.email}
+        <ProfileFields
+          username={values.username}
+          email={values.email}
+          errors={errors}
+          onChange={(event) => setValues({ ...values, [event.target.name]: event.target.value })}
+          ownAccount={false}
         />
         <div className="field">
           <label className="checkbox">
