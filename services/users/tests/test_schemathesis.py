@@ -1,4 +1,4 @@
-"""A real gunicorn: schemathesis against the exported spec (SECURITY row 11), body limits (row 4)."""
+"""The real server (python -m users_service.server): schemathesis against the exported spec (SECURITY row 11), body limits (row 4)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def _service_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def gunicorn_url(empty_database_factory: Callable[[], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_url(empty_database_factory: Callable[[], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     service_root = HERE.parent
     env = _service_env(empty_database_factory())
     for args in (["db", "upgrade"], ["create-admin", "--username", "fuzz.admin"]):
@@ -55,11 +55,11 @@ def gunicorn_url(empty_database_factory: Callable[[], str], tmp_path_factory: py
         )
         assert result.returncode == 0, result.stderr
     port = free_port()
-    log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
     with (
         log_path.open("w") as log,
         subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "users_service.wsgi:app"],
+            [sys.executable, "-m", "users_service.server"],
             cwd=service_root,
             env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "ACCESS_LOG": ""},
             stdout=log,
@@ -79,14 +79,14 @@ def _wait_until_live(url: str, server: subprocess.Popen[bytes], log_path: Path) 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"gunicorn exited: {log_path.read_text()}")
+            pytest.fail(f"the server exited: {log_path.read_text()}")
         try:
             with urllib.request.urlopen(f"{url}/health/live", timeout=1) as response:  # noqa: S310 - local URL
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.2)
-    pytest.fail("gunicorn did not start")
+    pytest.fail("the server did not start")
 
 
 def _admin_token(url: str) -> str:
@@ -102,7 +102,7 @@ def _admin_token(url: str) -> str:
 
 # SECURITY row 11: schemathesis-full (all checks, >= 500 cases, stateful phase included)
 @pytest.mark.slow
-def test_schemathesis_finds_no_failures(gunicorn_url: str) -> None:
+def test_schemathesis_finds_no_failures(server_url: str) -> None:
     st = Path(sys.executable).with_name("st")
     result = subprocess.run(
         [
@@ -112,7 +112,7 @@ def test_schemathesis_finds_no_failures(gunicorn_url: str) -> None:
             "run",
             str(SPEC),
             "--url",
-            gunicorn_url,
+            server_url,
             "--checks",
             "all",
             "--workers",
@@ -124,7 +124,7 @@ def test_schemathesis_finds_no_failures(gunicorn_url: str) -> None:
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, "ST_TOKEN": _admin_token(gunicorn_url)},
+        env={**os.environ, "ST_TOKEN": _admin_token(server_url)},
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
@@ -132,11 +132,11 @@ def test_schemathesis_finds_no_failures(gunicorn_url: str) -> None:
     assert generated and int(generated.group(1)) >= MIN_CASES, output[-3000:]
 
 
-# SECURITY row 4: oversize-body, direct to gunicorn
-def test_oversize_body_direct_to_gunicorn_is_413_json(gunicorn_url: str) -> None:
+# SECURITY row 4: oversize-body, direct to the service's server
+def test_oversize_body_direct_to_the_server_is_413_json(server_url: str) -> None:
     body = json.dumps({"username": "x" * (2 * 1024 * 1024)}).encode()
     request = urllib.request.Request(  # noqa: S310 - local URL
-        f"{gunicorn_url}/auth/register",
+        f"{server_url}/auth/register",
         data=body,
         headers={"Content-Type": "application/json"},
         method="POST",

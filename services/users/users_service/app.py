@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 from typing import Any
 
 from apiflask import APIFlask
-from flask import Response, g, request
+from flask import Flask, Request, Response, request
+from flask.sessions import NullSession, SessionInterface, SessionMixin
 from flask_cors import CORS
 from limits.storage import storage_from_string
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -18,13 +18,13 @@ from . import deadline, metrics
 from .errors import fail, register_error_handlers
 from .extensions import db, limiter, migrate
 from .logging_setup import configure_logging
+from .middleware import ResponseDefaults
 from .schemas import FailEnvelope
 from .settings import Settings, load_settings
 
 API_TITLE = "Users service"
 API_VERSION = "1.0.0"
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _NO_DATABASE_PATHS = frozenset({"/users/ping", "/health/live"})
 _JSON_MIMETYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json$")
 
@@ -43,23 +43,32 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     )
     app.config.update(_flask_config(settings))
     app.extensions["settings"] = settings
+    # No Flask session cookie: the API is stateless (bearer tokens; the refresh cookie is set by hand).
+    app.session_interface = _NoSessions()
     # Exactly one proxy (the gateway) sits in front of us: only its hop is trusted.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+    app.wsgi_app = ResponseDefaults(  # type: ignore[method-assign]
+        ProxyFix(app.wsgi_app, x_for=1, x_proto=1), _security_headers(settings)
+    )
 
     db.init_app(app)
     with app.app_context():
         metrics.instrument_engine(db.engine)
+        deadline.register(app, db.engine, settings.REQUEST_DEADLINE)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     limiter.init_app(app)
+    # Only decorated routes (the /auth endpoints) carry limits, and their decorators check
+    # them; no default or application-wide limits are configured. The limiter's
+    # every-request hook would only resolve an empty set, at a cost of about 0.1 ms.
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:
+        hooks.remove(limiter._check_request_limit)
     # Failed-login counters: shared by every replica when REDIS_URL is set.
     app.extensions["throttle_storage"] = storage_from_string(settings.REDIS_URL or "memory://")
     if settings.cors_origins:
         CORS(app, origins=settings.cors_origins, supports_credentials=True, resources={r"/(users|auth)(/.*)?": {}})
 
     register_error_handlers(app)
-    # First, so request timing includes the other hooks.
     metrics.register(app)
-    deadline.register(app, settings.REQUEST_DEADLINE)
     _register_request_hooks(app, settings)
     _register_blueprints(app)
     app.spec_processor(_finish_spec)  # type: ignore[arg-type]
@@ -127,8 +136,18 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _register_request_hooks(app: APIFlask, settings: Settings) -> None:
-    security_headers = {
+class _NoSessions(SessionInterface):
+    _session = NullSession()
+
+    def open_session(self, app: Flask, request: Request) -> NullSession:
+        return self._session
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
+
+def _security_headers(settings: Settings) -> dict[str, str]:
+    headers = {
         "Cache-Control": "no-store",
         "Pragma": "no-cache",
         "X-Content-Type-Options": "nosniff",
@@ -138,13 +157,11 @@ def _register_request_hooks(app: APIFlask, settings: Settings) -> None:
         "Cross-Origin-Resource-Policy": "same-origin",
     }
     if settings.is_production_like:
-        security_headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers
 
-    @app.before_request
-    def assign_request_id() -> None:
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
+def _register_request_hooks(app: APIFlask, settings: Settings) -> None:
     @app.before_request
     def require_json_body() -> None:
         if request.method not in ("POST", "PUT", "PATCH"):
@@ -160,13 +177,6 @@ def _register_request_hooks(app: APIFlask, settings: Settings) -> None:
         expects_body = bool(getattr(view, "_spec", {}).get("body"))
         if expects_body and not has_body:
             raise fail(400, extra_data={"errors": {"_body": ["A JSON request body is required."]}})
-
-    @app.after_request
-    def add_headers(response: Response) -> Response:
-        for name, value in security_headers.items():
-            response.headers.setdefault(name, value)
-        response.headers["X-Request-ID"] = g.get("request_id", "")
-        return response
 
 
 def _finish_spec(spec: dict[str, Any]) -> dict[str, Any]:

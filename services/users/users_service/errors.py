@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from apiflask import APIFlask, HTTPError
-from flask import g, request
+from flask import request
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, TimeoutError
@@ -22,6 +22,7 @@ from .deadline import RequestDeadlineExceeded
 from .extensions import db, limiter
 from .logging_setup import audit
 from .metrics import DB_POOL_TIMEOUTS
+from .middleware import request_id as current_request_id
 
 log = logging.getLogger("users_service.errors")
 
@@ -83,7 +84,7 @@ def envelope(status_code: int, message: str, errors: dict[str, list[str]] | None
     body: dict[str, Any] = {"status": "fail", "message": message}
     if errors:
         body["errors"] = errors
-    request_id = g.get("request_id")
+    request_id = current_request_id()
     if request_id:
         body["request_id"] = request_id
     return body

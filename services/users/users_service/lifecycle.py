@@ -1,44 +1,27 @@
-"""Worker lifecycle: once told to stop, a worker reports itself not ready.
+"""Instance lifecycle: once the instance is told to stop, every worker reports itself not ready.
 
-gunicorn forwards SIGTERM from its master to every worker; the worker then finishes the
-requests it is serving (up to ``graceful_timeout``). From the moment the signal arrives
-``/health/ready`` answers 503, so a load balancer that still probes this instance stops
-sending it new work. With a drain delay the worker keeps accepting requests for that long
-before it starts to stop, which gives the load balancer time to notice.
+The server process (``users_service.server``) owns SIGTERM. It marks the instance as
+draining by creating a file that every worker can see (``USERS_DRAIN_FLAG``), keeps serving
+for ``SHUTDOWN_DRAIN_SECONDS``, then stops its workers, which finish the requests they are
+serving. From the first moment ``/health/ready`` answers 503, so a load balancer that still
+probes this instance stops sending it new work while the instance can still answer.
 """
 
 from __future__ import annotations
 
-import signal
-import threading
-from collections.abc import Callable
-from types import FrameType
+import os
+from pathlib import Path
 
-shutting_down = threading.Event()
+DRAIN_FLAG_ENV = "USERS_DRAIN_FLAG"
 
 
-def install_sigterm_handler(drain_seconds: float = 0, stop: Callable[[], None] | None = None) -> None:
-    """Set ``shutting_down`` on SIGTERM, then stop: at once, or after ``drain_seconds``.
+def draining() -> bool:
+    """Whether this instance has been told to stop."""
+    flag = os.environ.get(DRAIN_FLAG_ENV)
+    return bool(flag) and os.path.exists(flag)
 
-    ``stop`` defaults to the SIGTERM handler that was installed before (gunicorn's).
-    """
-    previous = signal.getsignal(signal.SIGTERM)
 
-    def stop_now(signum: int, frame: FrameType | None) -> None:
-        if stop is not None:
-            stop()
-        elif callable(previous):
-            previous(signum, frame)
-
-    def on_sigterm(signum: int, frame: FrameType | None) -> None:
-        shutting_down.set()
-        if drain_seconds > 0:
-            timer = threading.Timer(drain_seconds, stop_now, args=(signum, None))
-            timer.daemon = True
-            timer.start()
-        else:
-            stop_now(signum, frame)
-
-    signal.signal(signal.SIGTERM, on_sigterm)
-    # signal.signal() makes the signal interrupt system calls; keep gunicorn's restart behaviour.
-    signal.siginterrupt(signal.SIGTERM, False)
+def start_draining() -> None:
+    flag = os.environ.get(DRAIN_FLAG_ENV)
+    if flag:
+        Path(flag).touch()

@@ -7,11 +7,12 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 from .extensions import client_ip
 from .metrics import record_auth_event
+from .middleware import request_id as current_request_id
 
 # Keys that must never reach a log record, even if a caller passes them by mistake.
 _SECRET_KEYS = frozenset(
@@ -33,7 +34,7 @@ _SECRET_KEYS = frozenset(
 class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
-            record.request_id = g.get("request_id", "-")
+            record.request_id = current_request_id() or "-"
             if not hasattr(record, "ip"):
                 record.ip = client_ip()
             record.method = request.method
@@ -86,7 +87,7 @@ def audit(event: str, **fields: Any) -> None:
     """One record per authentication event (login ok/failed, logout, refresh reuse, throttled)."""
     context: dict[str, Any] = {}
     if has_request_context():
-        context = {"request_id": g.get("request_id", "-"), "ip": client_ip()}
+        context = {"request_id": current_request_id() or "-", "ip": client_ip()}
     safe = {k: v for k, v in fields.items() if k not in _SECRET_KEYS}
     record_auth_event(event)
     audit_log.info(event, extra={"event": event, **context, **safe})

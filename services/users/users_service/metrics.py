@@ -12,11 +12,13 @@ import time
 from typing import Any
 
 from apiflask import APIFlask
-from flask import Response, g, request
+from flask import Response, request
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import QueuePool
+
+from .middleware import request_started
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Requests that matched no route share one label value: raw paths would be unbounded.
@@ -93,24 +95,29 @@ def render() -> bytes:
 
 
 def register(app: APIFlask) -> None:
-    """Time every request and serve ``GET /metrics``. Call before other request hooks."""
+    """Count and time every request (from when it reached the WSGI layer) and serve ``GET /metrics``."""
 
-    @app.before_request
-    def start_timer() -> None:
-        g.metrics_started = time.perf_counter()
+    # Labelled children by (method, route, status): a bounded set, looked up once each.
+    children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     @app.after_request
     def observe(response: Response) -> Response:
-        started = g.pop("metrics_started", None)
         rule = request.url_rule
-        labels = {
-            "method": request.method if request.method in _KNOWN_METHODS else "OTHER",
-            "route": rule.rule if rule is not None else UNMATCHED_ROUTE,
-            "status": str(response.status_code),
-        }
-        HTTP_REQUESTS.labels(**labels).inc()
+        key = (request.method, rule.rule if rule is not None else UNMATCHED_ROUTE, response.status_code)
+        pair = children.get(key)
+        if pair is None:
+            labels = {
+                "method": key[0] if key[0] in _KNOWN_METHODS else "OTHER",
+                "route": key[1],
+                "status": str(key[2]),
+            }
+            pair = HTTP_REQUESTS.labels(**labels), HTTP_LATENCY.labels(**labels)
+            if key[0] in _KNOWN_METHODS:
+                children[key] = pair
+        pair[0].inc()
+        started = request_started()
         if started is not None:
-            HTTP_LATENCY.labels(**labels).observe(time.perf_counter() - started)
+            pair[1].observe(time.perf_counter() - started)
         return response
 
     @app.get("/metrics")

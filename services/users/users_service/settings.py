@@ -74,8 +74,9 @@ class Settings(BaseSettings):
     DB_MAX_OVERFLOW: int = Field(default=5, ge=0)
     DB_POOL_TIMEOUT: int = Field(default=5, ge=1)
     DB_CONNECT_TIMEOUT: int = Field(default=5, ge=1)
-    # Seconds a request may take before it is cut short with 503 (0 = no deadline); below
-    # gunicorn's 30 s worker timeout so a stalled database gives an answer, not a killed worker.
+    # Seconds a request may wait on the database before its connection is cut and it answers
+    # 503 (0 = no deadline); shorter than the gateway's upstream timeout, so the client gets
+    # the service's answer.
     REQUEST_DEADLINE: float = Field(default=10, ge=0, le=300)
     # argon2id cost; OWASP minimum. Cheaper values are accepted only under testing.
     ARGON2_MEMORY_COST: int = 19_456

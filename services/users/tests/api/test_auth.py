@@ -102,7 +102,7 @@ def test_non_object_json_is_400(client: FlaskClient, body: Any) -> None:
     assert response.status_code == 400
 
 
-# SECURITY row 4: oversize-body (direct to gunicorn: tests/test_schemathesis.py)
+# SECURITY row 4: oversize-body (direct to the server: tests/test_schemathesis.py)
 def test_oversize_body_is_413_json(client: FlaskClient) -> None:
     body = json.dumps({"username": "x" * (2 * 1024 * 1024)})
     response = client.post(REGISTER, data=body, content_type="application/json")

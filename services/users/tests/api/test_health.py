@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,54 +39,26 @@ def test_readiness_reports_an_unreachable_server(make_app: Any) -> None:
     assert "connection" not in response.get_data(as_text=True).lower()
 
 
-def test_readiness_is_503_while_shutting_down_and_liveness_stays_200(client: FlaskClient) -> None:
-    from users_service.lifecycle import shutting_down
+def test_readiness_is_503_while_draining_and_liveness_stays_200(
+    client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from users_service.lifecycle import DRAIN_FLAG_ENV, draining, start_draining
 
-    shutting_down.set()
-    try:
-        ready = client.get("/health/ready")
-        assert ready.status_code == 503
-        assert ready.headers["Retry-After"]
-        assert ready.json["status"] == "fail"
-        assert client.get("/health/live").status_code == 200
-    finally:
-        shutting_down.clear()
+    monkeypatch.setenv(DRAIN_FLAG_ENV, str(tmp_path / "draining"))
+    assert not draining()
     assert client.get("/health/ready").status_code == 200
 
-
-def test_sigterm_handler_sets_the_flag_and_chains_to_the_previous_handler() -> None:
-    import os
-    import signal
-
-    from users_service.lifecycle import install_sigterm_handler, shutting_down
-
-    received: list[int] = []
-    original = signal.signal(signal.SIGTERM, lambda signum, frame: received.append(signum))
-    try:
-        install_sigterm_handler()
-        os.kill(os.getpid(), signal.SIGTERM)
-        assert shutting_down.is_set()
-        assert received == [signal.SIGTERM]
-    finally:
-        signal.signal(signal.SIGTERM, original)
-        shutting_down.clear()
+    start_draining()  # what the server process does on SIGTERM
+    ready = client.get("/health/ready")
+    assert ready.status_code == 503
+    assert ready.headers["Retry-After"]
+    assert ready.json["status"] == "fail"
+    assert client.get("/health/live").status_code == 200
 
 
-def test_sigterm_with_a_drain_delay_stops_only_after_the_delay() -> None:
-    import os
-    import signal
-    import threading
+def test_not_draining_without_a_flag_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from users_service.lifecycle import DRAIN_FLAG_ENV, draining, start_draining
 
-    from users_service.lifecycle import install_sigterm_handler, shutting_down
-
-    stopped = threading.Event()
-    original = signal.getsignal(signal.SIGTERM)
-    try:
-        install_sigterm_handler(0.2, stop=stopped.set)
-        os.kill(os.getpid(), signal.SIGTERM)
-        assert shutting_down.is_set()
-        assert not stopped.is_set()
-        assert stopped.wait(timeout=10)
-    finally:
-        signal.signal(signal.SIGTERM, original)
-        shutting_down.clear()
+    monkeypatch.delenv(DRAIN_FLAG_ENV, raising=False)
+    start_draining()
+    assert not draining()

@@ -4,30 +4,32 @@ import logging
 from typing import Any
 
 from apiflask import APIBlueprint
+from flask import Response
 from sqlalchemy import text
 
 from ..errors import DB_RETRY_AFTER, fail
-from ..extensions import db, limiter
-from ..lifecycle import shutting_down
+from ..extensions import db
+from ..lifecycle import draining
 from ..schemas import HealthEnvelope
 
 bp = APIBlueprint("health", __name__, tag="Health")
 log = logging.getLogger("users_service.health")
 
 
+_ALIVE = b'{"status":"success","message":"alive"}'
+
+
 @bp.get("/health/live")
-@limiter.exempt
 @bp.output(HealthEnvelope)
-def live() -> dict[str, Any]:
+def live() -> Response:
     """Liveness probe
 
     Answers as long as the process can serve requests; never touches the database.
     """
-    return {"status": "success", "message": "alive"}
+    return Response(_ALIVE, mimetype="application/json")
 
 
 @bp.get("/health/ready")
-@limiter.exempt
 @bp.output(HealthEnvelope)
 @bp.doc(responses={503: "Database unavailable"})
 def ready() -> dict[str, Any]:
@@ -36,7 +38,7 @@ def ready() -> dict[str, Any]:
     200 when the database answers, otherwise 503 with `Retry-After`.
     """
     # After SIGTERM: load balancers stop sending work while in-flight requests finish.
-    if shutting_down.is_set():
+    if draining():
         raise fail(503, "Shutting down.", headers={"Retry-After": DB_RETRY_AFTER})
     try:
         db.session.execute(text("SELECT 1"))

@@ -1,4 +1,4 @@
-"""WSGI app for tests/test_gunicorn.py: the real service plus one deliberately slow route."""
+"""WSGI app for tests/test_server.py: the real service plus one deliberately slow route."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from users_service.lifecycle import shutting_down
+from users_service.lifecycle import draining
 from users_service.wsgi import app
 
 
@@ -17,11 +17,11 @@ def slow() -> dict[str, Any]:
     # Tells the test the request is in flight, then outlasts the SIGTERM it will send.
     Path(os.environ["SLOW_REQUEST_MARKER"]).touch()
     deadline = time.monotonic() + 20
-    while not shutting_down.is_set() and time.monotonic() < deadline:
+    while not draining() and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(1)
     return {
         "status": "success",
-        "shutting_down": shutting_down.is_set(),
+        "draining": draining(),
         "metrics_dir": os.environ.get("PROMETHEUS_MULTIPROC_DIR", ""),
     }

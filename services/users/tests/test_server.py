@@ -1,4 +1,5 @@
-"""A real gunicorn with several workers: instance-wide metrics and graceful shutdown."""
+"""The real server (python -m users_service.server) with several workers: instance-wide
+metrics, the SIGTERM drain, and start-up errors."""
 
 from __future__ import annotations
 
@@ -44,6 +45,17 @@ def _ping_count(base: str) -> float:
     return 0.0
 
 
+def _server_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_", "ADMIN_", "SMTP_", "REDIS_", "PROMETHEUS_", "USERS_", "WEB_"))
+    }
+    env.update({"APP_ENV": "testing", "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "ACCESS_LOG": ""})
+    env.update(extra)
+    return env
+
+
 @pytest.mark.slow
 def test_metrics_are_summed_over_workers_and_sigterm_drains_then_finishes_in_flight_requests(
     database_url: str, tmp_path: Path
@@ -51,26 +63,18 @@ def test_metrics_are_summed_over_workers_and_sigterm_drains_then_finishes_in_fli
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     marker = tmp_path / "slow-request-started"
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DATABASE_", "ADMIN_", "SMTP_", "REDIS_", "PROMETHEUS_", "USERS_METRICS_"))
-    }
-    env.update(
-        APP_ENV="testing",
-        DATABASE_URL=database_url,
-        LOG_LEVEL="WARNING",
+    env = _server_env(
+        database_url,
         BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="2",
-        ACCESS_LOG="",
         SLOW_REQUEST_MARKER=str(marker),
         SHUTDOWN_DRAIN_SECONDS="3",
     )
-    log_path = tmp_path / "gunicorn.log"
+    log_path = tmp_path / "server.log"
     with (
         log_path.open("w") as log,
         subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "tests.gunicorn_app:app"],
+            [sys.executable, "-m", "users_service.server", "--app", "tests.server_app:app"],
             cwd=SERVICE_ROOT,
             env=env,
             stdout=log,
@@ -100,7 +104,7 @@ def test_metrics_are_summed_over_workers_and_sigterm_drains_then_finishes_in_fli
             assert marker.exists(), log_path.read_text()
 
             server.send_signal(signal.SIGTERM)
-            # During the drain the idle worker still answers: not ready, but alive.
+            # During the drain the instance still answers: not ready, but alive.
             readiness: list[tuple[int, str | None]] = []
             deadline = time.monotonic() + 2
             while time.monotonic() < deadline and (not readiness or readiness[-1][0] != 503):
@@ -113,23 +117,84 @@ def test_metrics_are_summed_over_workers_and_sigterm_drains_then_finishes_in_fli
         finally:
             if server.poll() is None:
                 server.kill()
-    assert slow["status"] == 200
-    # The worker saw the forwarded SIGTERM (readiness was 503) while it finished the request.
-    assert slow["body"]["shutting_down"] is True
-    # The per-instance metrics directory gunicorn created is gone with it.
+    assert slow["status"] == 200, log_path.read_text()
+    # The request saw the drain (readiness was 503) and still finished.
+    assert slow["body"]["draining"] is True
+    # The per-instance metrics directory the server created is gone with it.
     metrics_dir = slow["body"]["metrics_dir"]
     assert metrics_dir
     assert not Path(metrics_dir).exists()
+    # The access log is off here (ACCESS_LOG=""): no request lines in the server's output.
+    assert '"event":"http_access"' not in log_path.read_text()
+
+
+@pytest.mark.slow
+def test_access_log_is_json_with_the_request_id(database_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = _server_env(database_url, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
+    env.pop("ACCESS_LOG")
+    log_path = tmp_path / "server.log"
+    with (
+        log_path.open("w") as log,
+        subprocess.Popen(
+            [sys.executable, "-m", "users_service.server"], cwd=SERVICE_ROOT, env=env, stdout=log, stderr=log
+        ) as server,
+    ):
+        try:
+            _wait_until_live(base, server, log_path)
+            request = urllib.request.Request(f"{base}/users/ping", headers={"X-Request-ID": "req-access-1"})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local URL
+                assert response.headers["X-Request-ID"] == "req-access-1"
+            deadline = time.monotonic() + 10
+            while "req-access-1" not in log_path.read_text() and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=40)
+    lines = [line for line in log_path.read_text().splitlines() if "req-access-1" in line]
+    assert lines, log_path.read_text()
+    record = json.loads(lines[0][lines[0].index("{") :])
+    assert record["event"] == "http_access"
+    assert record["path"] == "/users/ping"
+    assert record["status"] == 200
+    assert record["request_id"] == "req-access-1"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("BIND", "no-port", "BIND must be host:port"),
+        ("WEB_CONCURRENCY", "many", "WEB_CONCURRENCY must be a whole number"),
+        ("WEB_THREADS", "0", "WEB_THREADS must be at least 1"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL must be one of"),
+    ],
+)
+def test_bad_server_settings_stop_the_start_with_one_sentence(
+    database_url: str, variable: str, value: str, message: str
+) -> None:
+    env = _server_env(database_url, **{variable: value})
+    result = subprocess.run(
+        [sys.executable, "-m", "users_service.server"],
+        cwd=SERVICE_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def _wait_until_live(base: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"gunicorn exited: {log_path.read_text()}")
+            pytest.fail(f"the server exited: {log_path.read_text()}")
         try:
             if _get(f"{base}/health/live", timeout=1)[0] == 200:
                 return
         except OSError:
             time.sleep(0.2)
-    pytest.fail("gunicorn did not start")
+    pytest.fail("the server did not start")
