@@ -23,7 +23,7 @@ def test_make_up_serves_everything_and_sigterm_leaves_nothing_behind(tmp_path: P
         assert ping.json() == {"status": "success", "message": "pong!"}
         assert httpx.get(stack.url + "/").status_code == 200
         assert httpx.get(stack.url + "/swagger/").status_code == 200
-        assert processes_with_marker(stack.marker)  # gunicorn and nginx are running
+        assert processes_with_marker(stack.marker)  # the users service and nginx are running
     finally:
         code = stack.stop(signal.SIGTERM)
     log = stack.log.read_text()

@@ -7,7 +7,7 @@
 2. migrates the database and creates or updates the bootstrap admin (ADMIN_* variables),
 3. exports the OpenAPI spec next to the built Swagger UI,
 4. renders the gateway configuration for the ``local`` target,
-5. runs gunicorn (one per replica) and Nginx under honcho, in the foreground, with their
+5. runs the users service (granian, one per replica) and Nginx under honcho, in the foreground, with their
    logs interleaved and labelled; Ctrl-C or SIGTERM stops every one of them.
 """
 
@@ -248,17 +248,16 @@ def run(config: StackConfig) -> int:
     from honcho import manager as honcho_manager
 
     conf = prepare(config)
-    # gunicorn drains in-flight requests on SIGTERM; give it time before honcho kills.
+    # The users service finishes in-flight requests on SIGTERM; give it time before honcho kills.
     honcho_manager.KILL_WAIT = 10
     procs = honcho_manager.Manager()
     env = users_env(config)
-    gunicorn = shlex.quote(str(BIN / "gunicorn"))
+    python = shlex.quote(str(BIN / "python"))
     for index, address in enumerate(config.users_addresses, start=1):
         name = "users" if config.replicas == 1 else f"users-{index}"
         procs.add_process(
             name,
-            # Several instances share the host: none takes the per-user control socket.
-            f"exec {gunicorn} -c gunicorn.conf.py --no-control-socket users_service.wsgi:app",
+            f"exec {python} -m users_service.server",
             env=env | {"BIND": address},
             cwd=str(USERS_DIR),
         )
@@ -289,11 +288,10 @@ def dev(config: StackConfig) -> int:
     check_port_free(DEV_CLIENT_PORT, "Vite dev server", "stop what listens there.")
     env = prepare_database(config)
     procs = honcho_manager.Manager()
-    gunicorn = shlex.quote(str(BIN / "gunicorn"))
+    python = shlex.quote(str(BIN / "python"))
     procs.add_process(
         "users",
-        f"exec {gunicorn} -c gunicorn.conf.py --no-control-socket --reload --workers 1 "
-        "users_service.wsgi:app",
+        f"exec {python} -m users_service.server --reload",
         env=env | {"BIND": config.users_addresses[0], "PUBLIC_URL": f"http://localhost:{DEV_CLIENT_PORT}"},
         cwd=str(USERS_DIR),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -114,11 +115,11 @@ def test_scripts_are_executable_and_pass_shellcheck(script: Path) -> None:
 
 @pytest.fixture
 def fake_tools(tmp_path: Path) -> tuple[dict[str, str], Path]:
-    """python and gunicorn stand-ins that log their arguments, on PATH."""
+    """A python stand-in (manage.py and the server alike) that logs its arguments, on PATH."""
     log = tmp_path / "calls.log"
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for name in ("python", "gunicorn", "seed"):
+    for name in ("python", "seed"):
         script = bin_dir / name
         script.write_text(f'#!/bin/sh\necho "{name} $*" >> "{log}"\n')
         script.chmod(0o755)
@@ -140,7 +141,7 @@ def test_start_script_waits_for_the_database_migrates_then_serves(
         "python manage.py wait-db --timeout 60",
         "python manage.py db upgrade",
         "python manage.py create-admin",
-        "gunicorn -c gunicorn.conf.py users_service.wsgi:app",
+        "python -m users_service.server",
     ]
 
 
@@ -151,14 +152,14 @@ def test_start_script_passes_server_options_and_skips_the_admin_without_credenti
     entrypoint(env, "serve", "--reload")
     assert log.read_text().splitlines()[-2:] == [
         "python manage.py db upgrade",
-        "gunicorn -c gunicorn.conf.py --reload users_service.wsgi:app",
+        "python -m users_service.server --reload",
     ]
 
 
 def test_start_script_leaves_migrations_to_the_job_when_told(fake_tools: tuple[dict[str, str], Path]) -> None:
     env, log = fake_tools
     entrypoint(env | {"MIGRATE_ON_START": "false"}, "serve")
-    assert log.read_text().splitlines() == ["gunicorn -c gunicorn.conf.py users_service.wsgi:app"]
+    assert log.read_text().splitlines() == ["python -m users_service.server"]
 
 
 def test_migrate_command_prepares_without_serving(fake_tools: tuple[dict[str, str], Path]) -> None:
@@ -179,10 +180,31 @@ def test_other_commands_run_as_given(fake_tools: tuple[dict[str, str], Path]) ->
 def test_start_script_stops_when_the_database_never_comes(tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    (bin_dir / "python").write_text("#!/bin/sh\nexit 1\n")
-    (bin_dir / "gunicorn").write_text(f"#!/bin/sh\ntouch {tmp_path}/served\n")
-    for script in bin_dir.iterdir():
-        script.chmod(0o755)
-    result = run("sh", str(ENTRYPOINT), env={"PATH": f"{bin_dir}:/usr/bin:/bin"})
+    # manage.py (wait-db) fails; the server, were it started, would leave a mark.
+    (bin_dir / "python").write_text(
+        "#!/bin/sh\n"
+        'case "$*" in\n'
+        f'    "-m users_service.server"*) touch "{tmp_path}/served" ;;\n'
+        "    *) exit 1 ;;\n"
+        "esac\n"
+    )
+    (bin_dir / "python").chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+    result = run("sh", str(ENTRYPOINT), env=env)
     assert result.returncode != 0
     assert not (tmp_path / "served").exists()
+    # The stand-in does tell the server apart: without the wait, the mark appears.
+    result = run("sh", str(ENTRYPOINT), env=env | {"MIGRATE_ON_START": "false"})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "served").exists()
+
+
+def test_the_server_the_start_script_runs_takes_the_options_given_to_it() -> None:
+    """`serve` runs `python -m users_service.server`; the dev image and compose pass --reload."""
+    dev = stage_chain(stages(ROOT / "services" / "users" / "Dockerfile"), "dev")
+    prod = stage_chain(stages(ROOT / "services" / "users" / "Dockerfile"), "prod")
+    assert [line for line in dev if line.startswith("CMD ")][-1] == 'CMD ["serve", "--reload"]'
+    assert [line for line in prod if line.startswith("CMD ")][-1] == 'CMD ["serve"]'
+    result = run(sys.executable, "-m", "users_service.server", "--help", cwd=ROOT / "services" / "users")
+    assert result.returncode == 0, result.stderr
+    assert "--reload" in result.stdout

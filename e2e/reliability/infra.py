@@ -331,7 +331,7 @@ def users_env(database_url: str, marker: str, **extra: str) -> dict[str, str]:
 
 @dataclass
 class Instance:
-    """One gunicorn master with its workers, started like `make up` starts it."""
+    """One users-service server (python -m users_service.server) with its workers, started like `make up` starts it."""
 
     port: int
     env: dict[str, str]
@@ -348,7 +348,7 @@ class Instance:
 
     def start(self, wait: bool = True) -> Instance:
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "users_service.wsgi:app"],
+            [str(BIN / "python"), "-m", "users_service.server"],
             cwd=USERS_DIR,
             env=self.env | {"BIND": self.address},
             stdout=self.log.open("ab"),
@@ -362,10 +362,10 @@ class Instance:
         def up() -> bool:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn on {self.port} exited:\n{self.log.read_text()[-3000:]}")
+                raise RuntimeError(f"the users service on {self.port} exited:\n{self.log.read_text()[-3000:]}")
             return answers(self.url + "/users/ping")
 
-        wait_for(up, 60, f"gunicorn on port {self.port} answering")
+        wait_for(up, 60, f"the users service on port {self.port} answering")
 
     def worker_pids(self) -> list[int]:
         assert self.process is not None

@@ -28,17 +28,17 @@ def test_sigterm_lets_in_flight_requests_finish(fleet: Fleet, postgres: PrivateP
     load = Load(instance.url, lambda _: USERS_PAGE, threads=3, budget=3, deadline=60, timeout=45)
     with users_table_locked(postgres, fleet.database):
         load.start()
-        # Three requests are in flight, each waiting on the lock inside its own worker.
+        # Three requests are in flight, each waiting on the lock.
         wait_for(lambda: lock_waiters(postgres, fleet.database) == 3, 30, "three requests in flight")
         instance.process.send_signal(signal.SIGTERM)
-        # The lock ends only once the master has passed the signal on to its workers.
-        wait_for(lambda: "Handling signal: term" in instance.log.read_text(), 10, "gunicorn handling TERM")
+        # The lock ends only once the server process has begun to stop its workers.
+        wait_for(lambda: "Shutting down granian" in instance.log.read_text(), 10, "the server handling TERM")
         time.sleep(0.5)
     load.wait_for_answers(3, timeout=40)
     outcomes = load.stop()
 
     assert statuses(outcomes) == {200: 3}, describe(outcomes)
-    # gunicorn's graceful_timeout is 30 s; the master exits cleanly within it.
+    # GRACEFUL_TIMEOUT is 30 s; the server exits cleanly within it.
     assert instance.process.wait(timeout=35) == 0
 
 

@@ -1,15 +1,22 @@
 #!/bin/sh
 # Entry point of the users service's container.
 #
-#   serve [gunicorn options]  wait for the database, apply migrations, create or update the
+#   serve [--reload]          wait for the database, apply migrations, create or update the
 #                             bootstrap admin (when ADMIN_EMAIL and ADMIN_PASSWORD are set),
-#                             then run gunicorn. This is the default command.
+#                             then run the server, `python -m users_service.server`, which
+#                             reads its settings (BIND, WEB_CONCURRENCY, WEB_THREADS, ...) from
+#                             the environment. This is the default command; `--reload` (dev)
+#                             runs one worker that restarts when the code changes.
 #   migrate                   the same preparation without the server: the Kubernetes Job
 #                             and the ECS one-off task run this before a rollout.
 #   anything else             run as given, e.g. `python manage.py seed_db`.
 #
 # MIGRATE_ON_START=false makes `serve` start the server at once: set it where a separate
 # job migrates, so that replicas never race each other to upgrade the schema.
+#
+# `serve` execs the server, so the container's SIGTERM reaches it directly (no shell in
+# between): it turns /health/ready to 503, keeps serving for SHUTDOWN_DRAIN_SECONDS, then
+# gives in-flight requests up to GRACEFUL_TIMEOUT seconds and stops its workers.
 set -eu
 
 DB_WAIT_TIMEOUT="${DB_WAIT_TIMEOUT:-60}"
@@ -30,7 +37,7 @@ case "${command}" in
         if [ "${MIGRATE_ON_START:-true}" = "true" ]; then
             prepare
         fi
-        exec gunicorn -c gunicorn.conf.py "$@" users_service.wsgi:app
+        exec python -m users_service.server "$@"
         ;;
     migrate)
         prepare

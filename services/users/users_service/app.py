@@ -52,8 +52,9 @@ def create_app(settings: Settings | None = None) -> APIFlask:
 
     db.init_app(app)
     with app.app_context():
-        metrics.instrument_engine(db.engine)
+        # First: its checkout ping may refuse a connection before the pool gauges count it.
         deadline.register(app, db.engine, settings.REQUEST_DEADLINE)
+        metrics.instrument_engine(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     limiter.init_app(app)
     # Only decorated routes (the /auth endpoints) carry limits, and their decorators check
@@ -81,7 +82,8 @@ def create_app(settings: Settings | None = None) -> APIFlask:
 
 def _flask_config(settings: Settings) -> dict[str, Any]:
     url = settings.DATABASE_URL
-    engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    # With a request deadline, deadline.py pings connections on checkout, within the deadline.
+    engine_options: dict[str, Any] = {"pool_pre_ping": settings.REQUEST_DEADLINE <= 0}
     pool_options = {
         "pool_size": settings.DB_POOL_SIZE,
         "max_overflow": settings.DB_MAX_OVERFLOW,

@@ -23,8 +23,9 @@ import threading
 import time
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, has_app_context
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import DisconnectionError
 
 log = logging.getLogger("users_service.deadline")
 
@@ -125,7 +126,10 @@ def check() -> None:
 
 
 def register(app: Flask, engine: Engine, seconds: float) -> None:
-    """Give every request of ``app`` a ``seconds`` deadline on ``engine``'s connections."""
+    """Give every request of ``app`` a ``seconds`` deadline on ``engine``'s connections.
+
+    With a deadline, the engine must be created without ``pool_pre_ping``: the ping is done here.
+    """
     if seconds <= 0:
         return
     watchdog = Watchdog(seconds)
@@ -134,6 +138,20 @@ def register(app: Flask, engine: Engine, seconds: float) -> None:
     @event.listens_for(engine.pool, "checkout")
     def on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
         watchdog.checked_out(dbapi_connection)
+        # The pessimistic ping (instead of pool_pre_ping, which runs before this event and so
+        # outside the deadline): a connection that died while pooled is replaced (up to three
+        # tries), and a ping that hangs is cut like any other query.
+        try:
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+        except Exception as exc:
+            watchdog.checked_in(dbapi_connection)
+            if has_app_context() and expired():
+                raise RequestDeadlineExceeded from exc
+            raise DisconnectionError from exc
 
     @event.listens_for(engine.pool, "checkin")
     def on_checkin(dbapi_connection: Any, record: Any) -> None:

@@ -122,9 +122,10 @@ def build_server(app: str = DEFAULT_APP, reload: bool = False) -> _DrainingServe
         port=port,
         interface=Interfaces.WSGI,
         workers=1 if reload else _env_int("WEB_CONCURRENCY", os.cpu_count() or 1),
+        # Requests beyond the threads wait in the server's queue for a free thread. (granian's
+        # backpressure setting counts connections, idle keep-alive ones included, so it stays
+        # at its default: capping it at the thread count stalls a gateway's pooled connections.)
         blocking_threads=threads,
-        # Requests beyond the threads wait in the server's queue, not in a thread.
-        backpressure=threads,
         log_level=LogLevels(level),
         log_access=os.environ.get("ACCESS_LOG", "-") != "",
         log_access_format=ACCESS_LOG_FORMAT,
@@ -133,7 +134,9 @@ def build_server(app: str = DEFAULT_APP, reload: bool = False) -> _DrainingServe
         reload=reload,
         reload_paths=[Path(__file__).resolve().parent] if reload else None,
     )
-    server.drain_seconds = max(0.0, float(os.environ.get("SHUTDOWN_DRAIN_SECONDS", "0") or 0))
+    # The drain and the slowest request must both fit in the orchestrator's stop timeout.
+    drain = float(os.environ.get("SHUTDOWN_DRAIN_SECONDS", "0") or 0)
+    server.drain_seconds = min(max(0.0, drain), _env_int("GRACEFUL_TIMEOUT", 30) / 2)
     return server
 
 
