@@ -54,7 +54,11 @@ def test_deadline_cuts_a_request_running_in_another_thread(make_app: Callable[..
     app = make_app(DATABASE_URL=POSTGRES_URL, REQUEST_DEADLINE=0.5)
     _add_stuck_route(app)
     statuses: list[int] = []
-    thread = threading.Thread(target=lambda: statuses.append(app.test_client().get("/users/test-only-stuck").status_code))
+
+    def call() -> None:
+        statuses.append(app.test_client().get("/users/test-only-stuck").status_code)
+
+    thread = threading.Thread(target=call)
     thread.start()
     thread.join(timeout=10)
     assert not thread.is_alive()

@@ -1,4 +1,5 @@
-"""The real server (python -m users_service.server): schemathesis against the exported spec (SECURITY row 11), body limits (row 4)."""
+"""The real server (python -m users_service.server): schemathesis against the exported spec
+(SECURITY row 11), body limits (row 4)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ DRAIN_FLAG_ENV = "USERS_DRAIN_FLAG"
 def draining() -> bool:
     """Whether this instance has been told to stop."""
     flag = os.environ.get(DRAIN_FLAG_ENV)
-    return bool(flag) and os.path.exists(flag)
+    return flag is not None and flag != "" and os.path.exists(flag)
 
 
 def start_draining() -> None:

@@ -168,6 +168,14 @@ class PaginationQuery(InputSchema):
     per_page = Integer(
         load_default=20, validate=Range(min=1), metadata={"description": "Page size; values above 100 count as 100."}
     )
+    after = Integer(
+        load_default=None,
+        validate=Range(min=0, max=2**31 - 1),
+        metadata={
+            "description": "Keyset paging: the users whose id is greater than this (the `next_after` of "
+            "the previous page), instead of `page`. As fast at any depth; `page` skips rows first."
+        },
+    )
 
 
 # ---- output --------------------------------------------------------------------------
@@ -200,7 +208,15 @@ class UserPage(Schema):
     users = List(Nested(UserPublic), required=True)
     page = Integer(required=True)
     per_page = Integer(required=True)
-    total = Integer(required=True)
+    total = Integer(
+        required=True,
+        metadata={"description": "All users; counted at most once a second per worker (USER_COUNT_MAX_AGE)."},
+    )
+    next_after = Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The `after` value for the next page; null when this page is the last."},
+    )
 
 
 class UserPageEnvelope(Schema):

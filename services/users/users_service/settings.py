@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     # 503 (0 = no deadline); shorter than the gateway's upstream timeout, so the client gets
     # the service's answer.
     REQUEST_DEADLINE: float = Field(default=10, ge=0, le=300)
+    # Seconds a worker reuses its count of users for the list's `total` (0 = count every time).
+    USER_COUNT_MAX_AGE: float = Field(default=1.0, ge=0, le=60)
     # argon2id cost; OWASP minimum. Cheaper values are accepted only under testing.
     ARGON2_MEMORY_COST: int = 19_456
     ARGON2_TIME_COST: int = 2

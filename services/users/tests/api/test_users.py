@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
+from sqlalchemy import insert
 
 from tests.factories import AuthActions, UserRef
 from users_service.extensions import db
-from users_service.models import User
+from users_service.models import User, utcnow
 
 PUBLIC_FIELDS = {"id", "username", "active", "created_date"}
 PRIVATE_FIELDS = PUBLIC_FIELDS | {"email", "admin"}
@@ -29,6 +31,65 @@ def test_list_users_is_paginated(auth: AuthActions, client: FlaskClient) -> None
     assert response.status_code == 200
     data = response.json["data"]
     assert (data["page"], data["per_page"], data["total"], len(data["users"])) == (2, 2, 3, 1)
+
+
+def test_list_users_by_key_pages_through_everyone_once(auth: AuthActions, client: FlaskClient) -> None:
+    created = [auth.create_user().id for _ in range(5)]
+    seen: list[int] = []
+    after: int | None = 0
+    pages = 0
+    while after is not None:
+        data = client.get(f"/users?per_page=2&after={after}").json["data"]
+        seen += [u["id"] for u in data["users"]]
+        after = data["next_after"]
+        pages += 1
+    assert seen == sorted(created)
+    assert pages == 3  # 2 + 2 + 1: the short page is the last
+
+
+def test_next_after_is_the_last_id_of_a_full_page(auth: AuthActions, client: FlaskClient) -> None:
+    ids = [auth.create_user().id for _ in range(3)]
+    assert client.get("/users?per_page=2").json["data"]["next_after"] == ids[1]
+    assert client.get("/users?per_page=2&page=2").json["data"]["next_after"] is None
+
+
+@pytest.mark.parametrize("after", ["-1", "x", str(2**31)])
+def test_bad_after_is_a_400(client: FlaskClient, after: str) -> None:
+    response = client.get(f"/users?after={after}")
+    assert response.status_code == 400
+    assert "after" in response.json["errors"]
+
+
+def test_total_is_reused_for_a_second_and_reset_by_writes_here(
+    make_app: Callable[..., APIFlask],
+) -> None:
+    from users_service.services.users import total_users
+
+    app = make_app(USER_COUNT_MAX_AGE=60)
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    total_users.forget()
+    auth.create_user()
+    assert client.get("/users").json["data"]["total"] == 1
+    # A row written behind the service's back (another instance) shows only once the count is old.
+    with app.app_context():
+        db.session.execute(
+            insert(User).values(
+                username="elsewhere",
+                email="elsewhere@example.com",
+                password_hash="x",
+                active=True,
+                admin=False,
+                created_date=utcnow(),
+                token_version=0,
+            )
+        )
+        db.session.commit()
+    assert client.get("/users").json["data"]["total"] == 1
+    assert len(client.get("/users").json["data"]["users"]) == 2  # the page itself is always fresh
+    # A user created through this process counts at once.
+    auth.create_user()
+    assert client.get("/users").json["data"]["total"] == 3
 
 
 # SECURITY row 42: field-exposure

@@ -24,7 +24,7 @@ from ..services import auth as auth_service
 from ..services import tokens
 from ..services.users import DuplicateUserError
 from ..settings import Settings
-from .views import user_view
+from .views import json_response, user_view
 
 bp = APIBlueprint("auth", __name__, tag="Auth")
 
@@ -212,13 +212,13 @@ def logout_post() -> dict[str, Any]:
 @bp.get("/auth/status")
 @bp.auth_required(auth)
 @bp.output(UserEnvelope)
-def status() -> dict[str, Any]:
+def status() -> Response:
     """Current user
 
     The caller's own account, including `email` and `admin`.
     """
     user = current_user()
-    return {"status": "success", "data": user_view(user, user)}
+    return json_response({"status": "success", "data": user_view(user, user)})
 
 
 @bp.put("/auth/password")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint
+from flask import Response, current_app
 
 from ..errors import fail
 from ..extensions import db
@@ -10,7 +11,7 @@ from ..models import User
 from ..schemas import MessageEnvelope, PaginationQuery, UserCreateIn, UserEnvelope, UserPageEnvelope, UserUpdateIn
 from ..security import auth, current_user, optional_viewer, require_admin
 from ..services import users as users_service
-from .views import user_view
+from .views import json_response, listed_user_view, user_view
 
 bp = APIBlueprint("users", __name__, tag="Users")
 
@@ -28,24 +29,34 @@ def _get_or_404(user_id: int) -> User:
 @bp.get("/users")
 @bp.input(PaginationQuery, location="query", arg_name="query")
 @bp.output(UserPageEnvelope)
-def list_users(query: dict[str, Any]) -> dict[str, Any]:
+def list_users(query: dict[str, Any]) -> Response:
     """List users
 
     Public. `email` and `admin` are included only for admins and for the caller's own
     account (send a Bearer token to be recognised; an invalid token is treated as anonymous).
+    Page with `page`, or by key with `after` (the previous page's `next_after`).
     """
     per_page = min(query["per_page"], MAX_PER_PAGE)
     viewer = optional_viewer()
-    users, total = users_service.list_users(session=db.session, page=query["page"], per_page=per_page)
-    return {
-        "status": "success",
-        "data": {
-            "users": [user_view(u, viewer) for u in users],
-            "page": query["page"],
-            "per_page": per_page,
-            "total": total,
-        },
-    }
+    rows, total = users_service.list_users(
+        session=db.session,
+        page=query["page"],
+        per_page=per_page,
+        after=query["after"],
+        total_max_age=current_app.extensions["settings"].USER_COUNT_MAX_AGE,
+    )
+    return json_response(
+        {
+            "status": "success",
+            "data": {
+                "users": [listed_user_view(row, viewer) for row in rows],
+                "page": query["page"],
+                "per_page": per_page,
+                "total": total,
+                "next_after": rows[-1].id if len(rows) == per_page else None,
+            },
+        }
+    )
 
 
 @bp.get("/users/<int:user_id>")

@@ -117,10 +117,15 @@ def user_for_access_token(*, session: DbSession, token: str) -> tuple[User, dict
         user_id = int(claims["sub"])
     except (TypeError, ValueError):
         raise TokenError(INVALID) from None
-    if session.get(RevokedToken, str(claims["jti"])[:64]) is not None:
+    if not 0 < user_id < 2**31:
         raise TokenError(INVALID)
-    user = session.get(User, user_id) if 0 < user_id < 2**31 else None
-    if user is None or not user.active or claims.get("ver", 0) != user.token_version:
+    # One round trip: the user and whether this token was revoked (logout).
+    revoked = select(RevokedToken.jti).where(RevokedToken.jti == str(claims["jti"])[:64]).exists()
+    row = session.execute(select(User, revoked).where(User.id == user_id)).first()
+    if row is None:
+        raise TokenError(INVALID)
+    user, is_revoked = row
+    if is_revoked or not user.active or claims.get("ver", 0) != user.token_version:
         raise TokenError(INVALID)
     return user, claims
 

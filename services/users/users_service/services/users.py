@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ..errors import ConflictError
 from ..extensions import DbSession
@@ -34,10 +37,55 @@ def get_user_by_email(*, session: DbSession, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def list_users(*, session: DbSession, page: int, per_page: int) -> tuple[list[User], int]:
-    total = session.scalar(select(func.count()).select_from(User)) or 0
-    users = session.scalars(select(User).order_by(User.id).offset((page - 1) * per_page).limit(per_page)).all()
-    return list(users), total
+# The columns a listed user can show: never the password hash or token state.
+LISTED_COLUMNS = (User.id, User.username, User.active, User.created_date, User.email, User.admin)
+
+
+class _CachedTotal:
+    """The number of users, counted at most once per ``max_age`` seconds per process.
+
+    ``count(*)`` reads the whole table (about 5 ms at 100,000 users on PostgreSQL), which
+    would make every page cost as much as the table is large. Writes through this process
+    reset it at once (see ``_forget_total``); writes through another process show within
+    ``max_age``.
+    """
+
+    def __init__(self) -> None:
+        self.value = 0
+        self.counted_at = -float("inf")
+
+    def get(self, session: DbSession, max_age: float) -> int:
+        now = time.monotonic()
+        if now - self.counted_at >= max_age:
+            self.value = session.scalar(select(func.count()).select_from(User)) or 0
+            self.counted_at = now
+        return self.value
+
+    def forget(self) -> None:
+        self.counted_at = -float("inf")
+
+
+total_users = _CachedTotal()
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_total(session: Session, flush_context: Any) -> None:
+    if any(isinstance(obj, User) for obj in (*session.new, *session.deleted)):
+        total_users.forget()
+
+
+def list_users(
+    *, session: DbSession, page: int, per_page: int, after: int | None = None, total_max_age: float = 0
+) -> tuple[Sequence[Any], int]:
+    """One page of users in id order, as rows of ``LISTED_COLUMNS``, and the total.
+
+    ``after`` (an id) pages by key: ``WHERE id > after`` costs the same at any depth, where
+    ``page`` skips ``(page - 1) * per_page`` rows first.
+    """
+    query = select(*LISTED_COLUMNS).order_by(User.id).limit(per_page)
+    query = query.where(User.id > after) if after is not None else query.offset((page - 1) * per_page)
+    rows = session.execute(query).all()
+    return rows, total_users.get(session, total_max_age)
 
 
 def _check_unique(

@@ -771,10 +771,13 @@ export interface paths {
          * List users
          * @description Public. `email` and `admin` are included only for admins and for the caller's own
          *     account (send a Bearer token to be recognised; an invalid token is treated as anonymous).
+         *     Page with `page`, or by key with `after` (the previous page's `next_after`).
          */
         get: {
             parameters: {
                 query?: {
+                    /** @description Keyset paging: the users whose id is greater than this (the `next_after` of the previous page), instead of `page`. As fast at any depth; `page` skips rows first. */
+                    after?: number | null;
                     page?: number;
                     /** @description Page size; values above 100 count as 100. */
                     per_page?: number;
@@ -1372,8 +1375,11 @@ export interface components {
             status: "success";
         };
         UserPage: {
+            /** @description The `after` value for the next page; null when this page is the last. */
+            next_after: number | null;
             page: number;
             per_page: number;
+            /** @description All users; counted at most once a second per worker (USER_COUNT_MAX_AGE). */
             total: number;
             users: components["schemas"]["UserPublic"][];
         };
