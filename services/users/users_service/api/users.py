@@ -11,7 +11,7 @@ from ..models import User
 from ..schemas import MessageEnvelope, PaginationQuery, UserCreateIn, UserEnvelope, UserPageEnvelope, UserUpdateIn
 from ..security import auth, current_user, optional_viewer, require_admin
 from ..services import users as users_service
-from .views import json_response, listed_user_view, user_view
+from .views import json_response, listed_user_views, user_view
 
 bp = APIBlueprint("users", __name__, tag="Users")
 
@@ -49,7 +49,7 @@ def list_users(query: dict[str, Any]) -> Response:
         {
             "status": "success",
             "data": {
-                "users": [listed_user_view(row, viewer) for row in rows],
+                "users": listed_user_views(rows, viewer),
                 "page": query["page"],
                 "per_page": per_page,
                 "total": total,

@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import event, func, or_, select, update
+from sqlalchemy import bindparam, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,12 @@ def get_user_by_email(*, session: DbSession, email: str) -> User | None:
 
 # The columns a listed user can show: never the password hash or token state.
 LISTED_COLUMNS = (User.id, User.username, User.active, User.created_date, User.email, User.admin)
+
+
+# Built once: constructing the statement cost more than running it from SQLAlchemy's cache.
+_PAGE = select(*LISTED_COLUMNS).order_by(User.id).limit(bindparam("limit"))
+_PAGE_AT = _PAGE.offset(bindparam("offset"))
+_PAGE_AFTER = _PAGE.where(User.id > bindparam("after"))
 
 
 class _CachedTotal:
@@ -82,9 +88,11 @@ def list_users(
     ``after`` (an id) pages by key: ``WHERE id > after`` costs the same at any depth, where
     ``page`` skips ``(page - 1) * per_page`` rows first.
     """
-    query = select(*LISTED_COLUMNS).order_by(User.id).limit(per_page)
-    query = query.where(User.id > after) if after is not None else query.offset((page - 1) * per_page)
-    rows = session.execute(query).all()
+    # Core, not the ORM: plain rows, at about two thirds of the cost per page.
+    if after is not None:
+        rows = session.connection().execute(_PAGE_AFTER, {"after": after, "limit": per_page}).all()
+    else:
+        rows = session.connection().execute(_PAGE_AT, {"offset": (page - 1) * per_page, "limit": per_page}).all()
     return rows, total_users.get(session, total_max_age)
 
 
