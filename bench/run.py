@@ -67,7 +67,11 @@ end
 
 
 def lua_request(
-    method: str = "GET", body: dict[str, Any] | None = None, token: str | None = None, pages: int = 0
+    method: str = "GET",
+    body: dict[str, Any] | None = None,
+    token: str | None = None,
+    pages: int = 0,
+    after_max: int = 0,
 ) -> str:
     lines = [f'wrk.method = "{method}"']
     if body is not None:
@@ -78,6 +82,12 @@ def lua_request(
         lines.append(
             "request = function() return wrk.format(nil, "
             f'"/users?per_page={PER_PAGE}&page=" .. math.random(1, {pages})) end'
+        )
+    if after_max:
+        # Keyset pages: a random starting id anywhere in the table.
+        lines.append(
+            "request = function() return wrk.format(nil, "
+            f'"/users?per_page={PER_PAGE}&after=" .. math.random(0, {after_max})) end'
         )
     return "\n".join(lines) + "\n"
 
@@ -290,42 +300,40 @@ def run_benchmarks(args: argparse.Namespace) -> Bench:
         "LOG_LEVEL": "WARNING",
         "ACCESS_LOG": "",
     } | {f"ADMIN_{key.upper()}": value for key, value in ADMIN.items()}
-    # gunicorn.conf.py's own default worker count for this machine.
-    env["WEB_CONCURRENCY"] = str(min(2 * (os.cpu_count() or 1) + 1, 4))
     stack: MakeUp | None = None
     try:
         stack = make_up(bench.tmp, database_url, 1, env)
-        gunicorn = stack.instance_url(0)
+        direct = stack.instance_url(0)
         bench.notes["load_before"] = loadavg()
-        print(f"Stack up: gateway {stack.url}, users {gunicorn}; load average {loadavg()}", flush=True)
+        print(f"Stack up: gateway {stack.url}, users {direct}; load average {loadavg()}", flush=True)
 
         from argon2 import PasswordHasher
 
         seed_users(database_url, 1_000, PasswordHasher(**ARGON2).hash("seeded users never log in"))
         # Warm-up: workers imported, pools filled, nginx keepalive connections open.
         wrk("warm-up", stack.url + "/users?per_page=100", 16, 3)
-        wrk("warm-up", gunicorn + "/users/ping", 16, 3)
+        wrk("warm-up", direct + "/users/ping", 16, 3)
 
         for connections in (16, 64):
             bench.run("gateway static /health (ceiling)", stack.url + "/health", connections)
-            bench.run("ping direct", gunicorn + "/users/ping", connections)
+            bench.run("ping direct", direct + "/users/ping", connections)
             bench.run("ping via gateway", stack.url + "/users/ping", connections)
             bench.run("users list, 1k users", stack.url + "/users", connections, lua_request(pages=10))
 
         token = httpx.post(
-            gunicorn + "/auth/login",
+            direct + "/auth/login",
             json={"email": ADMIN["email"], "password": ADMIN["password"]},
             timeout=30,
         ).json()["auth_token"]
         for connections in (16, 64):
             bench.run(
-                "/auth/status with token", gunicorn + "/auth/status", connections, lua_request(token=token)
+                "/auth/status with token", direct + "/auth/status", connections, lua_request(token=token)
             )
 
         login = lua_request("POST", {"email": ADMIN["email"], "password": ADMIN["password"]})
-        bench.run("login (argon2id production)", gunicorn + "/auth/login", 16, login)
+        bench.run("login (argon2id production)", direct + "/auth/login", 16, login)
         with RssSampler(stack.marker) as rss:
-            bench.run("login (argon2id production)", gunicorn + "/auth/login", 64, login)
+            bench.run("login (argon2id production)", direct + "/auth/login", 64, login)
         bench.notes["rss_mb"] = rss.peak
         bench.notes["argon2_raw"] = raw_argon2_rate(os.cpu_count() or 1)
         print(
@@ -334,13 +342,19 @@ def run_benchmarks(args: argparse.Namespace) -> Bench:
             flush=True,
         )
 
-        if not args.skip_workers:
-            compare_workers(bench, database_url, env)
+        if not args.skip_servers:
+            compare_servers(bench, database_url, env)
 
-        # Page latency at 1k and then 100k users, back to back so that both see the same machine.
-        bench.run("users list, 1k users (before 100k)", stack.url + "/users", 16, lua_request(pages=10))
-        seed_users(database_url, 100_000, PasswordHasher(**ARGON2).hash("seeded users never log in"))
-        bench.run("users list, 100k users", stack.url + "/users", 16, lua_request(pages=1_000))
+        # Page latency at 1k and then 100k users, back to back so that both see the same machine:
+        # by key (`after`, what deep paging should use) and, for reference, by page number.
+        seed = PasswordHasher(**ARGON2).hash("seeded users never log in")
+        by_key_1k = lua_request(after_max=1_000 - PER_PAGE)
+        bench.run("users list by key, 1k users", stack.url + "/users", 16, by_key_1k)
+        seed_users(database_url, 100_000, seed)
+        time.sleep(1.5)  # the workers' cached total ages out
+        by_key_100k = lua_request(after_max=100_000 - PER_PAGE)
+        bench.run("users list by key, 100k users", stack.url + "/users", 16, by_key_100k)
+        bench.run("users list by page number, 100k users", stack.url + "/users", 16, lua_request(pages=1_000))
         bench.notes["load_after"] = loadavg()
     finally:
         if stack is not None:
@@ -351,34 +365,54 @@ def run_benchmarks(args: argparse.Namespace) -> Bench:
     return bench
 
 
-def compare_workers(bench: Bench, database_url: str, env: dict[str, str], rounds: int = 3) -> None:
-    """The users list on one instance per gunicorn setting (sync vs gthread, 2..5 workers).
+SERVERS: list[tuple[str, list[str] | None, dict[str, str]]] = [
+    ("granian, 2 workers x 4 threads (the service's)", None, {"WEB_CONCURRENCY": "2", "WEB_THREADS": "4"}),
+    ("gunicorn sync, 4 workers", ["--workers", "4"], {}),
+    ("gunicorn gthread, 3 workers x 4 threads", ["--workers", "3", "--threads", "4"], {}),
+]
 
-    Every instance is up at once and idle while another is measured; the settings take
-    turns, round after round, so that drifting load from other work on the machine falls on
-    all of them alike. The median round is reported.
+
+def compare_servers(bench: Bench, database_url: str, env: dict[str, str], rounds: int = 2) -> None:
+    """Ping and the users list on one instance per WSGI server, the same app and database.
+
+    Every instance is up at once and idle while another is measured; the servers take turns,
+    round after round, so that drifting load from other work on the machine falls on all of
+    them alike. The median round is reported.
     """
-    fleet = Fleet(bench.tmp / "workers", database_url, extra_env=env)
+    from infra import BIN
+
+    fleet = Fleet(bench.tmp / "servers", database_url, extra_env=env)
     fleet.tmp.mkdir()
-    settings = [(threads, workers) for threads in (1, 4) for workers in (2, 3, 4, 5)]
+    metrics_dirs = bench.tmp / "servers-metrics"
     try:
-        instances = {
-            setting: fleet.add_instance(WEB_CONCURRENCY=str(setting[1]), GUNICORN_THREADS=str(setting[0]))
-            for setting in settings
-        }
+        instances = {}
+        for label, gunicorn_args, extra in SERVERS:
+            command = None
+            if gunicorn_args is not None:
+                command = [str(BIN / "gunicorn"), *gunicorn_args, "--bind", "$BIND", "users_service.wsgi:app"]
+                # gunicorn keeps its metrics in files too, as the service's server does.
+                extra = extra | {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dirs / str(len(instances)))}
+                (metrics_dirs / str(len(instances))).mkdir(parents=True)
+            instance = fleet.add_instance(**extra)
+            if command is not None:
+                instance.command = [part.replace("$BIND", instance.address) for part in command]
+            instances[label] = instance
         fleet.start_all()
         for instance in instances.values():
             wrk("warm-up", instance.url + "/users?per_page=100", 16, 2)
-        runs: dict[tuple[int, int], list[Figure]] = {setting: [] for setting in settings}
+        runs: dict[tuple[str, str], list[Figure]] = {}
+        labels = list(instances)
         for round_ in range(rounds):
-            for setting in settings[round_:] + settings[:round_]:
-                threads, workers = setting
-                label = f"{'sync' if threads == 1 else f'gthread x{threads}'}, {workers} workers"
-                url = instances[setting].url + "/users"
-                runs[setting].append(wrk(f"users list, {label}", url, 16, 8, lua_request(pages=10)))
-        for (threads, workers), figures in runs.items():
-            label = f"{'sync' if threads == 1 else f'gthread x{threads}'}, {workers} workers"
-            bench.workers.append((label, figures))
+            for label in labels[round_:] + labels[:round_]:
+                url = instances[label].url
+                for endpoint, path, preamble in (
+                    ("ping", "/users/ping", ""),
+                    ("users list", "/users", lua_request(pages=10)),
+                ):
+                    runs.setdefault((label, endpoint), []).append(
+                        wrk(f"{endpoint}, {label}", url + path, 16, 8, preamble)
+                    )
+        bench.workers.extend((f"{endpoint}: {label}", figures) for (label, endpoint), figures in runs.items())
     finally:
         fleet.close()
 
@@ -404,9 +438,9 @@ def report(bench: Bench, command: str) -> str:
         "(the machine is shared; figures on a loaded machine are lower bounds).",
         f"Command: `{command}`. wrk 2 threads, {bench.seconds} s per figure after a warm-up, 127.0.0.1 only. "
         "Stack: `tools/stack.py up` (the `make up` runner), APP_ENV=production, one users instance with "
-        "gunicorn's default workers, PostgreSQL private cluster, RATE_LIMIT_ENABLED=false; login and "
-        "/auth/status measured on the users instance directly (the gateway's edge limit on /auth would "
-        "answer 429).",
+        "the server's default workers and threads, PostgreSQL private cluster, RATE_LIMIT_ENABLED=false; "
+        "login and /auth/status measured on the users instance directly (the gateway's edge limit on "
+        "/auth would answer 429).",
         "",
         "| figure | connections | req/s | ratio to ceiling | mean ms | p99 ms | non-2xx (excl. 429) "
         "| target | |",
@@ -428,15 +462,17 @@ def report(bench: Bench, command: str) -> str:
         )
         target, check = targets.get(figure.name, ("", None)) if figure.connections == 16 else ("", None)
         met = verdict(check(figure)) if check else ""
-        if figure.name.startswith("users list") and figure.connections == 16 and "100k" not in figure.name:
+        if figure.name == "users list, 1k users" and figure.connections == 16:
             target, met = ">= 150,000 users/s", verdict(figure.rate * PER_PAGE >= 150_000)
         out.append(
             f"| {figure.name} | {figure.connections} | {figure.rate:,.1f} | {ratio(figure, ceiling)} | "
             f"{figure.mean_ms:.2f} | {figure.p99_ms:.2f} | {figure.unexpected} | {target} | {met} |"
         )
 
-    small, large = bench.figure("users list, 1k users", 16), bench.figure("users list, 100k users", 16)
-    before = bench.figure("users list, 1k users (before 100k)", 16)
+    small = bench.figure("users list, 1k users", 16)
+    before = bench.figure("users list by key, 1k users", 16)
+    large = bench.figure("users list by key, 100k users", 16)
+    by_number = bench.figure("users list by page number, 100k users", 16)
     login16 = bench.figure("login (argon2id production)", 16)
     raw = bench.notes["argon2_raw"]
     unexpected = sum(f.unexpected for f in bench.figures)
@@ -446,9 +482,11 @@ def report(bench: Bench, command: str) -> str:
         "|---|---|---|---|",
         f"| users serialized per second (list, 16 conn.) | {small.rate * PER_PAGE:,.0f} | >= 150,000 | "
         f"{verdict(small.rate * PER_PAGE >= 150_000)} |",
-        f"| page latency at 100k users / at 1k (mean, 16 conn., back to back) | "
+        f"| page latency at 100k users / at 1k, by key (mean, 16 conn., back to back) | "
         f"{large.mean_ms / before.mean_ms:.2f}x ({large.mean_ms:.2f} / {before.mean_ms:.2f} ms) | <= 1.5x | "
         f"{verdict(large.mean_ms <= 1.5 * before.mean_ms)} |",
+        f"| the same by page number (OFFSET), for reference | {by_number.mean_ms / before.mean_ms:.2f}x "
+        f"({by_number.mean_ms:.2f} ms) | | |",
         f"| login rate / raw argon2id verification rate (16 conn.) | {login16.rate / raw:.0%} "
         f"({login16.rate:.1f} / {raw:.1f} per s) | >= 90% | {verdict(login16.rate >= 0.9 * raw)} |",
         f"| whole-stack RSS, 64-connection login flood (peak) | {bench.notes['rss_mb']:.0f} MB | < 600 MB | "
@@ -461,24 +499,20 @@ def report(bench: Bench, command: str) -> str:
         def median(figures: list[Figure]) -> Figure:
             return sorted(figures, key=lambda f: f.rate)[len(figures) // 2]
 
-        best = max(bench.workers, key=lambda item: median(item[1]).rate)
         rounds = len(bench.workers[0][1])
         out += [
             "",
-            f"gunicorn settings: users list (1k users, pages of 100) on one instance each, 16 connections, "
-            f"{rounds} rounds of 8 s taking turns; median round, and the range over rounds:",
+            f"WSGI servers, the same app on one instance each (users list: 1k users, pages of 100), "
+            f"16 connections, {rounds} rounds of 8 s taking turns; median round, and the range over rounds:",
             "",
-            "| setting | req/s (median) | range | users/s | mean ms | p99 ms | non-2xx |",
-            "|---|---|---|---|---|---|---|",
+            "| endpoint: server | req/s (median) | range | mean ms | p99 ms | non-2xx |",
+            "|---|---|---|---|---|---|",
             *(
                 f"| {label} | {median(runs).rate:,.1f} | {min(f.rate for f in runs):,.1f}-"
-                f"{max(f.rate for f in runs):,.1f} | {median(runs).rate * PER_PAGE:,.0f} | "
-                f"{median(runs).mean_ms:.2f} | {median(runs).p99_ms:.2f} | "
-                f"{sum(f.unexpected for f in runs)} |"
+                f"{max(f.rate for f in runs):,.1f} | {median(runs).mean_ms:.2f} | "
+                f"{median(runs).p99_ms:.2f} | {sum(f.unexpected for f in runs)} |"
                 for label, runs in bench.workers
             ),
-            "",
-            f"Fastest here: {best[0]}.",
         ]
     return "\n".join(out) + "\n"
 
@@ -486,7 +520,7 @@ def report(bench: Bench, command: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=15, help="duration of each measured figure")
-    parser.add_argument("--skip-workers", action="store_true", help="skip the gunicorn settings comparison")
+    parser.add_argument("--skip-servers", action="store_true", help="skip the WSGI server comparison")
     args = parser.parse_args(argv)
     ensure_wrk()
     command = (

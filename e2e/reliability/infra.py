@@ -331,12 +331,14 @@ def users_env(database_url: str, marker: str, **extra: str) -> dict[str, str]:
 
 @dataclass
 class Instance:
-    """One users-service server (python -m users_service.server) with its workers, started like `make up` starts it."""
+    """One users-service server (python -m users_service.server) with its workers, as `make up` starts it."""
 
     port: int
     env: dict[str, str]
     log: Path
     process: subprocess.Popen[bytes] | None = None
+    # Another WSGI server for the same app (bench/run.py compares servers); BIND is set.
+    command: list[str] | None = None
 
     @property
     def url(self) -> str:
@@ -348,7 +350,7 @@ class Instance:
 
     def start(self, wait: bool = True) -> Instance:
         self.process = subprocess.Popen(
-            [str(BIN / "python"), "-m", "users_service.server"],
+            self.command or [str(BIN / "python"), "-m", "users_service.server"],
             cwd=USERS_DIR,
             env=self.env | {"BIND": self.address},
             stdout=self.log.open("ab"),
@@ -362,7 +364,7 @@ class Instance:
         def up() -> bool:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise RuntimeError(f"the users service on {self.port} exited:\n{self.log.read_text()[-3000:]}")
+                raise RuntimeError(f"users service on {self.port} exited:\n{self.log.read_text()[-3000:]}")
             return answers(self.url + "/users/ping")
 
         wait_for(up, 60, f"the users service on port {self.port} answering")
@@ -474,10 +476,10 @@ class Fleet:
     instances: list[Instance] = field(default_factory=list)
     gateway: Gateway | None = None
 
-    def add_instance(self, **extra: str) -> Instance:
+    def add_instance(self, command: list[str] | None = None, **extra: str) -> Instance:
         port = free_port()
         env = users_env(self.database_url, self.marker, **(self.extra_env | extra))
-        instance = Instance(port, env, self.tmp / f"users-{port}.log")
+        instance = Instance(port, env, self.tmp / f"users-{port}.log", command=command)
         self.instances.append(instance)
         return instance
 
