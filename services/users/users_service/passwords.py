@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
+from collections.abc import Iterator
 
 import bcrypt
 from argon2 import PasswordHasher, Type
@@ -16,6 +19,29 @@ _hashers: dict[tuple[int, int, int], PasswordHasher] = {}
 _dummy_hashes: dict[tuple[int, int, int], str] = {}
 
 
+def _hash_slots() -> int:
+    """Hashes one worker process runs at once: its share of the CPUs (at least one).
+
+    A hash keeps a CPU busy for its whole duration; more hashes than CPUs only make each one
+    slower, and each holds 19 MiB meanwhile. Threads beyond the share wait their turn.
+    """
+    cpus = os.cpu_count() or 1
+    try:
+        workers = max(1, int(os.environ.get("WEB_CONCURRENCY") or cpus))
+    except ValueError:
+        workers = cpus
+    return max(1, cpus // workers)
+
+
+_hashing = threading.BoundedSemaphore(_hash_slots())
+
+
+@contextlib.contextmanager
+def _hash_slot() -> Iterator[None]:
+    with _hashing:
+        yield
+
+
 def _hasher(settings: Settings | None = None) -> PasswordHasher:
     settings = settings or current_app.extensions["settings"]
     key = (settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST, settings.ARGON2_PARALLELISM)
@@ -25,7 +51,9 @@ def _hasher(settings: Settings | None = None) -> PasswordHasher:
 
 
 def hash_password(password: str, settings: Settings | None = None) -> str:
-    return _hasher(settings).hash(password)
+    hasher = _hasher(settings)
+    with _hash_slot():
+        return hasher.hash(password)
 
 
 def is_legacy_hash(stored: str) -> bool:
@@ -40,11 +68,14 @@ def verify_password(stored: str, password: str) -> bool:
         if len(encoded) > BCRYPT_MAX_BYTES:
             return False
         try:
-            return bcrypt.checkpw(encoded, stored.encode())
+            with _hash_slot():
+                return bcrypt.checkpw(encoded, stored.encode())
         except ValueError:
             return False
+    hasher = _hasher()
     try:
-        return _hasher().verify(stored, password)
+        with _hash_slot():
+            return hasher.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -63,5 +94,5 @@ def burn_dummy_hash(password: str) -> None:
     key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
     if key not in _dummy_hashes:
         _dummy_hashes[key] = hasher.hash("dummy password for timing equalisation")
-    with contextlib.suppress(VerificationError):
+    with contextlib.suppress(VerificationError), _hash_slot():
         hasher.verify(_dummy_hashes[key], password)
