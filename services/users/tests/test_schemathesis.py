@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.smtp import free_port
+from tests.test_server import wait_until_live
 
 HERE = Path(__file__).resolve().parent
 SPEC = HERE.parents[1] / "swagger" / "swagger.json"
@@ -69,25 +69,11 @@ def server_url(empty_database_factory: Callable[[], str], tmp_path_factory: pyte
     ):
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_live(url, server, log_path)
+            wait_until_live(url, server, log_path)
             yield url
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=40)
-
-
-def _wait_until_live(url: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"the server exited: {log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/health/live", timeout=1) as response:  # noqa: S310 - local URL
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail("the server did not start")
 
 
 def _admin_token(url: str) -> str:

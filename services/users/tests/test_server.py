@@ -82,7 +82,7 @@ def test_metrics_are_summed_over_workers_and_sigterm_drains_then_finishes_in_fli
         ) as server,
     ):
         try:
-            _wait_until_live(base, server, log_path)
+            wait_until_live(base, server, log_path)
 
             # Whichever worker answers the scrape, it reports the whole instance.
             for _ in range(6):
@@ -142,7 +142,7 @@ def test_access_log_is_json_with_the_request_id(database_url: str, tmp_path: Pat
         ) as server,
     ):
         try:
-            _wait_until_live(base, server, log_path)
+            wait_until_live(base, server, log_path)
             request = urllib.request.Request(f"{base}/users/ping", headers={"X-Request-ID": "req-access-1"})  # noqa: S310
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local URL
                 assert response.headers["X-Request-ID"] == "req-access-1"
@@ -187,7 +187,8 @@ def test_bad_server_settings_stop_the_start_with_one_sentence(
     assert "Traceback" not in result.stderr
 
 
-def _wait_until_live(base: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
+def wait_until_live(base: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
+    """Wait for the server at ``base`` to answer liveness; fail with its log if it exits."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
