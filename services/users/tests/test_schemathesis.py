@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -121,15 +122,17 @@ def test_schemathesis_finds_no_failures(server_url: str) -> None:
 
 # SECURITY row 4: oversize-body, direct to the service's server
 def test_oversize_body_direct_to_the_server_is_413_json(server_url: str) -> None:
-    body = json.dumps({"username": "x" * (2 * 1024 * 1024)}).encode()
-    request = urllib.request.Request(  # noqa: S310 - local URL
-        f"{server_url}/auth/register",
-        data=body,
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(request, timeout=10)  # noqa: S310 - local URL
-    assert caught.value.code == 413
-    assert json.load(caught.value)["status"] == "fail"
-    caught.value.close()
+    # The answer comes from Content-Length alone, before any of the body is read: the client
+    # sends only the headers, so no unread body makes the server's close a reset.
+    host, port = server_url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.putrequest("POST", "/auth/register")
+        conn.putheader("Content-Type", "application/json")
+        conn.putheader("Content-Length", str(2 * 1024 * 1024))
+        conn.endheaders()
+        response = conn.getresponse()
+        assert response.status == 413
+        assert json.loads(response.read())["status"] == "fail"
+    finally:
+        conn.close()
