@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -48,6 +50,50 @@ def test_eleventh_wrong_password_is_429_with_retry_after(
     # Even the right password waits: the lock is checked before any hash is computed.
     assert login_from(tauth, user.email, user.password, "203.0.113.5").status_code == 429
     assert '"event": "login_throttled"' in capsys.readouterr().out
+
+
+# SECURITY row 19: concurrent attempts cannot overtake the lock
+def test_concurrent_wrong_passwords_never_exceed_the_lock_threshold(
+    throttled_app: APIFlask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import users_service.services.auth as auth_module
+
+    auth = AuthActions(throttled_app, throttled_app.test_client())
+    user = auth.create_user()
+    # The attempts let through wait inside their hash until ten are there: the worst case of
+    # many threads, workers and replicas checking at the same moment, before any failure counts.
+    inside = threading.Barrier(10, timeout=5)
+    real_verify = auth_module.verify_password
+
+    def slow_verify(stored: str, password: str) -> bool:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            inside.wait()
+        return real_verify(stored, password)
+
+    monkeypatch.setattr(auth_module, "verify_password", slow_verify)
+    statuses: list[int] = []
+
+    def attempt() -> None:
+        client = throttled_app.test_client()
+        statuses.append(
+            client.post(
+                "/auth/login",
+                json={"email": user.email, "password": WRONG},
+                headers={"X-Forwarded-For": "203.0.113.9"},
+            ).status_code
+        )
+
+    threads = [threading.Thread(target=attempt) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(statuses) == [401] * 10 + [429] * 6
+    # Every reservation was released.
+    with throttled_app.test_request_context():
+        from users_service.services.throttle import _pending_key, _storage
+
+        assert _storage().get(_pending_key(user.email, "203.0.113.9")) == 0
 
 
 def test_backoff_grows_after_the_lock_expires(tauth: AuthActions) -> None:

@@ -54,27 +54,30 @@ def login(*, session: DbSession, email: str, password: str, ip: str) -> tuple[Us
     if blocked:
         audit("login_throttled", retry_after=blocked.retry_after)
         raise LoginThrottled(blocked.retry_after)
-    user = get_user_by_email(session=session, email=email)
-    if user is None:
-        # Same work as a real check, so response time does not reveal unknown emails.
-        burn_dummy_hash(password)
-        ok = False
-    else:
-        ok = verify_password(user.password_hash, password) and user.active
-    if not ok or user is None:
-        throttle.record_login_failure(email=email, ip=ip)
-        audit(
-            "login_failed",
-            user_id=user.id if user else None,
-            reason="inactive" if user is not None and not user.active else "bad_credentials",
-        )
-        raise LoginFailed
-    throttle.clear_login_failures(email=email, ip=ip)
-    if needs_rehash(user.password_hash):
-        # Upgrades legacy bcrypt (and weaker argon2) hashes transparently.
-        user.password_hash = hash_password(password)
-    tokens = start_session(session=session, user=user)
-    session.commit()
+    try:
+        user = get_user_by_email(session=session, email=email)
+        if user is None:
+            # Same work as a real check, so response time does not reveal unknown emails.
+            burn_dummy_hash(password)
+            ok = False
+        else:
+            ok = verify_password(user.password_hash, password) and user.active
+        if not ok or user is None:
+            throttle.record_login_failure(email=email, ip=ip)
+            audit(
+                "login_failed",
+                user_id=user.id if user else None,
+                reason="inactive" if user is not None and not user.active else "bad_credentials",
+            )
+            raise LoginFailed
+        throttle.clear_login_failures(email=email, ip=ip)
+        if needs_rehash(user.password_hash):
+            # Upgrades legacy bcrypt (and weaker argon2) hashes transparently.
+            user.password_hash = hash_password(password)
+        tokens = start_session(session=session, user=user)
+        session.commit()
+    finally:
+        throttle.release_login_attempt(email=email, ip=ip)
     audit("login_succeeded", user_id=user.id)
     return user, tokens
 

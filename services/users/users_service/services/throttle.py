@@ -13,6 +13,7 @@ so every replica shares them.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from limits.storage import Storage
 from ..settings import Settings
 
 HOUR = 3600
+log = logging.getLogger("users_service.throttle")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,14 @@ def _keys(email: str, ip: str) -> tuple[str, str, str]:
     )
 
 
+def _pending_key(email: str, ip: str) -> str:
+    return _keys(email, ip)[0].replace("/login-fail/", "/login-pending/", 1)
+
+
+# A reservation outlives any login; one left by a crashed worker expires on its own.
+PENDING_SECONDS = 60
+
+
 def _storage() -> Storage:
     return current_app.extensions["throttle_storage"]  # type: ignore[no-any-return]
 
@@ -50,13 +60,35 @@ def check_login_allowed(*, email: str, ip: str) -> Throttled | None:
     if not settings.RATE_LIMIT_ENABLED:
         return None
     storage = _storage()
-    _fails, lock_key, account_key = _keys(email, ip)
+    fails_key, lock_key, account_key = _keys(email, ip)
     now = time.time()
     if storage.get(lock_key) > 0:
         return Throttled(max(1, math.ceil(storage.get_expiry(lock_key) - now)))
     if storage.get(account_key) >= settings.LOGIN_MAX_FAILURES_PER_HOUR:
         return Throttled(max(1, math.ceil(storage.get_expiry(account_key) - now)))
+    # Reserve this attempt before the hash: attempts checked at the same moment (many threads,
+    # workers and replicas) would otherwise all pass the check above before any of them has
+    # recorded its failure. The counter is atomic in memory and in Redis.
+    pending_key = _pending_key(email, ip)
+    pending = storage.incr(pending_key, PENDING_SECONDS)
+    # As many at once as failures remain before the lock; after a lock ran out, one at a time
+    # (each further failure locks again, for longer).
+    if pending > max(1, settings.LOGIN_FAILURES_BEFORE_LOCK - storage.get(fails_key)):
+        storage.incr(pending_key, PENDING_SECONDS, amount=-1)
+        # The attempts in flight decide: the next one may be allowed within a second.
+        return Throttled(1)
     return None
+
+
+def release_login_attempt(*, email: str, ip: str) -> None:
+    """End the reservation ``check_login_allowed`` made (call it once the attempt is decided)."""
+    settings: Settings = current_app.extensions["settings"]
+    if not settings.RATE_LIMIT_ENABLED:
+        return
+    try:
+        _storage().incr(_pending_key(email, ip), PENDING_SECONDS, amount=-1)
+    except Exception:  # noqa: BLE001 - the attempt is decided; the reservation expires by itself
+        log.warning("releasing a login reservation failed", extra={"event": "throttle_release_failed"})
 
 
 def record_login_failure(*, email: str, ip: str) -> None:
