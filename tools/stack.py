@@ -237,6 +237,7 @@ def announce(config: StackConfig, stop: threading.Event) -> None:
             f"    gateway      {url}/health\n"
             f"  users service instances: {', '.join(config.users_addresses)}"
             f"  database: {masked(config.database_url)}\n"
+            f"  gateway access log (JSON lines): {config.run_dir / 'access.log'}\n"
             "  Press Ctrl-C to stop.\n",
             flush=True,
         )

@@ -451,7 +451,8 @@ class Gateway:
         return self
 
     def access_log(self) -> list[dict[str, Any]]:
-        return parse_access_log(self.log.read_text(errors="replace"))
+        path = self.run_dir / "access.log"
+        return parse_access_log(path.read_text(errors="replace")) if path.exists() else []
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -533,6 +534,7 @@ class MakeUp:
     replicas: int
     marker: str
     log: Path
+    run_dir: Path
 
     @property
     def url(self) -> str:
@@ -542,9 +544,9 @@ class MakeUp:
         return f"http://127.0.0.1:{self.users_port + index}"
 
     def access_log(self) -> list[dict[str, Any]]:
-        """The gateway's entries from the labelled honcho output."""
-        lines = self.log.read_text(errors="replace").splitlines()
-        return parse_access_log("\n".join(line for line in lines if "gateway" in line.split("|", 1)[0]))
+        """The gateway's entries, from the access log in its run directory."""
+        path = self.run_dir / "access.log"
+        return parse_access_log(path.read_text(errors="replace")) if path.exists() else []
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -582,7 +584,7 @@ def make_up(tmp: Path, database_url: str, replicas: int, extra_env: dict[str, st
         str(tmp / "nginx"),
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    stack = MakeUp(process, port, users_port, replicas, marker, log)
+    stack = MakeUp(process, port, users_port, replicas, marker, log, tmp / "nginx")
 
     def ready() -> bool:
         if process.poll() is not None:

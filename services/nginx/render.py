@@ -150,7 +150,9 @@ def values_for(opts: Options) -> dict[str, str]:
         user = worker_user_directive(opts.client_root)
         return common | {
             "main_directives": f"{user}pid {opts.prefix}/nginx.pid;\nerror_log stderr warn;",
-            "access_log": "/dev/stdout",
+            # A file, not the terminal: relaying every line through `make up`'s log
+            # multiplexer cost a quarter of the gateway's throughput.
+            "access_log": str(opts.prefix / "access.log"),
             "http_directives": temp_paths(str(opts.prefix / "tmp")),
             "listen": f"127.0.0.1:{opts.port}",
             "users_servers": "\n".join(f"        server {u} max_fails=3 fail_timeout=5s;" for u in users),
