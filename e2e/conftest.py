@@ -108,7 +108,11 @@ def start_stack(tmp: Path, command: list[str], extra_env: dict[str, str] | None 
         if process.poll() is not None:
             raise RuntimeError(f"the stack exited with {process.returncode}:\n{log.read_text()}")
         try:
-            if httpx.get(stack.url + "/users/ping", timeout=2).status_code == 200:
+            # Ready as a user sees it: the API answers and the runner has printed its banner
+            # (by then every users worker has started).
+            if httpx.get(stack.url + "/users/ping", timeout=2).status_code == 200 and (
+                "The stack is up on" in log.read_text()
+            ):
                 return stack
         except httpx.HTTPError:
             pass

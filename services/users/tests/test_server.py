@@ -161,6 +161,40 @@ def test_access_log_is_json_with_the_request_id(database_url: str, tmp_path: Pat
     assert record["request_id"] == "req-access-1"
 
 
+@pytest.mark.slow
+def test_sigterm_while_workers_start_stops_them_too(database_url: str, tmp_path: Path) -> None:
+    env = _server_env(database_url, BIND=f"127.0.0.1:{free_port()}", WEB_CONCURRENCY="2")
+    log_path = tmp_path / "server.log"
+    with (
+        log_path.open("w") as log,
+        subprocess.Popen(
+            [sys.executable, "-m", "users_service.server", "--app", "tests.slow_start_app:app"],
+            cwd=SERVICE_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ) as server,
+    ):
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+        deadline = time.monotonic() + 20
+        workers: list[int] = []
+        while len(workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            workers = [int(pid) for pid in children.read_text().split()]
+        assert len(workers) == 2, log_path.read_text()
+        # Both workers are still loading the app (3 s) when the stop arrives, as with a
+        # process-group signal (Ctrl-C, or a supervisor that signals the whole group).
+        for pid in [server.pid, *workers]:
+            os.kill(pid, signal.SIGTERM)
+        try:
+            assert server.wait(timeout=20) == 0, log_path.read_text()
+        finally:
+            if server.poll() is None:
+                server.kill()
+    time.sleep(0.5)
+    assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == [], log_path.read_text()
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [

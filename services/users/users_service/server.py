@@ -29,6 +29,7 @@ import glob
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -56,8 +57,17 @@ class _DrainingServer(Server):  # type: ignore[misc,valid-type]
 
     drain_seconds: float = 0.0
     _draining = False
+    _main_pid = 0
 
     def signal_handler_interrupt(self, *args: Any, **kwargs: Any) -> None:
+        if os.getpid() != self._main_pid:
+            # A worker inherits this handler at fork and keeps it until it has loaded the app
+            # and installed its own. A stop signal in that window must end it, not be lost
+            # (the worker would then serve on, orphaned, after the server process exits).
+            signum = args[0] if args else signal.SIGTERM
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         if self._draining or self.drain_seconds <= 0:
             # No drain, or a second signal during the drain: stop now.
             start_draining()
@@ -137,6 +147,7 @@ def build_server(app: str = DEFAULT_APP, reload: bool = False) -> _DrainingServe
     # The drain and the slowest request must both fit in the orchestrator's stop timeout.
     drain = float(os.environ.get("SHUTDOWN_DRAIN_SECONDS", "0") or 0)
     server.drain_seconds = min(max(0.0, drain), _env_int("GRACEFUL_TIMEOUT", 30) / 2)
+    server._main_pid = os.getpid()
     return server
 
 
