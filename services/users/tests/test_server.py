@@ -3,6 +3,7 @@ metrics, the SIGTERM drain, and start-up errors."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,26 @@ def _server_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
+@contextlib.contextmanager
+def running_server(env: dict[str, str], log_path: Path, *args: str) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m users_service.server *args``, its output in ``log_path``; killed if still running."""
+    with (
+        log_path.open("w") as log,
+        subprocess.Popen(
+            [sys.executable, "-m", "users_service.server", *args],
+            cwd=SERVICE_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ) as server,
+    ):
+        try:
+            yield server
+        finally:
+            if server.poll() is None:
+                server.kill()
+
+
 @pytest.mark.slow
 def test_metrics_are_summed_over_workers_and_sigterm_drains_then_finishes_in_flight_requests(
     database_url: str, tmp_path: Path
@@ -71,52 +93,39 @@ def test_metrics_are_summed_over_workers_and_sigterm_drains_then_finishes_in_fli
         SHUTDOWN_DRAIN_SECONDS="3",
     )
     log_path = tmp_path / "server.log"
-    with (
-        log_path.open("w") as log,
-        subprocess.Popen(
-            [sys.executable, "-m", "users_service.server", "--app", "tests.server_app:app"],
-            cwd=SERVICE_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        ) as server,
-    ):
-        try:
-            wait_until_live(base, server, log_path)
+    with running_server(env, log_path, "--app", "tests.server_app:app") as server:
+        wait_until_live(base, server, log_path)
 
-            # Whichever worker answers the scrape, it reports the whole instance.
-            for _ in range(6):
-                assert _get(f"{base}/users/ping")[0] == 200
-            assert _ping_count(base) == 6
-            assert _ping_count(base) == 6
+        # Whichever worker answers the scrape, it reports the whole instance.
+        for _ in range(6):
+            assert _get(f"{base}/users/ping")[0] == 200
+        assert _ping_count(base) == 6
+        assert _ping_count(base) == 6
 
-            slow: dict[str, Any] = {}
+        slow: dict[str, Any] = {}
 
-            def call_slow() -> None:
-                status, body = _get(f"{base}/test/slow", timeout=40)
-                slow.update(status=status, body=json.loads(body))
+        def call_slow() -> None:
+            status, body = _get(f"{base}/test/slow", timeout=40)
+            slow.update(status=status, body=json.loads(body))
 
-            caller = threading.Thread(target=call_slow)
-            caller.start()
-            deadline = time.monotonic() + 20
-            while not marker.exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert marker.exists(), log_path.read_text()
+        caller = threading.Thread(target=call_slow)
+        caller.start()
+        deadline = time.monotonic() + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), log_path.read_text()
 
-            server.send_signal(signal.SIGTERM)
-            # During the drain the instance still answers: not ready, but alive.
-            readiness: list[tuple[int, str | None]] = []
-            deadline = time.monotonic() + 2
-            while time.monotonic() < deadline and (not readiness or readiness[-1][0] != 503):
-                readiness.append(_status(f"{base}/health/ready"))
-            assert readiness[-1][0] == 503, readiness
-            assert readiness[-1][1]
-            assert _status(f"{base}/health/live")[0] == 200
-            caller.join(timeout=40)
-            assert server.wait(timeout=40) == 0, log_path.read_text()
-        finally:
-            if server.poll() is None:
-                server.kill()
+        server.send_signal(signal.SIGTERM)
+        # During the drain the instance still answers: not ready, but alive.
+        readiness: list[tuple[int, str | None]] = []
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline and (not readiness or readiness[-1][0] != 503):
+            readiness.append(_status(f"{base}/health/ready"))
+        assert readiness[-1][0] == 503, readiness
+        assert readiness[-1][1]
+        assert _status(f"{base}/health/live")[0] == 200
+        caller.join(timeout=40)
+        assert server.wait(timeout=40) == 0, log_path.read_text()
     assert slow["status"] == 200, log_path.read_text()
     # The request saw the drain (readiness was 503) and still finished.
     assert slow["body"]["draining"] is True
@@ -135,12 +144,7 @@ def test_access_log_is_json_with_the_request_id(database_url: str, tmp_path: Pat
     env = _server_env(database_url, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
     env.pop("ACCESS_LOG")
     log_path = tmp_path / "server.log"
-    with (
-        log_path.open("w") as log,
-        subprocess.Popen(
-            [sys.executable, "-m", "users_service.server"], cwd=SERVICE_ROOT, env=env, stdout=log, stderr=log
-        ) as server,
-    ):
+    with running_server(env, log_path) as server:
         try:
             wait_until_live(base, server, log_path)
             request = urllib.request.Request(f"{base}/users/ping", headers={"X-Request-ID": "req-access-1"})  # noqa: S310
@@ -165,16 +169,7 @@ def test_access_log_is_json_with_the_request_id(database_url: str, tmp_path: Pat
 def test_sigterm_while_workers_start_stops_them_too(database_url: str, tmp_path: Path) -> None:
     env = _server_env(database_url, BIND=f"127.0.0.1:{free_port()}", WEB_CONCURRENCY="2")
     log_path = tmp_path / "server.log"
-    with (
-        log_path.open("w") as log,
-        subprocess.Popen(
-            [sys.executable, "-m", "users_service.server", "--app", "tests.slow_start_app:app"],
-            cwd=SERVICE_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        ) as server,
-    ):
+    with running_server(env, log_path, "--app", "tests.slow_start_app:app") as server:
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
         deadline = time.monotonic() + 20
         workers: list[int] = []
@@ -186,11 +181,7 @@ def test_sigterm_while_workers_start_stops_them_too(database_url: str, tmp_path:
         # process-group signal (Ctrl-C, or a supervisor that signals the whole group).
         for pid in [server.pid, *workers]:
             os.kill(pid, signal.SIGTERM)
-        try:
-            assert server.wait(timeout=20) == 0, log_path.read_text()
-        finally:
-            if server.poll() is None:
-                server.kill()
+        assert server.wait(timeout=20) == 0, log_path.read_text()
     time.sleep(0.5)
     assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == [], log_path.read_text()
 
