@@ -163,7 +163,7 @@ def test_pool_exhaustion_gives_503_not_500(fleet: Fleet, postgres: PrivatePostgr
         wait_for(
             lambda: lock_waiters(postgres, fleet.database) >= pooled, 30, "the pool held by waiting requests"
         )
-        # The others wait DB_POOL_TIMEOUT (5 s) for a connection, twice over.
+        # The other four wait DB_POOL_TIMEOUT (5 s) for a connection, then answer 503.
         load.wait_for_answers(14 - pooled, timeout=30)
     outcomes = load.stop()
 
