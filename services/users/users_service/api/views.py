@@ -12,26 +12,18 @@ from ..models import User
 
 
 def user_view(user: User, viewer: User | None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": user.id,
-        "username": user.username,
-        "active": user.active,
-        "created_date": user.created_date,
-    }
-    # Private fields: only for admins and for the user themself.
-    if viewer is not None and (viewer.admin or viewer.id == user.id):
-        data["email"] = user.email
-        data["admin"] = user.admin
-    return data
+    row = (user.id, user.username, user.active, user.created_date, user.email, user.admin)
+    return listed_user_views([row], viewer)[0]
 
 
 def listed_user_views(rows: Sequence[Any], viewer: User | None) -> list[dict[str, Any]]:
-    """``user_view`` of every row of ``services.users.LISTED_COLUMNS``.
+    """The public view of every row of ``services.users.LISTED_COLUMNS``.
 
     Rows are unpacked by position: attribute access on a row costs ten times as much, which
     at 100 rows a page was a fifth of the request.
     """
     views = []
+    # Private fields (email, admin): only for admins and for the user themself.
     sees_all = viewer is not None and viewer.admin
     viewer_id = viewer.id if viewer is not None else None
     for user_id, username, active, created_date, email, admin in rows:
