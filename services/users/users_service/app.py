@@ -114,8 +114,9 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
             pool_options,
             connect_args={
                 "connect_timeout": settings.DB_CONNECT_TIMEOUT,
-                # A stuck query must not hold a worker forever.
-                "options": "-c statement_timeout=15000",
+                # A stuck query must not hold a worker forever. Timestamps come back in UTC,
+                # which psycopg also converts fastest.
+                "options": "-c statement_timeout=15000 -c TimeZone=UTC",
             },
         )
     elif url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
@@ -183,14 +184,18 @@ def _security_headers(settings: Settings) -> dict[str, str]:
 
 
 # Routes that only read: their queries run outside a transaction, which saves the BEGIN and
-# ROLLBACK round trips (each about as costly as the query itself on loopback).
-READ_ONLY_ENDPOINTS = frozenset({"users.list_users", "users.get_user", "auth.status"})
+# ROLLBACK round trips (each about as costly as the query itself on loopback). The users list
+# reads its page outside the session (reads.py); only a caller's token needs the session.
+READ_ONLY_ENDPOINTS = frozenset({"users.get_user", "auth.status"})
 
 
 def _register_request_hooks(app: APIFlask, settings: Settings) -> None:
     @app.before_request
     def autocommit_reads() -> None:
-        if request.endpoint in READ_ONLY_ENDPOINTS:
+        endpoint = request.endpoint
+        if endpoint in READ_ONLY_ENDPOINTS or (
+            endpoint == "users.list_users" and "HTTP_AUTHORIZATION" in request.environ
+        ):
             db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     @app.before_request

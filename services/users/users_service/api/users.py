@@ -53,7 +53,7 @@ def list_users(query: dict[str, Any]) -> Response:
                 "page": query["page"],
                 "per_page": per_page,
                 "total": total,
-                "next_after": rows[-1].id if len(rows) == per_page else None,
+                "next_after": rows[-1][0] if len(rows) == per_page else None,
             },
         }
     )
