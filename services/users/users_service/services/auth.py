@@ -75,10 +75,11 @@ def login(*, session: DbSession, email: str, password: str, ip: str) -> tuple[Us
             # Upgrades legacy bcrypt (and weaker argon2) hashes transparently.
             user.password_hash = hash_password(password)
         tokens = start_session(session=session, user=user)
+        user_id = user.id  # read before the commit expires it, which would cost a query
         session.commit()
     finally:
         throttle.release_login_attempt(email=email, ip=ip)
-    audit("login_succeeded", user_id=user.id)
+    audit("login_succeeded", user_id=user_id)
     return user, tokens
 
 
