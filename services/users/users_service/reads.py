@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import scoped_session
 from sqlalchemy.sql import ClauseElement, Executable
 
-from .extensions import DbSession
+from .extensions import DbSession, db
 
 
 def fetch_all(session: DbSession, statement: Executable, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
@@ -32,10 +32,15 @@ def fetch_all(session: DbSession, statement: Executable, params: Mapping[str, An
     they include the session's own uncommitted writes. For prebuilt statements: each
     distinct statement object is compiled once and kept (the last 64).
     """
-    plain = session() if isinstance(session, scoped_session) else session
-    engine = plain.get_bind()
-    if not isinstance(engine, Engine) or engine.dialect.driver != "psycopg" or plain.in_transaction():
-        return plain.connection().execute(statement, params).all()
+    engine: object
+    if session is db.session and not db.session.registry.has():
+        # No session in this request yet: none is created just to find the engine.
+        engine, in_transaction = db.engine, False
+    else:
+        plain = session() if isinstance(session, scoped_session) else session
+        engine, in_transaction = plain.get_bind(), plain.in_transaction()
+    if not isinstance(engine, Engine) or engine.dialect.driver != "psycopg" or in_transaction:
+        return session.connection().execute(statement, params).all()
     compiled = _compiled(engine.dialect, statement)
     sql, bound = compiled.string, compiled.construct_params(params)
     driver_error = engine.dialect.loaded_dbapi.Error
