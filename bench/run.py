@@ -331,13 +331,18 @@ def run_benchmarks(args: argparse.Namespace) -> Bench:
             )
 
         login = lua_request("POST", {"email": ADMIN["email"], "password": ADMIN["password"]})
+        # The raw rate just before and just after the login figure, averaged: the machine's
+        # speed drifts (it is shared), and the ratio should compare like with like.
+        raw_before = raw_argon2_rate(os.cpu_count() or 1)
         bench.run("login (argon2id production)", direct + "/auth/login", 16, login)
+        raw_after = raw_argon2_rate(os.cpu_count() or 1)
+        bench.notes["argon2_raw"] = (raw_before + raw_after) / 2
+        bench.notes["argon2_raw_range"] = (min(raw_before, raw_after), max(raw_before, raw_after))
         with RssSampler(stack.marker) as rss:
             bench.run("login (argon2id production)", direct + "/auth/login", 64, login)
         bench.notes["rss_mb"] = rss.peak
-        bench.notes["argon2_raw"] = raw_argon2_rate(os.cpu_count() or 1)
         print(
-            f"  raw argon2id verifications: {bench.notes['argon2_raw']:.1f}/s; "
+            f"  raw argon2id verifications: {raw_before:.1f}/s before, {raw_after:.1f}/s after; "
             f"stack RSS peak {rss.peak:.0f} MB",
             flush=True,
         )
@@ -475,6 +480,7 @@ def report(bench: Bench, command: str) -> str:
     by_number = bench.figure("users list by page number, 100k users", 16)
     login16 = bench.figure("login (argon2id production)", 16)
     raw = bench.notes["argon2_raw"]
+    raw_low, raw_high = bench.notes["argon2_raw_range"]
     unexpected = sum(f.unexpected for f in bench.figures)
     out += [
         "",
@@ -487,8 +493,9 @@ def report(bench: Bench, command: str) -> str:
         f"{verdict(large.mean_ms <= 1.5 * before.mean_ms)} |",
         f"| the same by page number (OFFSET), for reference | {by_number.mean_ms / before.mean_ms:.2f}x "
         f"({by_number.mean_ms:.2f} ms) | | |",
-        f"| login rate / raw argon2id verification rate (16 conn.) | {login16.rate / raw:.0%} "
-        f"({login16.rate:.1f} / {raw:.1f} per s) | >= 90% | {verdict(login16.rate >= 0.9 * raw)} |",
+        f"| login rate / raw argon2id verification rate (16 conn.; raw: mean of just before and just "
+        f"after) | {login16.rate / raw:.0%} ({login16.rate:.1f} / {raw:.1f} per s; raw "
+        f"{raw_low:.1f}-{raw_high:.1f}) | >= 90% | {verdict(login16.rate >= 0.9 * raw)} |",
         f"| whole-stack RSS, 64-connection login flood (peak) | {bench.notes['rss_mb']:.0f} MB | < 600 MB | "
         f"{verdict(bench.notes['rss_mb'] < 600)} |",
         f"| non-2xx answers and socket errors, all figures (excl. 429) | {unexpected} | 0 | "
