@@ -183,19 +183,16 @@ def _security_headers(settings: Settings) -> dict[str, str]:
     return headers
 
 
-# Routes that only read: their queries run outside a transaction, which saves the BEGIN and
-# ROLLBACK round trips (each about as costly as the query itself on loopback). The users list
-# reads its page outside the session (reads.py); only a caller's token needs the session.
-READ_ONLY_ENDPOINTS = frozenset({"users.get_user", "auth.status"})
+# Routes that only read through the session: their queries run outside a transaction, which
+# saves the BEGIN and ROLLBACK round trips (each about as costly as the query itself on
+# loopback). The users list and /auth/status read outside the session altogether (reads.py).
+READ_ONLY_ENDPOINTS = frozenset({"users.get_user"})
 
 
 def _register_request_hooks(app: APIFlask, settings: Settings) -> None:
     @app.before_request
     def autocommit_reads() -> None:
-        endpoint = request.endpoint
-        if endpoint in READ_ONLY_ENDPOINTS or (
-            endpoint == "users.list_users" and "HTTP_AUTHORIZATION" in request.environ
-        ):
+        if request.endpoint in READ_ONLY_ENDPOINTS:
             db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     @app.before_request

@@ -19,9 +19,15 @@ auth = HTTPTokenAuth(
 )
 
 
+# Routes that only read the caller: it is read outside the session (a detached ``User``).
+CALLER_READ_ONLY_ENDPOINTS = frozenset({"auth.status", "users.list_users", "users.get_user"})
+
+
 def _authenticate(token: str) -> User:
     try:
-        user, claims = user_for_access_token(session=db.session, token=token)
+        user, claims = user_for_access_token(
+            session=db.session, token=token, detached=request.endpoint in CALLER_READ_ONLY_ENDPOINTS
+        )
     except TokenError as exc:
         raise fail(401, exc.message) from None
     g.token_claims = claims
@@ -53,7 +59,9 @@ def optional_viewer() -> User | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     try:
-        user, _claims = user_for_access_token(session=db.session, token=token.strip())
+        user, _claims = user_for_access_token(
+            session=db.session, token=token.strip(), detached=request.endpoint in CALLER_READ_ONLY_ENDPOINTS
+        )
     except TokenError:
         return None
     return user

@@ -13,12 +13,13 @@ from typing import Any
 
 import jwt
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import DbSession
 from ..logging_setup import audit
 from ..models import RefreshToken, RevokedToken, User, utcnow
+from ..reads import fetch_all
 from ..settings import Settings
 
 log = logging.getLogger("users_service.tokens")
@@ -112,8 +113,22 @@ def decode_access_token(token: str) -> dict[str, Any]:
     return claims
 
 
-def user_for_access_token(*, session: DbSession, token: str) -> tuple[User, dict[str, Any]]:
-    """The active user a valid, unrevoked access token belongs to (role read fresh from the DB)."""
+# The caller's columns and whether the token was revoked, for routes that only read the
+# caller (see ``user_for_access_token``). Built once.
+_CALLER_FIELDS = ("id", "username", "email", "active", "admin", "created_date", "token_version")
+_CALLER = select(
+    *(getattr(User, field) for field in _CALLER_FIELDS),
+    select(RevokedToken.jti).where(RevokedToken.jti == bindparam("jti")).exists(),
+).where(User.id == bindparam("user_id"))
+
+
+def user_for_access_token(*, session: DbSession, token: str, detached: bool = False) -> tuple[User, dict[str, Any]]:
+    """The active user a valid, unrevoked access token belongs to (role read fresh from the DB).
+
+    With ``detached``, for routes that only read the caller: the user's columns are read
+    outside the session (reads.py) into a ``User`` that is not in it, so it must not be
+    changed; it costs about half as much as loading the user through the session.
+    """
     claims = decode_access_token(token)
     try:
         user_id = int(claims["sub"])
@@ -122,11 +137,20 @@ def user_for_access_token(*, session: DbSession, token: str) -> tuple[User, dict
     if not 0 < user_id < 2**31:
         raise TokenError(INVALID)
     # One round trip: the user and whether this token was revoked (logout).
-    revoked = select(RevokedToken.jti).where(RevokedToken.jti == str(claims["jti"])[:64]).exists()
-    row = session.execute(select(User, revoked).where(User.id == user_id)).first()
-    if row is None:
-        raise TokenError(INVALID)
-    user, is_revoked = row
+    jti = str(claims["jti"])[:64]
+    user: User
+    if detached:
+        rows = fetch_all(session, _CALLER, {"user_id": user_id, "jti": jti})
+        if not rows:
+            raise TokenError(INVALID)
+        *columns, is_revoked = rows[0]
+        user = User(**dict(zip(_CALLER_FIELDS, columns, strict=True)))
+    else:
+        revoked = select(RevokedToken.jti).where(RevokedToken.jti == jti).exists()
+        row = session.execute(select(User, revoked).where(User.id == user_id)).first()
+        if row is None:
+            raise TokenError(INVALID)
+        user, is_revoked = row
     if is_revoked or not user.active or claims.get("ver", 0) != user.token_version:
         raise TokenError(INVALID)
     return user, claims
