@@ -1,4 +1,5 @@
-"""The hottest read, the users list, straight on the database driver.
+"""The hottest reads straight on the database driver: the users list's page, and the caller's
+row on routes that only read it (/auth/status).
 
 Through a Session, a page of 100 users cost twice what the query itself costs: SQLAlchemy's
 transaction state, execution context and result rows, plus switching the connection to
