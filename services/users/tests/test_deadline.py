@@ -11,33 +11,46 @@ import threading
 import time
 from collections.abc import Callable
 
+import pytest
 from apiflask import APIFlask
 from sqlalchemy import text
 
 from tests.test_errors import assert_safe_envelope
 from users_service.deadline import Watchdog
 from users_service.extensions import db
+from users_service.reads import fetch_all
 
 POSTGRES_URL = os.environ.get("DATABASE_TEST_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-def _add_stuck_route(app: APIFlask) -> None:
+def _through_the_session(sql: str) -> None:
+    db.session.execute(text(sql))
+
+
+def _on_the_driver(sql: str) -> None:
+    fetch_all(db.session, text(sql), {})  # the users list's way (reads.py)
+
+
+def _add_stuck_route(app: APIFlask, run: Callable[[str], None] = _through_the_session) -> None:
     def stuck() -> dict[str, str]:
         # Stands in for a database that stops answering mid-query.
-        db.session.execute(text("SELECT pg_sleep(30)"))
+        run("SELECT pg_sleep(30)")
         return {"status": "success"}
 
     def quick() -> dict[str, str]:
-        db.session.execute(text("SELECT 1"))
+        run("SELECT 1")
         return {"status": "success"}
 
     app.add_url_rule("/users/test-only-stuck", "stuck", stuck)
     app.add_url_rule("/users/test-only-quick", "quick", quick)
 
 
-def test_query_past_its_deadline_is_a_503_with_retry_after(make_app: Callable[..., APIFlask]) -> None:
+@pytest.mark.parametrize("run", [_through_the_session, _on_the_driver], ids=["session", "driver"])
+def test_query_past_its_deadline_is_a_503_with_retry_after(
+    make_app: Callable[..., APIFlask], run: Callable[[str], None]
+) -> None:
     app = make_app(DATABASE_URL=POSTGRES_URL, REQUEST_DEADLINE=0.5)
-    _add_stuck_route(app)
+    _add_stuck_route(app, run)
     client = app.test_client()
 
     started = time.monotonic()
