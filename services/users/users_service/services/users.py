@@ -34,8 +34,11 @@ def get_user(*, session: DbSession, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
+_BY_EMAIL = select(User).where(User.email == bindparam("email"))  # built once: every login runs it
+
+
 def get_user_by_email(*, session: DbSession, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == normalise_email(email)))
+    return session.scalar(_BY_EMAIL, {"email": normalise_email(email)})
 
 
 # The columns a listed user can show: never the password hash or token state.
