@@ -113,13 +113,14 @@ def decode_access_token(token: str) -> dict[str, Any]:
     return claims
 
 
-# The caller's columns and whether the token was revoked, for routes that only read the
-# caller (see ``user_for_access_token``). Built once.
+# The caller and whether the token was revoked (logout), in one round trip; built once. As
+# columns for routes that only read the caller, as a User in the session for the others.
+_TOKEN_REVOKED = select(RevokedToken.jti).where(RevokedToken.jti == bindparam("jti")).exists()
 _CALLER_FIELDS = ("id", "username", "email", "active", "admin", "created_date", "token_version")
-_CALLER = select(
-    *(getattr(User, field) for field in _CALLER_FIELDS),
-    select(RevokedToken.jti).where(RevokedToken.jti == bindparam("jti")).exists(),
-).where(User.id == bindparam("user_id"))
+_CALLER_COLUMNS = select(*(getattr(User, field) for field in _CALLER_FIELDS), _TOKEN_REVOKED).where(
+    User.id == bindparam("user_id")
+)
+_CALLER = select(User, _TOKEN_REVOKED).where(User.id == bindparam("user_id"))
 
 
 def user_for_access_token(*, session: DbSession, token: str, detached: bool = False) -> tuple[User, dict[str, Any]]:
@@ -136,18 +137,16 @@ def user_for_access_token(*, session: DbSession, token: str, detached: bool = Fa
         raise TokenError(INVALID) from None
     if not 0 < user_id < 2**31:
         raise TokenError(INVALID)
-    # One round trip: the user and whether this token was revoked (logout).
-    jti = str(claims["jti"])[:64]
+    params = {"user_id": user_id, "jti": str(claims["jti"])[:64]}
     user: User
     if detached:
-        rows = fetch_all(session, _CALLER, {"user_id": user_id, "jti": jti})
+        rows = fetch_all(session, _CALLER_COLUMNS, params)
         if not rows:
             raise TokenError(INVALID)
         *columns, is_revoked = rows[0]
         user = User(**dict(zip(_CALLER_FIELDS, columns, strict=True)))
     else:
-        revoked = select(RevokedToken.jti).where(RevokedToken.jti == jti).exists()
-        row = session.execute(select(User, revoked).where(User.id == user_id)).first()
+        row = session.execute(_CALLER, params).first()
         if row is None:
             raise TokenError(INVALID)
         user, is_revoked = row
