@@ -307,6 +307,12 @@ def parse_access_log(text: str) -> list[dict[str, Any]]:
     return entries
 
 
+def read_access_log(run_dir: Path) -> list[dict[str, Any]]:
+    """The entries of the access log a gateway writes in its run directory (none yet: [])."""
+    path = run_dir / "access.log"
+    return parse_access_log(path.read_text(errors="replace")) if path.exists() else []
+
+
 def upstreams_of(entries: list[dict[str, Any]]) -> list[str]:
     """Every upstream address tried, in order (nginx lists retries as "a, b")."""
     return [a.strip() for e in entries for a in str(e.get("upstream", "")).split(",") if a.strip()]
@@ -451,8 +457,7 @@ class Gateway:
         return self
 
     def access_log(self) -> list[dict[str, Any]]:
-        path = self.run_dir / "access.log"
-        return parse_access_log(path.read_text(errors="replace")) if path.exists() else []
+        return read_access_log(self.run_dir)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -544,9 +549,7 @@ class MakeUp:
         return f"http://127.0.0.1:{self.users_port + index}"
 
     def access_log(self) -> list[dict[str, Any]]:
-        """The gateway's entries, from the access log in its run directory."""
-        path = self.run_dir / "access.log"
-        return parse_access_log(path.read_text(errors="replace")) if path.exists() else []
+        return read_access_log(self.run_dir)
 
     def stop(self) -> int:
         if self.process.poll() is None:
