@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any
 
 import bcrypt
 from argon2 import PasswordHasher, Type
@@ -33,13 +34,11 @@ def _hash_slots() -> int:
     return max(1, cpus // workers)
 
 
-_hashing = threading.BoundedSemaphore(_hash_slots())
-
-
-@contextlib.contextmanager
-def _hash_slot() -> Iterator[None]:
-    with _hashing:
-        yield
+# A lock for the usual single slot: threading's semaphores are Python code, and a login
+# passes through one twice, with the caches cold from the last hash.
+_hash_slot: AbstractContextManager[Any] = (
+    threading.Lock() if _hash_slots() == 1 else threading.BoundedSemaphore(_hash_slots())
+)
 
 
 def _hasher(settings: Settings | None = None) -> PasswordHasher:
@@ -52,7 +51,7 @@ def _hasher(settings: Settings | None = None) -> PasswordHasher:
 
 def hash_password(password: str, settings: Settings | None = None) -> str:
     hasher = _hasher(settings)
-    with _hash_slot():
+    with _hash_slot:
         return hasher.hash(password)
 
 
@@ -68,13 +67,13 @@ def verify_password(stored: str, password: str) -> bool:
         if len(encoded) > BCRYPT_MAX_BYTES:
             return False
         try:
-            with _hash_slot():
+            with _hash_slot:
                 return bcrypt.checkpw(encoded, stored.encode())
         except ValueError:
             return False
     hasher = _hasher()
     try:
-        with _hash_slot():
+        with _hash_slot:
             return hasher.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
@@ -94,5 +93,5 @@ def burn_dummy_hash(password: str) -> None:
     key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
     if key not in _dummy_hashes:
         _dummy_hashes[key] = hasher.hash("dummy password for timing equalisation")
-    with contextlib.suppress(VerificationError), _hash_slot():
+    with contextlib.suppress(VerificationError), _hash_slot:
         hasher.verify(_dummy_hashes[key], password)

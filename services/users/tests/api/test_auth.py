@@ -246,6 +246,44 @@ def test_unknown_email_costs_a_hash_computation(auth: AuthActions, monkeypatch: 
     assert calls == ["dummy"]
 
 
+def test_no_database_connection_is_held_during_the_hash(
+    app: APIFlask, auth: AuthActions, user: UserRef, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from users_service.extensions import db
+    from users_service.services import auth as auth_service
+
+    checked_out: list[int] = []
+    real_verify = auth_service.verify_password
+
+    def verify(stored: str, password: str) -> bool:
+        checked_out.append(db.engine.pool.checkedout())  # type: ignore[attr-defined]
+        return real_verify(stored, password)
+
+    monkeypatch.setattr(auth_service, "verify_password", verify)
+    assert auth.login(user.email).status_code == 200
+    with app.app_context():
+        # On PostgreSQL the account is read outside any transaction; SQLite reads through the session.
+        expected = 0 if db.engine.dialect.driver == "psycopg" else 1
+    assert checked_out == [expected]
+
+
+def test_an_account_deleted_during_the_login_gets_401(
+    auth: AuthActions, user: UserRef, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from users_service.services import auth as auth_service
+
+    def account_gone(**kwargs: Any) -> None:
+        # What PostgreSQL answers when the new session's user_id no longer exists.
+        raise IntegrityError("INSERT INTO refresh_tokens ...", {}, Exception("foreign key violation"))
+
+    monkeypatch.setattr(auth_service, "start_committed_session", account_gone)
+    response = auth.login(user.email)
+    assert response.status_code == 401
+    assert response.json["message"] == "Invalid email or password."
+
+
 # SECURITY row 18: 30 timed samples each for unknown email, wrong password, deactivated user
 @pytest.mark.slow
 def test_login_timing_is_similar_for_unknown_known_and_inactive_accounts(make_app: Any) -> None:

@@ -80,15 +80,18 @@ def _clear_refresh_cookie() -> None:
         return response
 
 
-def _token_body(message: str, issued: tokens.IssuedTokens) -> dict[str, Any]:
+def _token_body(message: str, issued: tokens.IssuedTokens, status: int = 200) -> Response:
     _set_refresh_cookie(issued.refresh_token)
-    return {
-        "status": "success",
-        "message": message,
-        "auth_token": issued.access_token,
-        "token_type": "Bearer",
-        "expires_in": issued.expires_in,
-    }
+    return json_response(
+        {
+            "status": "success",
+            "message": message,
+            "auth_token": issued.access_token,
+            "token_type": "Bearer",
+            "expires_in": issued.expires_in,
+        },
+        status,
+    )
 
 
 def _reject_cross_site() -> None:
@@ -107,7 +110,7 @@ def _reject_cross_site() -> None:
 @bp.input(RegisterIn, arg_name="body")
 @bp.output(TokenEnvelope, status_code=201)
 @bp.doc(responses={409: "User already exists", 429: "Too many requests"})
-def register(body: dict[str, Any]) -> dict[str, Any]:
+def register(body: dict[str, Any]) -> Response:
     """Register
 
     Creates an account and logs it in (access token in the body, refresh token as cookie).
@@ -116,7 +119,7 @@ def register(body: dict[str, Any]) -> dict[str, Any]:
         _user, issued = auth_service.register(session=db.session, **body)
     except DuplicateUserError:
         raise fail(409, "Sorry. That user already exists.") from None
-    return _token_body("Successfully registered.", issued)
+    return _token_body("Successfully registered.", issued, 201)
 
 
 @bp.post("/auth/login")
@@ -124,16 +127,14 @@ def register(body: dict[str, Any]) -> dict[str, Any]:
 @bp.input(LoginIn, arg_name="body")
 @bp.output(TokenEnvelope)
 @bp.doc(responses={401: "Invalid email or password", 429: "Too many requests"})
-def login(body: dict[str, Any]) -> dict[str, Any]:
+def login(body: dict[str, Any]) -> Response:
     """Log in
 
     Any bad credential gives the same 401. Repeated failures for one account are
     throttled with 429 and a growing `Retry-After`.
     """
     try:
-        _user, issued = auth_service.login(
-            session=db.session, email=body["email"], password=body["password"], ip=client_ip()
-        )
+        issued = auth_service.login(session=db.session, email=body["email"], password=body["password"], ip=client_ip())
     except auth_service.LoginThrottled as exc:
         raise fail(
             429, "Too many failed logins. Please try again later.", headers={"Retry-After": str(exc.retry_after)}
@@ -153,7 +154,7 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
         429: "Too many requests",
     }
 )
-def refresh() -> dict[str, Any]:
+def refresh() -> Response:
     """Refresh the access token
 
     Uses the httpOnly refresh cookie (path `/auth`) and rotates it. Reusing an old refresh
@@ -227,7 +228,7 @@ def status() -> Response:
 @bp.input(PasswordChangeIn, arg_name="body")
 @bp.output(TokenEnvelope)
 @bp.doc(responses={429: "Too many requests"})
-def change_password(body: dict[str, Any]) -> dict[str, Any]:
+def change_password(body: dict[str, Any]) -> Response:
     """Change password
 
     Ends every other session; the response carries fresh tokens for this one.

@@ -5,9 +5,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NoReturn
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import DbSession
 from ..logging_setup import audit
@@ -18,8 +20,8 @@ from ..schemas import normalise_email
 from ..settings import Settings
 from . import throttle
 from .mail import send_mail
-from .tokens import IssuedTokens, sha256, start_session
-from .users import create_user, end_sessions, get_user_by_email, set_password
+from .tokens import IssuedTokens, sha256, start_committed_session, start_session
+from .users import Credentials, create_user, end_sessions, get_credentials, get_user_by_email, set_password
 
 
 class LoginFailed(Exception):
@@ -47,7 +49,7 @@ def register(*, session: DbSession, username: str, email: str, password: str) ->
     return user, tokens
 
 
-def login(*, session: DbSession, email: str, password: str, ip: str) -> tuple[User, IssuedTokens]:
+def login(*, session: DbSession, email: str, password: str, ip: str) -> IssuedTokens:
     email = normalise_email(email)
     # Throttle first: a locked account must not cost us a hash computation.
     blocked = throttle.check_login_allowed(email=email, ip=ip)
@@ -55,32 +57,50 @@ def login(*, session: DbSession, email: str, password: str, ip: str) -> tuple[Us
         audit("login_throttled", retry_after=blocked.retry_after)
         raise LoginThrottled(blocked.retry_after)
     try:
-        user = get_user_by_email(session=session, email=email)
-        if user is None:
+        found = get_credentials(session=session, email=email)
+        if found is None:
             # Same work as a real check, so response time does not reveal unknown emails.
             burn_dummy_hash(password)
             ok = False
         else:
-            ok = verify_password(user.password_hash, password) and user.active
-        if not ok or user is None:
-            throttle.record_login_failure(email=email, ip=ip)
-            audit(
-                "login_failed",
-                user_id=user.id if user else None,
-                reason="inactive" if user is not None and not user.active else "bad_credentials",
-            )
-            raise LoginFailed
+            ok = verify_password(found.password_hash, password) and found.active
+        if not ok or found is None:
+            _login_failed(email=email, ip=ip, found=found)
         throttle.clear_login_failures(email=email, ip=ip)
-        if needs_rehash(user.password_hash):
-            # Upgrades legacy bcrypt (and weaker argon2) hashes transparently.
-            user.password_hash = hash_password(password)
-        tokens = start_session(session=session, user=user)
-        user_id = user.id  # read before the commit expires it, which would cost a query
-        session.commit()
+        if needs_rehash(found.password_hash):
+            tokens = _rehash_and_start_session(session=session, user_id=found.user_id, password=password)
+        else:
+            try:
+                tokens = start_committed_session(
+                    session=session, user_id=found.user_id, token_version=found.token_version
+                )
+            except IntegrityError:  # the account was deleted since it was read
+                _login_failed(email=email, ip=ip, found=None)
     finally:
         throttle.release_login_attempt(email=email, ip=ip)
-    audit("login_succeeded", user_id=user_id)
-    return user, tokens
+    audit("login_succeeded", user_id=found.user_id)
+    return tokens
+
+
+def _login_failed(*, email: str, ip: str, found: Credentials | None) -> NoReturn:
+    throttle.record_login_failure(email=email, ip=ip)
+    audit(
+        "login_failed",
+        user_id=found.user_id if found else None,
+        reason="inactive" if found is not None and not found.active else "bad_credentials",
+    )
+    raise LoginFailed
+
+
+def _rehash_and_start_session(*, session: DbSession, user_id: int, password: str) -> IssuedTokens:
+    """Upgrade a legacy bcrypt (or weaker argon2) hash, in the same transaction as the new session."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise LoginFailed
+    user.password_hash = hash_password(password)
+    tokens = start_session(session=session, user=user)
+    session.commit()
+    return tokens
 
 
 def change_password(*, session: DbSession, user: User, current_password: str, new_password: str) -> IssuedTokens | None:

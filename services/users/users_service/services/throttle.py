@@ -111,6 +111,8 @@ def record_login_failure(*, email: str, ip: str) -> None:
 
 
 def clear_login_failures(*, email: str, ip: str) -> None:
+    if not current_app.extensions["settings"].RATE_LIMIT_ENABLED:
+        return  # nothing was recorded
     storage = _storage()
     fails_key, lock_key, _account = _keys(email, ip)
     storage.clear(fails_key)

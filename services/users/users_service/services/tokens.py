@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import DbSession
 from ..logging_setup import audit
 from ..models import RefreshToken, RevokedToken, User, utcnow
-from ..reads import fetch_all
+from ..reads import execute_alone, fetch_all
 from ..settings import Settings
 
 log = logging.getLogger("users_service.tokens")
@@ -62,12 +62,12 @@ def sha256(value: str) -> str:
 # ---- access tokens --------------------------------------------------------------------
 
 
-def issue_access_token(user: User, *, session_id: str | None = None) -> tuple[str, int]:
+def issue_access_token(user_id: int, token_version: int, *, session_id: str | None = None) -> tuple[str, int]:
     settings = _settings()
     now = utcnow()
     ttl = settings.ACCESS_TOKEN_TTL
     claims: dict[str, Any] = {
-        "sub": str(user.id),
+        "sub": str(user_id),
         "iat": now,
         "nbf": now,
         "exp": now + timedelta(seconds=ttl),
@@ -75,7 +75,7 @@ def issue_access_token(user: User, *, session_id: str | None = None) -> tuple[st
         "iss": settings.JWT_ISSUER,
         "aud": settings.JWT_AUDIENCE,
         "typ": ACCESS_TYPE,
-        "ver": user.token_version,
+        "ver": token_version,
     }
     if session_id:
         claims["sid"] = session_id
@@ -178,25 +178,42 @@ def _successor_value(settings: Settings, parent: str) -> str:
 
 # A plain Core INSERT, built once, not a new ORM object: nothing reads it back in the request,
 # and the unit of work (or an ORM-enabled insert built per call) cost several times the statement.
-_INSERT_REFRESH_TOKEN = insert(RefreshToken.__table__)
+_NEW_SESSION_FIELDS = ("token_hash", "family_id", "user_id", "created_at", "family_expires_at")
+_INSERT_REFRESH_TOKEN = (
+    insert(RefreshToken.__table__).values({field: bindparam(field) for field in _NEW_SESSION_FIELDS}).inline()
+)
+
+
+def _new_session(user_id: int) -> tuple[dict[str, Any], str]:
+    """The refresh-token row that starts a session, and the value that goes in the cookie."""
+    raw = secrets.token_urlsafe(32)
+    now = utcnow()
+    row = {
+        "token_hash": sha256(raw),
+        "family_id": secrets.token_hex(16),
+        "user_id": user_id,
+        "created_at": now,
+        "family_expires_at": now + timedelta(seconds=_settings().REFRESH_TOKEN_TTL),
+    }
+    return row, raw
 
 
 def start_session(*, session: DbSession, user: User) -> IssuedTokens:
-    settings = _settings()
-    raw = secrets.token_urlsafe(32)
-    family = secrets.token_hex(16)
-    now = utcnow()
-    session.connection().execute(
-        _INSERT_REFRESH_TOKEN,
-        {
-            "token_hash": sha256(raw),
-            "family_id": family,
-            "user_id": user.id,
-            "created_at": now,
-            "family_expires_at": now + timedelta(seconds=settings.REFRESH_TOKEN_TTL),
-        },
-    )
-    access, ttl = issue_access_token(user, session_id=family)
+    """A new session (refresh-token family) for ``user``, written in the session's transaction."""
+    row, raw = _new_session(user.id)
+    session.connection().execute(_INSERT_REFRESH_TOKEN, row)
+    access, ttl = issue_access_token(user.id, user.token_version, session_id=row["family_id"])
+    return IssuedTokens(access, ttl, raw)
+
+
+def start_committed_session(*, session: DbSession, user_id: int, token_version: int) -> IssuedTokens:
+    """A new session for the user, committed on its own when this returns (reads.execute_alone).
+
+    For a login, whose only write it is. Raises IntegrityError when the user no longer exists.
+    """
+    row, raw = _new_session(user_id)
+    execute_alone(session, _INSERT_REFRESH_TOKEN, row)
+    access, ttl = issue_access_token(user_id, token_version, session_id=row["family_id"])
     return IssuedTokens(access, ttl, raw)
 
 
@@ -256,14 +273,14 @@ def rotate_refresh_token(*, session: DbSession, raw: str) -> tuple[User, IssuedT
             except IntegrityError:
                 session.rollback()
                 raise TokenError(INVALID) from None
-            access, ttl = issue_access_token(user, session_id=row.family_id)
+            access, ttl = issue_access_token(user.id, user.token_version, session_id=row.family_id)
             return user, IssuedTokens(access, ttl, successor)
         session.refresh(row)
 
     rotated_at = row.rotated_at or now
     if (now - rotated_at).total_seconds() <= settings.REFRESH_REUSE_GRACE:
         # A parallel request (or a retry after a lost response): same successor, same family.
-        access, ttl = issue_access_token(user, session_id=row.family_id)
+        access, ttl = issue_access_token(user.id, user.token_version, session_id=row.family_id)
         return user, IssuedTokens(access, ttl, successor)
 
     revoke_family(session=session, family_id=row.family_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -34,11 +34,32 @@ def get_user(*, session: DbSession, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-_BY_EMAIL = select(User).where(User.email == bindparam("email"))  # built once: every login runs it
+_BY_EMAIL = select(User).where(User.email == bindparam("email"))
 
 
 def get_user_by_email(*, session: DbSession, email: str) -> User | None:
     return session.scalar(_BY_EMAIL, {"email": normalise_email(email)})
+
+
+class Credentials(NamedTuple):
+    """What a login checks and needs to start a session; never sent anywhere."""
+
+    user_id: int
+    password_hash: str
+    active: bool
+    token_version: int
+
+
+# Built once: every login runs it.
+_CREDENTIALS = select(User.id, User.password_hash, User.active, User.token_version).where(
+    User.email == bindparam("email")
+)
+
+
+def get_credentials(*, session: DbSession, email: str) -> Credentials | None:
+    """Read outside any transaction (reads.py): no connection is held during the password hash."""
+    rows = fetch_all(session, _CREDENTIALS, {"email": normalise_email(email)})
+    return Credentials(*rows[0]) if rows else None
 
 
 # The columns a listed user can show: never the password hash or token state.
