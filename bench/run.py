@@ -435,6 +435,47 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
+# The original tutorial stack and fastapi/full-stack-fastapi-template, measured on this kind of
+# machine with the same wrk settings (16 connections), beside the static Nginx ceiling of that
+# run: (endpoint, original with 1 worker, original with 5 workers, template with 4 workers).
+REFERENCE_CEILING = 59_000.0
+REFERENCE: list[tuple[str, float, float, float]] = [
+    ("ping", 850, 1_830, 2_910),
+    ("users listed per second (theirs: all 1,000 per request; ours: pages of 100)", 16_000, 63_000, 8_000),
+    ("current user (/auth/status)", 90, 300, 240),
+    ("login (hashes differ: theirs bcrypt cost 13 and the template's argon2)", 1.8, 3.3, 5.3),
+]
+
+
+def reference_table(bench: Bench) -> list[str]:
+    """Ours beside the reference stacks; ``scaled`` puts theirs on this run's machine speed."""
+    ceiling = bench.figure("gateway static /health (ceiling)", 16).rate
+    scale = ceiling / REFERENCE_CEILING
+    ours = [
+        bench.figure("ping direct", 16).rate,
+        bench.figure("users list direct, 1k users", 16).rate * PER_PAGE,
+        bench.figure("/auth/status with token", 16).rate,
+        bench.figure("login (argon2id production)", 16).rate,
+    ]
+    rows = [
+        "",
+        f"Beside the reference stacks (their figures measured earlier on this kind of machine, static "
+        f"ceiling {REFERENCE_CEILING:,.0f} req/s; this run's ceiling {ceiling:,.0f}, so theirs are scaled "
+        f"by {scale:.2f} for the last column), 16 connections, direct:",
+        "",
+        "| endpoint | ours | original, 1 worker | original, 5 workers | template, 4 workers "
+        "| ours / best reference (scaled) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (name, original, original5, template), figure in zip(REFERENCE, ours, strict=True):
+        best = max(original, original5, template) * scale
+        rows.append(
+            f"| {name} | {figure:,.1f} | {original:,.1f} | {original5:,.1f} | {template:,.1f} "
+            f"| {figure / best:,.1f}x |"
+        )
+    return rows
+
+
 def report(bench: Bench, command: str) -> str:
     info = machine()
     out = [
@@ -506,6 +547,7 @@ def report(bench: Bench, command: str) -> str:
         f"| non-2xx answers and socket errors, all figures (excl. 429) | {unexpected} | 0 | "
         f"{verdict(unexpected == 0)} |",
     ]
+    out += reference_table(bench)
     if bench.workers:
 
         def median(figures: list[Figure]) -> Figure:
