@@ -16,9 +16,9 @@ from apiflask import APIFlask
 from sqlalchemy import text
 
 from tests.test_errors import assert_safe_envelope
+from users_service.autocommit import fetch_all
 from users_service.deadline import Watchdog
 from users_service.extensions import db
-from users_service.reads import fetch_all
 
 POSTGRES_URL = os.environ.get("DATABASE_TEST_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -28,7 +28,7 @@ def _through_the_session(sql: str) -> None:
 
 
 def _on_the_driver(sql: str) -> None:
-    fetch_all(db.session, text(sql), {})  # the users list's way (reads.py)
+    fetch_all(db.session, text(sql), {})  # the users list's way (autocommit.py)
 
 
 def _add_stuck_route(app: APIFlask, run: Callable[[str], None] = _through_the_session) -> None:

@@ -12,6 +12,7 @@ from flask import Flask, Request, Response, request
 from flask.sessions import NullSession, SessionInterface, SessionMixin
 from flask_cors import CORS
 from limits.storage import storage_from_string
+from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import __doc__ as package_doc
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         # First: its checkout ping may refuse a connection before the pool gauges count it.
         deadline.register(app, db.engine, settings.REQUEST_DEADLINE)
         metrics.instrument_engine(db.engine)
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _enforce_foreign_keys)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     limiter.init_app(app)
     # Only decorated routes (the /auth endpoints) carry limits, and their decorators check
@@ -97,6 +100,14 @@ def create_app(settings: Settings | None = None) -> APIFlask:
 
     register_commands(app)
     return app
+
+
+def _enforce_foreign_keys(dbapi_connection: Any, connection_record: object) -> None:
+    # SQLite leaves foreign keys unchecked unless asked, per connection: without this, rows
+    # could point at deleted users in development where PostgreSQL refuses them.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
 
 
 def _flask_config(settings: Settings) -> dict[str, Any]:
@@ -185,7 +196,7 @@ def _security_headers(settings: Settings) -> dict[str, str]:
 
 # Routes that only read through the session: their queries run outside a transaction, which
 # saves the BEGIN and ROLLBACK round trips (each about as costly as the query itself on
-# loopback). The users list and /auth/status read outside the session altogether (reads.py).
+# loopback). The users list and /auth/status read outside the session altogether (autocommit.py).
 READ_ONLY_ENDPOINTS = frozenset({"users.get_user"})
 
 

@@ -267,21 +267,30 @@ def test_no_database_connection_is_held_during_the_hash(
     assert checked_out == [expected]
 
 
-def test_an_account_deleted_during_the_login_gets_401(
-    auth: AuthActions, user: UserRef, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("rehash", [False, True], ids=["current hash", "hash to upgrade"])
+def test_an_account_deleted_during_the_hash_gets_401(
+    app: APIFlask, auth: AuthActions, user: UserRef, monkeypatch: pytest.MonkeyPatch, rehash: bool
 ) -> None:
-    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy import delete, func, select
 
+    from users_service.extensions import db
+    from users_service.models import RefreshToken, User
     from users_service.services import auth as auth_service
 
-    def account_gone(**kwargs: Any) -> None:
-        # What PostgreSQL answers when the new session's user_id no longer exists.
-        raise IntegrityError("INSERT INTO refresh_tokens ...", {}, Exception("foreign key violation"))
+    real_verify = auth_service.verify_password
 
-    monkeypatch.setattr(auth_service, "start_committed_session", account_gone)
+    def verify_then_delete(stored: str, password: str) -> bool:
+        with db.engine.begin() as other:  # another request, say an admin's, deletes the account
+            other.execute(delete(User).where(User.email == user.email))
+        return real_verify(stored, password)
+
+    monkeypatch.setattr(auth_service, "verify_password", verify_then_delete)
+    monkeypatch.setattr(auth_service, "needs_rehash", lambda stored: rehash)
     response = auth.login(user.email)
     assert response.status_code == 401
     assert response.json["message"] == "Invalid email or password."
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RefreshToken)) == 0
 
 
 # SECURITY row 18: 30 timed samples each for unknown email, wrong password, deactivated user

@@ -67,15 +67,19 @@ def login(*, session: DbSession, email: str, password: str, ip: str) -> IssuedTo
         if not ok or found is None:
             _login_failed(email=email, ip=ip, found=found)
         throttle.clear_login_failures(email=email, ip=ip)
-        if needs_rehash(found.password_hash):
-            tokens = _rehash_and_start_session(session=session, user_id=found.user_id, password=password)
-        else:
-            try:
+        tokens: IssuedTokens | None
+        try:
+            if needs_rehash(found.password_hash):
+                tokens = _rehash_and_start_session(session=session, user_id=found.user_id, password=password)
+            else:
                 tokens = start_committed_session(
                     session=session, user_id=found.user_id, token_version=found.token_version
                 )
-            except IntegrityError:  # the account was deleted since it was read
-                _login_failed(email=email, ip=ip, found=None)
+        except IntegrityError:  # the account was deleted since it was read
+            session.rollback()
+            tokens = None
+        if tokens is None:
+            _login_failed(email=email, ip=ip, found=None)
     finally:
         throttle.release_login_attempt(email=email, ip=ip)
     audit("login_succeeded", user_id=found.user_id)
@@ -92,11 +96,12 @@ def _login_failed(*, email: str, ip: str, found: Credentials | None) -> NoReturn
     raise LoginFailed
 
 
-def _rehash_and_start_session(*, session: DbSession, user_id: int, password: str) -> IssuedTokens:
-    """Upgrade a legacy bcrypt (or weaker argon2) hash, in the same transaction as the new session."""
+def _rehash_and_start_session(*, session: DbSession, user_id: int, password: str) -> IssuedTokens | None:
+    """Upgrade a legacy bcrypt (or weaker argon2) hash, in the same transaction as the new
+    session; ``None`` when the account no longer exists."""
     user = session.get(User, user_id)
     if user is None:
-        raise LoginFailed
+        return None
     user.password_hash = hash_password(password)
     tokens = start_session(session=session, user=user)
     session.commit()

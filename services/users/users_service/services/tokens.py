@@ -16,10 +16,10 @@ from flask import current_app
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..autocommit import execute_alone, fetch_all
 from ..extensions import DbSession
 from ..logging_setup import audit
 from ..models import RefreshToken, RevokedToken, User, utcnow
-from ..reads import execute_alone, fetch_all
 from ..settings import Settings
 
 log = logging.getLogger("users_service.tokens")
@@ -127,7 +127,7 @@ def user_for_access_token(*, session: DbSession, token: str, detached: bool = Fa
     """The active user a valid, unrevoked access token belongs to (role read fresh from the DB).
 
     With ``detached``, for routes that only read the caller: the user's columns are read
-    outside the session (reads.py) into a ``User`` that is not in it, so it must not be
+    outside the session (autocommit.py) into a ``User`` that is not in it, so it must not be
     changed; it costs about half as much as loading the user through the session.
     """
     claims = decode_access_token(token)
@@ -207,7 +207,7 @@ def start_session(*, session: DbSession, user: User) -> IssuedTokens:
 
 
 def start_committed_session(*, session: DbSession, user_id: int, token_version: int) -> IssuedTokens:
-    """A new session for the user, committed on its own when this returns (reads.execute_alone).
+    """A new session for the user, committed on its own when this returns (autocommit.execute_alone).
 
     For a login, whose only write it is. Raises IntegrityError when the user no longer exists.
     """

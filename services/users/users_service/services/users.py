@@ -10,11 +10,11 @@ from sqlalchemy import bindparam, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..autocommit import fetch_all
 from ..errors import ConflictError
 from ..extensions import DbSession
 from ..models import RefreshToken, User, utcnow
 from ..passwords import hash_password
-from ..reads import fetch_all
 from ..schemas import normalise_email
 
 # PostgreSQL ``integer`` ids: larger path values cannot exist and would overflow the query.
@@ -57,7 +57,7 @@ _CREDENTIALS = select(User.id, User.password_hash, User.active, User.token_versi
 
 
 def get_credentials(*, session: DbSession, email: str) -> Credentials | None:
-    """Read outside any transaction (reads.py): no connection is held during the password hash."""
+    """Read outside any transaction (autocommit.py): no connection is held during the password hash."""
     rows = fetch_all(session, _CREDENTIALS, {"email": normalise_email(email)})
     return Credentials(*rows[0]) if rows else None
 

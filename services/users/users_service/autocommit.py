@@ -1,14 +1,16 @@
-"""The hottest statements straight on the database driver: the users list's page, the caller's
-row on routes that only read it (/auth/status), and a login's user and new session.
+"""The hottest statements, in autocommit mode straight on the database driver: the users
+list's page, the caller's row on routes that only read it (/auth/status), and a login's
+account and new session.
 
 Through a Session, a page of 100 users cost twice what the query itself costs: SQLAlchemy's
 transaction state, execution context and result rows, plus switching the connection to
-autocommit and back. On PostgreSQL, ``fetch_all`` runs the same Core statement, compiled
-once, on a pooled psycopg connection in autocommit mode (no BEGIN/ROLLBACK round trips) and
-returns the driver's plain tuples. Pool events still fire, so the request deadline, the
-checkout ping and the pool metrics apply as to any other query, and driver errors are
-raised as SQLAlchemy's own, so the error handlers answer them as usual (503 + Retry-After
-for a lost database). Other databases (SQLite) go through SQLAlchemy Core.
+autocommit and back. On PostgreSQL, ``fetch_all`` and ``execute_alone`` run the same Core
+statement, compiled once, on a pooled psycopg connection in autocommit mode (no BEGIN,
+COMMIT or ROLLBACK round trips); ``fetch_all`` returns the driver's plain tuples. Pool
+events still fire, so the request deadline, the checkout ping and the pool metrics apply
+as to any other query, and driver errors are raised as SQLAlchemy's own, so the error
+handlers answer them as usual (503 + Retry-After for a lost database). Other databases
+(SQLite) go through SQLAlchemy Core.
 """
 
 from __future__ import annotations

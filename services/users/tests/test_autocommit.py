@@ -1,4 +1,4 @@
-"""reads.fetch_all and reads.execute_alone: statements straight on the driver, outside any
+"""autocommit.fetch_all and autocommit.execute_alone: statements straight on the driver, outside any
 transaction (the users list's page, the caller on /auth/status, a login's user and session).
 
 The first test runs on the suite's database (the driver path on PostgreSQL, SQLAlchemy Core
@@ -22,9 +22,9 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from tests.factories import AuthActions
 from tests.test_deadline import POSTGRES_URL
 from users_service import deadline
+from users_service.autocommit import execute_alone, fetch_all
 from users_service.extensions import db
 from users_service.models import UTCDateTime
-from users_service.reads import execute_alone, fetch_all
 from users_service.services.users import LISTED_COLUMNS
 
 
