@@ -34,11 +34,8 @@ def get_user(*, session: DbSession, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-_BY_EMAIL = select(User).where(User.email == bindparam("email"))
-
-
 def get_user_by_email(*, session: DbSession, email: str) -> User | None:
-    return session.scalar(_BY_EMAIL, {"email": normalise_email(email)})
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
 class Credentials(NamedTuple):
