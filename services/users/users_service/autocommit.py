@@ -104,7 +104,7 @@ def _run_on_driver(
 
 @functools.lru_cache(maxsize=64)
 def _compiled(dialect: Dialect, statement: Executable) -> SQLCompiler:
-    # Prebuilt statements (services/users.py) compile once per process.
+    # Prebuilt statements (services/users.py, services/tokens.py) compile once per process.
     return cast(SQLCompiler, cast(ClauseElement, statement).compile(dialect=dialect))
 
 
