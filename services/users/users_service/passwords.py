@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from contextlib import AbstractContextManager
 from typing import Any
 
 import bcrypt
@@ -36,7 +35,7 @@ def _hash_slots() -> int:
 
 # A lock for the usual single slot: threading's semaphores are Python code, and a login
 # passes through one twice, with the caches cold from the last hash.
-_hash_slot: AbstractContextManager[Any] = (
+_hash_slot: contextlib.AbstractContextManager[Any] = (
     threading.Lock() if _hash_slots() == 1 else threading.BoundedSemaphore(_hash_slots())
 )
 
