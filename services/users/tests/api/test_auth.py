@@ -147,6 +147,23 @@ def test_email_case_and_spaces_do_not_create_a_second_account(client: FlaskClien
         assert db.session.query(User).count() == 1
 
 
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("  Alice.Smith@Example.IO ", "alice.smith@example.io"),
+        # Only ASCII letters change case and only spaces are trimmed: the length never
+        # changes, and no other letter is folded onto an ASCII one (the Kelvin sign is not k).
+        ("\u212aelvin@\u00c9COLE.fr", "\u212aelvin@\u00c9cole.fr"),
+        ("\tbob@x.io", "\tbob@x.io"),
+    ],
+)
+def test_email_normalisation_is_ascii_only_and_length_preserving(given: str, stored: str) -> None:
+    from users_service.schemas import normalise_email
+
+    assert normalise_email(given) == stored
+    assert len(normalise_email(given)) == len(given.strip(" "))
+
+
 def test_duplicate_json_keys_take_the_last_value(client: FlaskClient) -> None:
     # Documented choice (Python's json module): the last duplicate key wins.
     body = (
