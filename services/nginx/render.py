@@ -113,9 +113,11 @@ class Options:
     prefix: Path | None = None
     hsts: bool | None = None
     worker_processes: str = "auto"
-    # How long the users service may take to answer, and a client to send its request.
+    # How long the users service may take to answer; how long a client may take to send its
+    # whole header, and may pause while sending a body (Nginx times a body per read only).
     upstream_timeout: str = "30s"
-    client_timeout: str = "10s"
+    client_header_timeout: str = "10s"
+    client_body_timeout: str = "5s"
 
 
 TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -141,7 +143,8 @@ def values_for(opts: Options) -> dict[str, str]:
         "worker_processes": opts.worker_processes,
         "hsts": HSTS if hsts else "",
         "upstream_timeout": opts.upstream_timeout,
-        "client_timeout": opts.client_timeout,
+        "client_header_timeout": opts.client_header_timeout,
+        "client_body_timeout": opts.client_body_timeout,
     }
     if opts.target == "local":
         if not (opts.client_root and opts.swagger_root and opts.prefix):

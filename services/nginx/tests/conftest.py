@@ -117,9 +117,10 @@ def start_gateway(tmp: Path, upstream_addresses: list[str]) -> tuple[subprocess.
             swagger_root=swagger,
             prefix=out,
             worker_processes="1",
-            # Short, so the timeout tests are quick; the rendered defaults are 30 s and 10 s.
+            # Short, so the timeout tests are quick; the rendered defaults are 30 s, 10 s and 5 s.
             upstream_timeout="3s",
-            client_timeout="2s",
+            client_header_timeout="2s",
+            client_body_timeout="2s",
         ),
         out,
     )

@@ -87,7 +87,8 @@ def test_production_timeouts_are_rendered_by_default(tmp_path: Path) -> None:
     conf = render.render(render.Options(target="compose", prefix=out), out).read_text()
     proxy = (out / "snippets" / "proxy-api.conf").read_text()
     assert "client_header_timeout 10s;" in conf
-    assert "client_body_timeout 10s;" in conf
+    assert "client_body_timeout 5s;" in conf
+    assert "worker_rlimit_nofile 8192;" in conf
     assert "proxy_read_timeout 30s;" in proxy
 
 
