@@ -329,8 +329,10 @@ def test_login_timing_is_similar_for_unknown_known_and_inactive_accounts(make_ap
             assert auth.login(email, password).status_code == 401
             samples[kind].append(time.perf_counter() - start)
     medians = {k: sorted(v)[len(v) // 2] for k, v in samples.items()}
-    # Within noise: a missing dummy hash would make "unknown" several times faster.
-    assert min(medians.values()) > max(medians.values()) * 0.5, medians
+    # Taken in turns, the three medians land within a few per cent of one another here; a
+    # missing dummy hash would make "unknown" about twenty times faster, and any other branch
+    # that skips or adds work of a fifth of a hash fails too.
+    assert min(medians.values()) > max(medians.values()) * 0.8, medians
 
 
 # SECURITY row 25: missing-or-malformed-auth
