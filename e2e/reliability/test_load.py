@@ -136,8 +136,8 @@ def test_slow_clients_are_cut_and_legitimate_requests_still_succeed(stack: MakeU
     logged_before = len(stack.access_log())
     attacks = [
         _slowhttptest("-H", stack.url + "/users/ping", "-t", "GET"),
-        # A JSON body announced as 8 KiB and sent a few bytes at a time (POST /users has no
-        # edge rate limit, so every connection reaches the body timeout).
+        # A body announced as 8 KiB and sent a few bytes every 10 s (POST /users has no edge
+        # rate limit, so every connection reaches the body timeout).
         _slowhttptest("-B", stack.url + "/users", "-t", "POST", "-s", "8192", "-f", "application/json"),
     ]
     legit: Counter[int] = Counter()

@@ -329,9 +329,9 @@ def test_login_timing_is_similar_for_unknown_known_and_inactive_accounts(make_ap
             assert auth.login(email, password).status_code == 401
             samples[kind].append(time.perf_counter() - start)
     medians = {k: sorted(v)[len(v) // 2] for k, v in samples.items()}
-    # Taken in turns, the three medians land within a few per cent of one another here; a
-    # missing dummy hash would make "unknown" about twenty times faster, and any other branch
-    # that skips or adds work of a fifth of a hash fails too.
+    # Taken in turns, the three medians land within a few per cent of one another here. Without
+    # the dummy hash "unknown" is about six times faster, and any branch that skips or adds a
+    # fifth of a hash's work fails too.
     assert min(medians.values()) > max(medians.values()) * 0.8, medians
 
 
