@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,31 @@ COMPOSE_FILES = ("docker-compose.yml", "docker-compose-stage.yml", "docker-compo
 APP_SERVICES = ("users", "client", "swagger")
 ALL_SERVICES = (*APP_SERVICES, "gateway", "users-db", "redis")
 SKIP_DIRS = {".git", ".venv", "node_modules", "dist", "var", "__pycache__"}
+PRODUCTION_SETTINGS = ROOT / "deploy" / "production-settings.txt"
+# Base images and service images are pinned by digest: `name:tag@sha256:<64 hex digits>`.
+DIGEST_PINNED = re.compile(r"^[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One line of deploy/production-settings.txt."""
+
+    name: str
+    required: bool
+    processes: frozenset[str]
+    secret: bool
+
+
+def production_settings() -> list[Setting]:
+    settings = []
+    for line in PRODUCTION_SETTINGS.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, need, processes, kind = line.split()
+        assert need in ("required", "optional") and kind in ("secret", "config"), line
+        assert set(processes.split(",")) <= {"serve", "migrate"}, line
+        settings.append(Setting(name, need == "required", frozenset(processes.split(",")), kind == "secret"))
+    return settings
 
 
 def tool(name: str) -> str:
@@ -85,3 +112,48 @@ def rendered(kustomize_sandbox: Path) -> dict[str, list[dict[str, Any]]]:
         "dev": render_kustomization(kustomize_sandbox / "overlays" / "dev"),
         "prod": render_kustomization(kustomize_sandbox / "overlays" / "prod"),
     }
+
+
+def of_kind(resources: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    return {r["metadata"]["name"]: r for r in resources if r["kind"] == kind}
+
+
+@dataclass(frozen=True)
+class EnvSource:
+    """Where a container's environment variable comes from."""
+
+    secret: bool  # from a Secret, or built only from variables that are
+    value: str  # the literal, or the Secret's key
+    optional: bool = False
+
+
+def container_environment(resource: dict[str, Any], resources: list[dict[str, Any]]) -> dict[str, EnvSource]:
+    """The environment of a workload's first container, as the kubelet assembles it."""
+    container = resource["spec"]["template"]["spec"]["containers"][0]
+    config_maps, secrets = of_kind(resources, "ConfigMap"), of_kind(resources, "Secret")
+    env: dict[str, EnvSource] = {}
+    for source in container.get("envFrom", []):
+        if "configMapRef" in source:
+            data = config_maps[source["configMapRef"]["name"]].get("data", {})
+            env |= {key: EnvSource(False, value) for key, value in data.items()}
+        if "secretRef" in source:
+            data = secrets[source["secretRef"]["name"]].get("data", {})
+            env |= {key: EnvSource(True, key) for key in data}
+    for entry in container.get("env", []):
+        name = entry["name"]
+        if "value" in entry:
+            references = re.findall(r"\$\((\w+)\)", entry["value"])
+            from_secrets = bool(references) and all(
+                env.get(ref, EnvSource(False, "")).secret for ref in references
+            )
+            env[name] = EnvSource(from_secrets, entry["value"])
+            continue
+        reference = entry["valueFrom"].get("secretKeyRef") or entry["valueFrom"]["configMapKeyRef"]
+        store = secrets if "secretKeyRef" in entry["valueFrom"] else config_maps
+        optional = bool(reference.get("optional", False))
+        # The base leaves the Secret to its overlays; an overlay's must hold every key used.
+        if reference["name"] in store:
+            data = store[reference["name"]].get("data", {})
+            assert optional or reference["key"] in data, f"{name}: {reference['name']} lacks {reference['key']}"
+        env[name] = EnvSource("secretKeyRef" in entry["valueFrom"], reference["key"], optional)
+    return env
