@@ -154,6 +154,60 @@ def container_environment(resource: dict[str, Any], resources: list[dict[str, An
         # The base leaves the Secret to its overlays; an overlay's must hold every key used.
         if reference["name"] in store:
             data = store[reference["name"]].get("data", {})
-            assert optional or reference["key"] in data, f"{name}: {reference['name']} lacks {reference['key']}"
+            assert optional or reference["key"] in data, (
+                f"{name}: {reference['name']} lacks {reference['key']}"
+            )
         env[name] = EnvSource("secretKeyRef" in entry["valueFrom"], reference["key"], optional)
     return env
+
+
+def stages(dockerfile: Path) -> dict[str, list[str]]:
+    """Each build stage's instructions (continuation lines joined), by stage name."""
+    text = re.sub(r"\\\n\s*", " ", dockerfile.read_text())
+    args = dict(re.findall(r"^ARG (\w+)=(\S+)", text, re.M))
+    result: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = re.match(r"FROM (\S+)(?: AS (\S+))?", line, re.I)
+        if match:
+            image = re.sub(r"\$\{(\w+)\}", lambda m: args.get(m.group(1), m.group(0)), match.group(1))
+            current = [f"FROM {image}"]
+            result[match.group(2) or f"stage{len(result)}"] = current
+        else:
+            current.append(line)
+    return result
+
+
+def stage_chain(all_stages: dict[str, list[str]], name: str) -> list[str]:
+    """A stage's instructions after those of the stages it builds on."""
+    instructions = all_stages[name]
+    parent = instructions[0].split()[1]
+    return (stage_chain(all_stages, parent) if parent in all_stages else instructions[:1]) + instructions[1:]
+
+
+def image_volume(dockerfile: Path, target: str, path: str) -> tuple[int, int] | None:
+    """The owner uid and mode a target's image gives the VOLUME at ``path``; None without one.
+
+    Changes to a volume's path after its VOLUME instruction are discarded, so only the RUN
+    lines before it count. Without an explicit chown or chmod the base image decides, which
+    this file cannot tell: count that as root's 0755.
+    """
+    owner, mode = 0, 0o755
+    for line in stage_chain(stages(dockerfile), target):
+        if line.upper().startswith("VOLUME "):
+            declared = re.findall(r'"([^"]+)"', line) or line.split()[1:]
+            if path in declared:
+                return owner, mode
+        if line.upper().startswith("RUN "):
+            for match in re.finditer(rf"chown (\d+)(?::\d+)? {re.escape(path)}(?![\w/])", line):
+                owner = int(match.group(1))
+            for match in re.finditer(rf"chmod ([0-7]{{3,4}}) {re.escape(path)}(?![\w/])", line):
+                mode = int(match.group(1), 8)
+    return None
+
+
+def writable_by(uid: int, owner: int, mode: int) -> bool:
+    return uid == 0 or (uid == owner and bool(mode & 0o200)) or bool(mode & 0o002)

@@ -23,9 +23,7 @@ from conftest import (
 
 KUBE = ROOT / "deploy" / "kubernetes"
 KIND_CONFIG = KUBE / "kind-config.yaml"
-MANIFESTS = sorted(
-    p for p in KUBE.rglob("*.yaml") if p.name != "kustomization.yaml" and p != KIND_CONFIG
-)
+MANIFESTS = sorted(p for p in KUBE.rglob("*.yaml") if p.name != "kustomization.yaml" and p != KIND_CONFIG)
 APPLICATION_DEPLOYMENTS = ("users", "client", "swagger", "gateway")
 ENVIRONMENTS = ("base", "dev", "prod")
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "Job"}
@@ -257,7 +255,8 @@ def database_connections(resources: list[dict[str, Any]]) -> tuple[int, int]:
     workers = setting("WEB_CONCURRENCY", 0)
     threads = setting("WEB_THREADS", source_default(USERS_SOURCE / "server.py", r'"WEB_THREADS", (\d+)\)'))
     pool = setting(
-        "DB_POOL_SIZE", source_default(USERS_SOURCE / "settings.py", r"DB_POOL_SIZE: int = Field\(default=(\d+)")
+        "DB_POOL_SIZE",
+        source_default(USERS_SOURCE / "settings.py", r"DB_POOL_SIZE: int = Field\(default=(\d+)"),
     ) + setting(
         "DB_MAX_OVERFLOW",
         source_default(USERS_SOURCE / "settings.py", r"DB_MAX_OVERFLOW: int = Field\(default=(\d+)"),
@@ -270,7 +269,9 @@ def database_connections(resources: list[dict[str, Any]]) -> tuple[int, int]:
     migration = int(job["spec"].get("parallelism", 1))
     (database,) = pod_spec(of_kind(resources, "StatefulSet")["users-db"])["containers"]
     options = dict(re.findall(r"(\w+)=(\S+)", " ".join(database.get("args", []))))
-    accepted = int(options.get("max_connections", 100)) - int(options.get("superuser_reserved_connections", 3))
+    accepted = int(options.get("max_connections", 100)) - int(
+        options.get("superuser_reserved_connections", 3)
+    )
     return pods * per_pod + migration, accepted
 
 
@@ -423,7 +424,9 @@ def test_deploy_script_migrates_before_any_new_code_runs(
     assert all(":" in image and not image.endswith(":latest") for image in images)
 
 
-def test_deploy_script_stops_at_once_when_the_migration_fails(kustomize_sandbox: Path, tmp_path: Path) -> None:
+def test_deploy_script_stops_at_once_when_the_migration_fails(
+    kustomize_sandbox: Path, tmp_path: Path
+) -> None:
     started = time.monotonic()
     result, calls, applied, _ = deploy_with_a_fake_cluster(
         kustomize_sandbox, tmp_path, "FailureTarget Failed", ["bash"]
@@ -431,7 +434,9 @@ def test_deploy_script_stops_at_once_when_the_migration_fails(kustomize_sandbox:
     assert time.monotonic() - started < 60, "a failed Job must not wait for the timeout"
     assert result.returncode == 1
     assert "users-migrate Job failed" in result.stderr and "alembic: migration failed" in result.stderr
-    assert not any(line.split()[1] == f"Deployment/{name}" for line in applied for name in APPLICATION_DEPLOYMENTS)
+    assert not any(
+        line.split()[1] == f"Deployment/{name}" for line in applied for name in APPLICATION_DEPLOYMENTS
+    )
     assert not any(call.startswith("rollout") for call in calls)
 
 
@@ -468,6 +473,8 @@ def test_deploy_script_refuses_empty_secrets(
     (bin_dir / "kubectl").chmod(0o755)
     for key in sorted(required):
         fill_secrets(copy / "overlays" / overlay, **{key: ""})
-        result = run("bash", str(copy / "deploy.sh"), overlay, "0123abc", env={"PATH": f"{bin_dir}:/usr/bin:/bin"})
+        result = run(
+            "bash", str(copy / "deploy.sh"), overlay, "0123abc", env={"PATH": f"{bin_dir}:/usr/bin:/bin"}
+        )
         assert result.returncode == 1 and key in result.stderr, (key, result.stderr)
         assert not (tmp_path / "calls.log").exists(), f"the cluster was changed with an empty {key}"
