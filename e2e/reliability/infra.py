@@ -28,12 +28,12 @@ from typing import Any
 import httpx
 import psycopg
 
+from e2e.conftest import free_port, port_is_free, processes_with_marker
+from tools.stack import find_nginx
+
 ROOT = Path(__file__).resolve().parents[2]
 USERS_DIR = ROOT / "services" / "users"
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT))
-
-from e2e.conftest import free_port, port_is_free, processes_with_marker  # noqa: E402
 
 __all__ = ["free_port", "port_is_free", "processes_with_marker"]
 
@@ -436,9 +436,6 @@ class Gateway:
         for upstream in self.upstreams:
             render += ["--users", upstream]
         subprocess.run(render, check=True, capture_output=True, timeout=60)
-        sys.path.insert(0, str(ROOT / "tools"))
-        from stack import find_nginx
-
         self.process = subprocess.Popen(
             [
                 find_nginx(),

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from tools.stack import find_nginx
+
 NGINX_DIR = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(NGINX_DIR.parents[1] / "tools"))
 sys.path.insert(0, str(NGINX_DIR))
 
 import render  # noqa: E402
-from stack import find_nginx  # noqa: E402
 
 
 def free_port() -> int:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 import render
-from stack import find_nginx
+
+from tools.stack import find_nginx
 
 NGINX_DIR = Path(render.__file__).resolve().parent
 
