@@ -19,7 +19,7 @@ from pathlib import Path
 from tools.gateway import NGINX_DIR, TEMPLATE_SUFFIX, find_nginx, render
 
 DOCKERFILE = NGINX_DIR / "Dockerfile"
-# Where the image puts the entrypoint script, and the files that script reads.
+# The image's /docker-entrypoint.d/15-gateway.envsh, sourced before envsubst runs.
 ENTRYPOINT_SCRIPT = NGINX_DIR / "gateway.envsh"
 TARGETS = ("local", "compose", "kubernetes")
 
@@ -201,11 +201,16 @@ def nginx(*args: str, conf: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def rendered(target: str, tmp: Path, **options: object) -> Path:
+def rendered(
+    target: str,
+    tmp: Path,
+    resolv_conf: str = "nameserver 127.0.0.11\n",
+    env: Mapping[str, str] | None = None,
+) -> Path:
     """nginx.conf of ``target``: the local one as `make up` renders it, a container one as the
-    image starts it (``options`` go to :func:`start_container`)."""
+    image starts it with ``resolv_conf`` and ``env``."""
     if target == "local":
         return render(
             tmp / "local", port=free_port(), users=["127.0.0.1:5001"], client_root=tmp, swagger_root=tmp
         )
-    return start_container(target, tmp, **options)  # type: ignore[arg-type]
+    return start_container(target, tmp, resolv_conf, env)
