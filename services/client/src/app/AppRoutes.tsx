@@ -1,37 +1,41 @@
-import { lazy } from 'react';
+import { lazy, type ComponentType } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 
 import { Layout } from '@/components/layout/Layout';
 import { paths } from '@/config/paths';
+import { UsersPage } from '@/features/users';
 
-import Home from './routes/Home';
+/** A page that loads its module the first time it is shown. */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
 
 // Only the home page is in the first bundle; every other page loads on demand.
-const About = lazy(() => import('./routes/About'));
-const Register = lazy(() => import('./routes/Register'));
-const Login = lazy(() => import('./routes/Login'));
-const Logout = lazy(() => import('./routes/Logout'));
-const Status = lazy(() => import('./routes/Status'));
-const Settings = lazy(() => import('./routes/Settings'));
-const ForgotPassword = lazy(() => import('./routes/ForgotPassword'));
-const ResetPassword = lazy(() => import('./routes/ResetPassword'));
-const NotFound = lazy(() => import('./routes/NotFound'));
+const AboutPage = page(() => import('./routes/AboutPage'), 'AboutPage');
+const NotFoundPage = page(() => import('./routes/NotFoundPage'), 'NotFoundPage');
+const RegisterPage = page(() => import('@/features/auth'), 'RegisterPage');
+const LoginPage = page(() => import('@/features/auth'), 'LoginPage');
+const LogoutPage = page(() => import('@/features/auth'), 'LogoutPage');
+const StatusPage = page(() => import('@/features/auth'), 'StatusPage');
+const SettingsPage = page(() => import('@/features/auth'), 'SettingsPage');
+const ForgotPasswordPage = page(() => import('@/features/auth'), 'ForgotPasswordPage');
+const ResetPasswordPage = page(() => import('@/features/auth'), 'ResetPasswordPage');
 
 export function AppRoutes() {
   return (
     <Routes>
       <Route element={<Layout />}>
-        <Route index element={<Home />} />
-        <Route path={paths.about} element={<About />} />
-        <Route path={paths.register} element={<Register />} />
-        <Route path={paths.login} element={<Login />} />
-        <Route path={paths.logout} element={<Logout />} />
-        <Route path={paths.status} element={<Status />} />
-        <Route path={paths.settings} element={<Settings />} />
-        <Route path={paths.forgotPassword} element={<ForgotPassword />} />
-        <Route path={paths.resetPassword} element={<ResetPassword />} />
+        <Route index element={<UsersPage />} />
+        <Route path={paths.about} element={<AboutPage />} />
+        <Route path={paths.register} element={<RegisterPage />} />
+        <Route path={paths.login} element={<LoginPage />} />
+        <Route path={paths.logout} element={<LogoutPage />} />
+        <Route path={paths.status} element={<StatusPage />} />
+        <Route path={paths.settings} element={<SettingsPage />} />
+        <Route path={paths.forgotPassword} element={<ForgotPasswordPage />} />
+        <Route path={paths.resetPassword} element={<ResetPasswordPage />} />
         <Route path={paths.admin} element={<Navigate to={paths.home} replace />} />
-        <Route path="*" element={<NotFound />} />
+        <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
   );

@@ -3,7 +3,7 @@ import { Outlet, useLocation } from 'react-router';
 
 import { FlashMessages } from '@/components/flash';
 import { Loading } from '@/components/ui/Loading';
-import { APP_TITLE } from '@/config/paths';
+import { APP_TITLE } from '@/config/constants';
 
 import { Navbar } from './Navbar';
 

@@ -1,6 +1,7 @@
-export { AuthForm, type AuthMode } from './components/AuthForm';
-export { ForgotPassword, RESET_REQUESTED_MESSAGE } from './components/ForgotPassword';
-export { LoggedOut } from './components/LoggedOut';
-export { ResetPassword, PASSWORD_RESET_MESSAGE } from './components/ResetPassword';
-export { Settings } from './components/Settings';
-export { UserStatus } from './components/UserStatus';
+export { ForgotPasswordPage } from './components/ForgotPasswordPage';
+export { LoginPage } from './components/LoginPage';
+export { LogoutPage } from './components/LogoutPage';
+export { RegisterPage } from './components/RegisterPage';
+export { ResetPasswordPage } from './components/ResetPasswordPage';
+export { SettingsPage } from './components/SettingsPage';
+export { StatusPage } from './components/StatusPage';

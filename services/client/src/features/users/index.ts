@@ -1,1 +1,1 @@
-export { UsersList } from './components/UsersList';
+export { UsersPage } from './components/UsersPage';

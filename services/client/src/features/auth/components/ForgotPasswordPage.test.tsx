@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 
 import { renderApp, screen, server } from '@/testing/test-utils';
 
-import { RESET_REQUESTED_MESSAGE } from './ForgotPassword';
+import { RESET_REQUESTED_MESSAGE } from './ForgotPasswordPage';
 
 describe('Forgot password page', () => {
   it('sends the email and shows the same neutral message whether or not an account exists', async () => {

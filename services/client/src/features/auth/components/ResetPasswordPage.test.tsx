@@ -1,6 +1,6 @@
 import { renderApp, screen } from '@/testing/test-utils';
 
-import { PASSWORD_RESET_MESSAGE } from './ResetPassword';
+import { PASSWORD_RESET_MESSAGE } from './ResetPasswordPage';
 
 describe('Reset password page', () => {
   it('sets a new password with the token from the link and sends the user to log in', async () => {

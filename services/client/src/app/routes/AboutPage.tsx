@@ -1,6 +1,6 @@
 import { PageTitle } from '@/components/layout/PageTitle';
 
-export default function About() {
+export function AboutPage() {
   return (
     <div>
       <PageTitle title="About" />

@@ -6,7 +6,7 @@ import { Loading } from '@/components/ui/Loading';
 import { paths } from '@/config/paths';
 import { useSession } from '@/lib/session';
 
-export function LoggedOut() {
+export function LogoutPage() {
   const { isAuthenticated, status, logout } = useSession();
 
   useEffect(() => {

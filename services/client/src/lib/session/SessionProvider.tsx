@@ -1,17 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
 import { useFlash } from '@/components/flash';
+import { getCurrentUser, logIn, logOut, register as registerAccount } from '@/lib/api/auth';
+import type { User } from '@/lib/api/types';
+import { onSessionEnd, refreshSession, tokenStore } from '@/lib/api-client';
 
-import { api, onSessionEnd, refreshSession, tokenStore } from './api-client';
-import type { User } from './api/types';
 import { SessionContext, type Credentials, type Registration, type SessionStatus } from './session-context';
 
 export const SESSION_EXPIRED_MESSAGE = 'Your session has expired. Please log in again.';
-
-async function fetchCurrentUser(): Promise<User> {
-  const { data } = await api.get('/auth/status');
-  return data;
-}
 
 /**
  * Knows who is signed in. On start it trades the refresh cookie for an access token,
@@ -25,7 +21,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(async (token: string) => {
     tokenStore.set(token);
-    const current = await fetchCurrentUser();
+    const current = await getCurrentUser();
     setUser(current);
     setStatus('authenticated');
   }, []);
@@ -46,7 +42,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         return;
       }
       try {
-        const me = await fetchCurrentUser();
+        const me = await getCurrentUser();
         if (!current) return;
         setUser(me);
         setStatus('authenticated');
@@ -68,19 +64,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [flash, signOut],
   );
 
-  const login = useCallback(
-    async ({ email, password }: Credentials) => {
-      const { auth_token } = await api.post('/auth/login', { body: { email, password }, auth: false });
-      await signIn(auth_token);
-    },
-    [signIn],
-  );
+  const login = useCallback(async (credentials: Credentials) => signIn(await logIn(credentials)), [signIn]);
 
   const register = useCallback(
-    async ({ username, email, password }: Registration) => {
-      const { auth_token } = await api.post('/auth/register', { body: { username, email, password }, auth: false });
-      await signIn(auth_token);
-    },
+    async (registration: Registration) => signIn(await registerAccount(registration)),
     [signIn],
   );
 
@@ -89,7 +76,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     pendingLogout.current ??= (async () => {
       loggingOut.current = true;
       try {
-        if (tokenStore.get()) await api.post('/auth/logout');
+        if (tokenStore.get()) await logOut();
       } catch {
         // The session ends on this side whatever the server answered.
       } finally {
@@ -110,7 +97,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       login,
       register,
       logout,
-      updateUser: setUser,
+      setCurrentUser: setUser,
     }),
     [status, user, login, register, logout],
   );

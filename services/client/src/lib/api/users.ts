@@ -1,5 +1,7 @@
+/** The /users endpoints, one function each. */
 import { api } from '@/lib/api-client';
-import type { User, UserCreate, UsersPage, UserUpdate } from '@/lib/api/types';
+
+import type { User, UserCreate, UsersPage, UserUpdate } from './types';
 
 export async function getUsers(page: number, perPage: number): Promise<UsersPage> {
   const { data } = await api.get('/users', { query: { page, per_page: perPage } });
@@ -11,6 +13,7 @@ export async function createUser(user: UserCreate): Promise<{ user: User; messag
   return { user: data, message: message ?? `${user.email} was added!` };
 }
 
+/** Admins change any field of anyone; a user changes their own username and email only. */
 export async function updateUser(id: number, changes: UserUpdate): Promise<User> {
   const { data } = await api.patch('/users/{user_id}', { params: { user_id: id }, body: changes });
   return data;

@@ -1,14 +1,14 @@
 import { PageTitle } from '@/components/layout/PageTitle';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Loading } from '@/components/ui/Loading';
-import { useAsync } from '@/lib/use-async';
+import { getCurrentUser } from '@/lib/api/auth';
 import { useSession } from '@/lib/session';
+import { useAsync } from '@/lib/use-async';
 
-import { getStatus } from '../api/auth';
 import { LoginRequired } from './LoginRequired';
 
 function CurrentUser() {
-  const { status, data, error, reload } = useAsync(getStatus, []);
+  const { status, data, error, reload } = useAsync(getCurrentUser, []);
   if (status === 'error') return <ErrorNotice error={error} onRetry={reload} />;
   if (!data) return <Loading />;
   return (
@@ -32,7 +32,8 @@ function CurrentUser() {
   );
 }
 
-export function UserStatus() {
+/** The signed-in user's account as the server has it now. */
+export function StatusPage() {
   const { status } = useSession();
   return (
     <div>

@@ -1,47 +1,40 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 
+import { TextField, useSubmit } from '@/components/form';
 import { PageTitle } from '@/components/layout/PageTitle';
-import { TextField } from '@/components/form';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { paths } from '@/config/paths';
+import { requestPasswordReset } from '@/lib/api/auth';
 import { ApiError } from '@/lib/api-client';
 import { isEmail } from '@/lib/validation';
-
-import { requestPasswordReset } from '../api/auth';
 
 export const RESET_REQUESTED_MESSAGE =
   'If an account exists for that email address, we have sent a link to reset its password. The link is valid for one hour.';
 
-export function ForgotPassword() {
-  const [email, setEmail] = useState('');
-  const [state, setState] = useState<'idle' | 'sending' | 'sent'>('idle');
-  const [error, setError] = useState<Error | null>(null);
+/** Rate limits, outages and lost connections say nothing about the account: only those are shown. */
+const saysNothingAboutTheAccount = (error: unknown) =>
+  !(error instanceof ApiError) || error.status >= 500 || error.status === 429 || error.status === 0;
 
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setState('sending');
-    setError(null);
-    try {
-      await requestPasswordReset(email);
-      setState('sent');
-    } catch (caught) {
-      // Only failures that say nothing about the account (rate limits, outages) are shown.
-      if (caught instanceof ApiError && caught.status < 500 && caught.status !== 429 && caught.status !== 0) {
-        setState('sent');
-        return;
-      }
-      setError(caught instanceof Error ? caught : new Error(String(caught)));
-      setState('idle');
-    }
-  };
+async function requestReset(email: string): Promise<void> {
+  try {
+    await requestPasswordReset(email);
+  } catch (error) {
+    if (saysNothingAboutTheAccount(error)) throw error;
+  }
+}
+
+export function ForgotPasswordPage() {
+  const [email, setEmail] = useState('');
+  const [sent, setSent] = useState(false);
+  const { submitting, error, submit } = useSubmit(() => requestReset(email), { onSuccess: () => setSent(true) });
 
   return (
     <div>
       <PageTitle title="Forgot Password" />
       <h1 className="title is-1">Forgot Password</h1>
       <hr />
-      {state === 'sent' ? (
+      {sent ? (
         <>
           <div className="notification is-info is-light" role="status">
             {RESET_REQUESTED_MESSAGE}
@@ -51,7 +44,7 @@ export function ForgotPassword() {
           </p>
         </>
       ) : (
-        <form onSubmit={onSubmit} noValidate>
+        <form onSubmit={submit} noValidate>
           <p className="mb-4">Enter the email address of your account and we will send you a link to choose a new password.</p>
           {error && <ErrorNotice error={error} />}
           <TextField
@@ -65,8 +58,8 @@ export function ForgotPassword() {
           />
           <button
             type="submit"
-            className={`button is-primary${state === 'sending' ? ' is-loading' : ''}`}
-            disabled={!isEmail(email) || state === 'sending'}
+            className={`button is-primary${submitting ? ' is-loading' : ''}`}
+            disabled={!isEmail(email) || submitting}
           >
             Send reset link
           </button>

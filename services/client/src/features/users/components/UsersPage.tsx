@@ -5,12 +5,12 @@ import { useFlash } from '@/components/flash';
 import { PageTitle } from '@/components/layout/PageTitle';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Loading } from '@/components/ui/Loading';
-import { USERS_PER_PAGE } from '@/config/paths';
+import { USERS_PER_PAGE } from '@/config/constants';
 import type { User } from '@/lib/api/types';
+import { getUsers } from '@/lib/api/users';
 import { useSession } from '@/lib/session';
 import { useAsync } from '@/lib/use-async';
 
-import { getUsers } from '../api/users';
 import { AddUserModal } from './AddUserModal';
 import { DeleteUserModal } from './DeleteUserModal';
 import { EditUserModal } from './EditUserModal';
@@ -25,7 +25,7 @@ function pageFrom(params: URLSearchParams): number {
 }
 
 /** The "All Users" page; admins also add, edit and delete users from it. */
-export function UsersList() {
+export function UsersPage() {
   const [params, setParams] = useSearchParams();
   const page = pageFrom(params);
   const session = useSession();
@@ -46,7 +46,7 @@ export function UsersList() {
   };
   const onSaved = (saved: User) => {
     afterChange(`${saved.username} was updated.`);
-    if (saved.id === viewerId) session.updateUser({ ...session.user, ...saved });
+    if (saved.id === viewerId) session.setCurrentUser({ ...session.user, ...saved });
   };
 
   const isAdmin = session.isAdmin;

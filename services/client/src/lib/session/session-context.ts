@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 
-import type { Login, Registration, User } from './api/types';
+import type { Login, Registration, User } from '@/lib/api/types';
 
 export type SessionStatus = 'loading' | 'authenticated' | 'anonymous';
 
@@ -16,7 +16,7 @@ export interface SessionApi {
   register: (registration: Registration) => Promise<void>;
   logout: () => Promise<void>;
   /** Replace the signed-in user after they changed their own details. */
-  updateUser: (user: User) => void;
+  setCurrentUser: (user: User) => void;
 }
 
 export const SessionContext = createContext<SessionApi | null>(null);

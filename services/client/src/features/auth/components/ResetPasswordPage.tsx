@@ -1,40 +1,25 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
-import { useFlash } from '@/components/flash';
+import { TextField, useSubmit, ValidationList } from '@/components/form';
 import { PageTitle } from '@/components/layout/PageTitle';
-import { TextField, ValidationList } from '@/components/form';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { paths } from '@/config/paths';
+import { confirmPasswordReset } from '@/lib/api/auth';
 import { allValid, checkRules, passwordRule } from '@/lib/validation';
-
-import { confirmPasswordReset } from '../api/auth';
 
 export const PASSWORD_RESET_MESSAGE = 'Your password has been reset. Please log in.';
 
-export function ResetPassword() {
+export function ResetPasswordPage() {
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const navigate = useNavigate();
-  const { flash } = useFlash();
   const [password, setPassword] = useState('');
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
   const results = checkRules([passwordRule], { username: '', email: '', password });
-
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      await confirmPasswordReset({ token, password });
-      flash('success', PASSWORD_RESET_MESSAGE);
-      navigate(paths.login);
-    } catch (caught) {
-      setError(caught instanceof Error ? caught : new Error(String(caught)));
-      setSaving(false);
-    }
-  };
+  const { submitting, error, submit } = useSubmit(() => confirmPasswordReset({ token, password }), {
+    successMessage: PASSWORD_RESET_MESSAGE,
+    onSuccess: () => navigate(paths.login),
+  });
 
   return (
     <div>
@@ -46,7 +31,7 @@ export function ResetPassword() {
           This reset link is incomplete. <Link to={paths.forgotPassword}>Ask for a new one</Link>.
         </div>
       ) : (
-        <form onSubmit={onSubmit} noValidate>
+        <form onSubmit={submit} noValidate>
           {error && <ErrorNotice error={error} />}
           <ValidationList results={results} />
           <TextField
@@ -60,8 +45,8 @@ export function ResetPassword() {
           />
           <button
             type="submit"
-            className={`button is-primary${saving ? ' is-loading' : ''}`}
-            disabled={!allValid(results) || saving}
+            className={`button is-primary${submitting ? ' is-loading' : ''}`}
+            disabled={!allValid(results) || submitting}
           >
             Reset password
           </button>

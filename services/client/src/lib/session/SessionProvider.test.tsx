@@ -1,6 +1,5 @@
+import { tokenStore } from '@/lib/api-client';
 import { db, member, renderApp, screen } from '@/testing/test-utils';
-
-import { tokenStore } from './api-client';
 
 describe('Session', () => {
   it('stays logged in across a reload through the refresh cookie', async () => {

@@ -1,9 +1,9 @@
-import { PageTitle } from '@/components/layout/PageTitle';
 import { Link } from 'react-router';
 
+import { PageTitle } from '@/components/layout/PageTitle';
 import { paths } from '@/config/paths';
 
-export default function NotFound() {
+export function NotFoundPage() {
   return (
     <div>
       <PageTitle title="Page Not Found" />
