@@ -60,5 +60,13 @@ export default defineConfig({
     pool: 'threads',
     isolate: false,
     testTimeout: 15000,
+    // `npm test` runs with --coverage: it prints the summary and fails under these floors.
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.{ts,tsx}'],
+      exclude: ['src/**/*.test.{ts,tsx}', 'src/testing/**', 'src/**/*.d.ts'],
+      reporter: ['text-summary'],
+      thresholds: { lines: 80, statements: 80, branches: 80, functions: 80 },
+    },
   },
 });

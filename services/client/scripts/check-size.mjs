@@ -10,7 +10,7 @@ const html = await readFile(new URL('index.html', dist), 'utf8');
 const assets = (pattern) => [...html.matchAll(pattern)].map((match) => match[1].replace(/^\//, ''));
 const files = {
   js: [
-    ...assets(/<script[^>]+type="module"[^>]+src="([^"]+)"/g),
+    ...assets(/<script[^>]+src="([^"]+)"/g),
     ...assets(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g),
   ],
   css: assets(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/g),

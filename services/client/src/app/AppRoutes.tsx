@@ -1,25 +1,20 @@
-import { lazy, type ComponentType } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 
 import { Layout } from '@/components/layout/Layout';
 import { paths } from '@/config/paths';
 import { UsersPage } from '@/features/users';
-
-/** A page that loads its module the first time it is shown. */
-function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
-  return lazy(async () => ({ default: (await load())[name] }));
-}
+import { lazyImport } from '@/lib/lazy-import';
 
 // Only the home page is in the first bundle; every other page loads on demand.
-const AboutPage = page(() => import('./routes/AboutPage'), 'AboutPage');
-const NotFoundPage = page(() => import('./routes/NotFoundPage'), 'NotFoundPage');
-const RegisterPage = page(() => import('@/features/auth'), 'RegisterPage');
-const LoginPage = page(() => import('@/features/auth'), 'LoginPage');
-const LogoutPage = page(() => import('@/features/auth'), 'LogoutPage');
-const StatusPage = page(() => import('@/features/auth'), 'StatusPage');
-const SettingsPage = page(() => import('@/features/auth'), 'SettingsPage');
-const ForgotPasswordPage = page(() => import('@/features/auth'), 'ForgotPasswordPage');
-const ResetPasswordPage = page(() => import('@/features/auth'), 'ResetPasswordPage');
+const AboutPage = lazyImport(() => import('./routes/AboutPage'), 'AboutPage');
+const NotFoundPage = lazyImport(() => import('./routes/NotFoundPage'), 'NotFoundPage');
+const RegisterPage = lazyImport(() => import('@/features/auth'), 'RegisterPage');
+const LoginPage = lazyImport(() => import('@/features/auth'), 'LoginPage');
+const LogoutPage = lazyImport(() => import('@/features/auth'), 'LogoutPage');
+const StatusPage = lazyImport(() => import('@/features/auth'), 'StatusPage');
+const SettingsPage = lazyImport(() => import('@/features/auth'), 'SettingsPage');
+const ForgotPasswordPage = lazyImport(() => import('@/features/auth'), 'ForgotPasswordPage');
+const ResetPasswordPage = lazyImport(() => import('@/features/auth'), 'ResetPasswordPage');
 
 export function AppRoutes() {
   return (

@@ -23,6 +23,8 @@ afterEach(() => {
   if (missed.length > 0) throw new Error(`Requests without a handler: ${missed.join(', ')}`);
   server.resetHandlers();
   tokenStore.set(null);
+  window.localStorage.clear();
+  document.documentElement.removeAttribute('data-theme');
   vi.useRealTimers();
 });
 afterAll(() => server.close());

@@ -5,6 +5,7 @@ import { FlashMessages } from '@/components/flash';
 import { Loading } from '@/components/ui/Loading';
 import { APP_TITLE } from '@/config/constants';
 
+import { ErrorBoundary } from './ErrorBoundary';
 import { Navbar } from './Navbar';
 
 export function Layout() {
@@ -32,9 +33,11 @@ export function Layout() {
           <div className="columns is-centered">
             <div className="column is-three-quarters-desktop">
               <FlashMessages />
-              <Suspense fallback={<Loading />}>
-                <Outlet />
-              </Suspense>
+              <ErrorBoundary resetKey={pathname}>
+                <Suspense fallback={<Loading />}>
+                  <Outlet />
+                </Suspense>
+              </ErrorBoundary>
             </div>
           </div>
         </div>
