@@ -2,19 +2,13 @@ import { Navigate, Route, Routes } from 'react-router';
 
 import { Layout } from '@/components/layout/Layout';
 import { paths } from '@/config/paths';
+import { ForgotPasswordPage, LoginPage, LogoutPage, RegisterPage, ResetPasswordPage, SettingsPage, StatusPage } from '@/features/auth';
 import { UsersPage } from '@/features/users';
 import { lazyImport } from '@/lib/lazy-import';
 
-// Only the home page is in the first bundle; every other page loads on demand.
+// Every page is fetched the first time it is opened; the first download is the shell only.
 const AboutPage = lazyImport(() => import('./routes/AboutPage'), 'AboutPage');
 const NotFoundPage = lazyImport(() => import('./routes/NotFoundPage'), 'NotFoundPage');
-const RegisterPage = lazyImport(() => import('@/features/auth'), 'RegisterPage');
-const LoginPage = lazyImport(() => import('@/features/auth'), 'LoginPage');
-const LogoutPage = lazyImport(() => import('@/features/auth'), 'LogoutPage');
-const StatusPage = lazyImport(() => import('@/features/auth'), 'StatusPage');
-const SettingsPage = lazyImport(() => import('@/features/auth'), 'SettingsPage');
-const ForgotPasswordPage = lazyImport(() => import('@/features/auth'), 'ForgotPasswordPage');
-const ResetPasswordPage = lazyImport(() => import('@/features/auth'), 'ResetPasswordPage');
 
 export function AppRoutes() {
   return (

@@ -1,5 +1,7 @@
 import { PageTitle } from '@/components/layout/PageTitle';
 
+import '@/styles/content.scss';
+
 export function AboutPage() {
   return (
     <div>

@@ -30,15 +30,13 @@ export function Layout() {
       <Navbar title={APP_TITLE} />
       <main id="main" ref={main} className="section" tabIndex={-1}>
         <div className="container">
-          <div className="columns is-centered">
-            <div className="column is-three-quarters-desktop">
-              <FlashMessages />
-              <ErrorBoundary resetKey={pathname}>
-                <Suspense fallback={<Loading />}>
-                  <Outlet />
-                </Suspense>
-              </ErrorBoundary>
-            </div>
+          <div className="page-column">
+            <FlashMessages />
+            <ErrorBoundary resetKey={pathname}>
+              <Suspense fallback={<Loading />}>
+                <Outlet />
+              </Suspense>
+            </ErrorBoundary>
           </div>
         </div>
       </main>

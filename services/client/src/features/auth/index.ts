@@ -1,7 +1,10 @@
-export { ForgotPasswordPage } from './components/ForgotPasswordPage';
-export { LoginPage } from './components/LoginPage';
-export { LogoutPage } from './components/LogoutPage';
-export { RegisterPage } from './components/RegisterPage';
-export { ResetPasswordPage } from './components/ResetPasswordPage';
-export { SettingsPage } from './components/SettingsPage';
-export { StatusPage } from './components/StatusPage';
+import { lazyImport } from '@/lib/lazy-import';
+
+// Each page is a module of its own, fetched the first time it is opened.
+export const ForgotPasswordPage = lazyImport(() => import('./components/ForgotPasswordPage'), 'ForgotPasswordPage');
+export const LoginPage = lazyImport(() => import('./components/LoginPage'), 'LoginPage');
+export const LogoutPage = lazyImport(() => import('./components/LogoutPage'), 'LogoutPage');
+export const RegisterPage = lazyImport(() => import('./components/RegisterPage'), 'RegisterPage');
+export const ResetPasswordPage = lazyImport(() => import('./components/ResetPasswordPage'), 'ResetPasswordPage');
+export const SettingsPage = lazyImport(() => import('./components/SettingsPage'), 'SettingsPage');
+export const StatusPage = lazyImport(() => import('./components/StatusPage'), 'StatusPage');

@@ -10,7 +10,7 @@ describe('The users page', () => {
     db.addUser({ username: 'fletcher', email: 'fletcher@notreal.com', active: false });
     await renderApp('/');
 
-    expect(screen.getByRole('heading', { level: 1, name: 'All Users' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'All Users' })).toBeInTheDocument();
     const table = await screen.findByRole('table');
     const rows = within(table).getAllByRole('row');
     expect(within(rows[0]!).getAllByRole('columnheader').map((cell) => cell.textContent)).toEqual(['ID', 'Username', 'Active']);
@@ -58,7 +58,7 @@ describe('The users page', () => {
     );
     await renderApp('/');
 
-    expect(screen.getByText('Loading users…').closest('[role="status"]')).toBeInTheDocument();
+    expect((await screen.findByText('Loading users…')).closest('[role="status"]')).toBeInTheDocument();
     expect(await screen.findByRole('cell', { name: 'michael' })).toBeInTheDocument();
     expect(screen.queryByText('Loading users…')).not.toBeInTheDocument();
   });
@@ -96,7 +96,7 @@ describe('Admin actions on the home page', () => {
     const { user } = await renderApp('/', { loggedInAs: db.users()[0] });
 
     await user.click(await screen.findByRole('button', { name: 'Add User' }));
-    const dialog = screen.getByRole('dialog', { name: 'Add User' });
+    const dialog = await screen.findByRole('dialog', { name: 'Add User' });
     const add = within(dialog).getByRole('button', { name: 'Add' });
     expect(add).toBeDisabled();
     expect(within(dialog).getByText('Username must be greater than 5 characters.')).toHaveClass('error');
@@ -117,7 +117,7 @@ describe('Admin actions on the home page', () => {
     const { user } = await renderApp('/', { loggedInAs: me });
 
     await user.click(await screen.findByRole('button', { name: 'Add User' }));
-    const dialog = screen.getByRole('dialog', { name: 'Add User' });
+    const dialog = await screen.findByRole('dialog', { name: 'Add User' });
     await user.type(within(dialog).getByLabelText('Username'), 'someone');
     await user.type(within(dialog).getByLabelText('Email'), 'admin@example.com');
     await user.type(within(dialog).getByLabelText('Password'), 'greaterthanten');
@@ -133,7 +133,7 @@ describe('Admin actions on the home page', () => {
 
     await screen.findByRole('cell', { name: 'michael' });
     await user.click(within(row('michael')).getByRole('button', { name: 'Edit michael' }));
-    const dialog = screen.getByRole('dialog', { name: 'Edit michael' });
+    const dialog = await screen.findByRole('dialog', { name: 'Edit michael' });
     const username = within(dialog).getByLabelText('Username');
     expect(username).toHaveValue('michael');
     expect(within(dialog).getByRole('button', { name: 'Save' })).toBeDisabled();
@@ -164,7 +164,7 @@ describe('Admin actions on the home page', () => {
 
     await screen.findByRole('cell', { name: 'michael' });
     await user.click(within(row('michael')).getByRole('button', { name: 'Delete michael' }));
-    const dialog = screen.getByRole('dialog', { name: 'Delete User' });
+    const dialog = await screen.findByRole('dialog', { name: 'Delete User' });
     expect(dialog).toHaveTextContent('Delete michael (michael@herman.org)? This cannot be undone.');
     expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
 
@@ -173,7 +173,7 @@ describe('Admin actions on the home page', () => {
     expect(db.findUser(2)).toBeDefined();
 
     await user.click(within(row('michael')).getByRole('button', { name: 'Delete michael' }));
-    await user.click(within(screen.getByRole('dialog', { name: 'Delete User' })).getByRole('button', { name: 'Delete' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Delete User' })).getByRole('button', { name: 'Delete' }));
 
     expect(await screen.findByText('michael@herman.org was removed!')).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole('cell', { name: 'michael' })).not.toBeInTheDocument());
@@ -190,7 +190,7 @@ describe('Admin actions on the home page', () => {
     const { user } = await renderApp('/', { loggedInAs: me });
 
     await user.click(await screen.findByRole('button', { name: 'Delete administrator' }));
-    const dialog = screen.getByRole('dialog', { name: 'Delete User' });
+    const dialog = await screen.findByRole('dialog', { name: 'Delete User' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
 
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('The last active admin cannot be removed.');

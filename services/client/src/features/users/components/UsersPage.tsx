@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { useSearchParams } from 'react-router';
 
 import { useFlash } from '@/components/flash';
@@ -8,14 +8,19 @@ import { Loading } from '@/components/ui/Loading';
 import { USERS_PER_PAGE } from '@/config/constants';
 import type { User } from '@/lib/api/types';
 import { getUsers } from '@/lib/api/users';
+import { lazyImport } from '@/lib/lazy-import';
 import { useSession } from '@/lib/session';
 import { useAsync } from '@/lib/use-async';
 
-import { AddUserModal } from './AddUserModal';
-import { DeleteUserModal } from './DeleteUserModal';
-import { EditUserModal } from './EditUserModal';
+import '@/styles/users.scss';
+
 import { Pagination } from './Pagination';
 import { UsersTable } from './UsersTable';
+
+// Only admins open these: everyone else never downloads them.
+const AddUserModal = lazyImport(() => import('./AddUserModal'), 'AddUserModal');
+const EditUserModal = lazyImport(() => import('./EditUserModal'), 'EditUserModal');
+const DeleteUserModal = lazyImport(() => import('./DeleteUserModal'), 'DeleteUserModal');
 
 type Dialog = { kind: 'add' } | { kind: 'edit'; user: User } | { kind: 'delete'; user: User } | null;
 
@@ -81,9 +86,11 @@ export function UsersPage() {
           <Pagination page={data.page} pages={pages} onChange={goTo} />
         </div>
       )}
-      {dialog?.kind === 'add' && <AddUserModal onClose={close} onAdded={afterChange} />}
-      {dialog?.kind === 'edit' && <EditUserModal user={dialog.user} onClose={close} onSaved={onSaved} />}
-      {dialog?.kind === 'delete' && <DeleteUserModal user={dialog.user} onClose={close} onDeleted={afterChange} />}
+      <Suspense>
+        {dialog?.kind === 'add' && <AddUserModal onClose={close} onAdded={afterChange} />}
+        {dialog?.kind === 'edit' && <EditUserModal user={dialog.user} onClose={close} onSaved={onSaved} />}
+        {dialog?.kind === 'delete' && <DeleteUserModal user={dialog.user} onClose={close} onDeleted={afterChange} />}
+      </Suspense>
     </div>
   );
 }
