@@ -184,7 +184,9 @@ def main() -> int:
         reference = args.url.rstrip("/") + path
         served = httpx.get(reference, timeout=5)
         if served.status_code != 200 or "<h1>Reference</h1>" not in served.text:
-            sys.exit(f"The gateway at {args.url} does not serve {args.dist}: start the stack with `make up` here.")
+            sys.exit(
+                f"The gateway at {args.url} does not serve {args.dist}: start the stack with `make up` here."
+            )
         paints = first_contentful_paints([home, reference], runs)
     home_fcp = statistics.median(paints[home])
     reference_fcp = statistics.median(paints[reference])
