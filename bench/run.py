@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Load benchmarks of fresh stacks on this machine (`make bench`), recorded in bench/RESULTS.md.
 
-The machine is shared and its speed drifts by up to 2x within an hour, so every figure is a
-ratio to something measured beside it in the same minute, never to an old figure. wrk drives
+The machine is shared and its speed drifts widely within an hour, so every figure is a ratio
+to something measured beside it in the same minute, never to an old figure. wrk drives
 127.0.0.1 only (2 threads, 16 and 64 connections). Figures are measured in rounds: in each
 round every figure comes right after a ping of a bare Flask app (bench/bare_app.py, granian with
 the users service's workers and threads) and right before the next one, and its ratio is its
