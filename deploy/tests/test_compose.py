@@ -124,7 +124,7 @@ def test_images_build_from_each_services_dockerfile(compose: dict[str, dict[str,
 @pytest.mark.parametrize("name", COMPOSE_FILES)
 def test_postgres_keeps_its_data_in_a_volume(compose: dict[str, dict[str, Any]], name: str) -> None:
     db = services(compose, name)["users-db"]
-    assert re.fullmatch(r"postgres:1[67]\.\d+-\w+", db["image"])
+    assert re.fullmatch(r"postgres:1[67]\.\d+-\w+@sha256:[0-9a-f]{64}", db["image"])
     assert "users-db-data:/var/lib/postgresql/data" in db["volumes"]
     assert "users-db-data" in compose[name]["volumes"]
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
@@ -151,11 +151,20 @@ def test_dev_reloads_the_mounted_code(compose: dict[str, dict[str, Any]]) -> Non
     )
 
 
-def test_dev_has_a_database_for_the_users_tests(compose: dict[str, dict[str, Any]]) -> None:
-    environment = services(compose, "docker-compose.yml")["users"]["environment"]
-    assert environment["DATABASE_TEST_URL"].endswith("/users_test")
-    init = (ROOT / "deploy" / "compose" / "initdb").glob("*.sql")
-    assert any("CREATE DATABASE users_test" in path.read_text() for path in init)
+def test_dev_points_the_users_tests_at_the_database_server_and_redis(
+    compose: dict[str, dict[str, Any]],
+) -> None:
+    # The suite creates and drops its own users_test_<random> databases on that server, as its
+    # superuser; the URL names a database that exists from the start, so no init script is needed.
+    stack = services(compose, "docker-compose.yml")
+    environment = stack["users"]["environment"]
+    db = stack["users-db"]["environment"]
+    url = environment["DATABASE_TEST_URL"]
+    assert url.startswith(f"postgresql://{db['POSTGRES_USER']}:{db['POSTGRES_PASSWORD']}@users-db:5432/")
+    assert url.rsplit("/", 1)[1] in ("postgres", db["POSTGRES_DB"])
+    assert not [volume for volume in stack["users-db"]["volumes"] if "docker-entrypoint-initdb.d" in volume]
+    # The users tests find Redis inside compose here, in a database of their own.
+    assert environment["REDIS_TEST_URL"] == "redis://redis:6379/13"
 
 
 def test_the_operator_commands_exist_in_the_users_service() -> None:
