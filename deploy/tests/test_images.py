@@ -13,7 +13,15 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import COMPOSE_FILES, DIGEST_PINNED, ROOT, load_compose, load_yaml_documents, stage_chain, stages
+from conftest import (
+    COMPOSE_FILES,
+    DIGEST_PINNED,
+    ROOT,
+    load_compose,
+    load_yaml_documents,
+    stage_chain,
+    stages,
+)
 
 DOCKERFILES = [ROOT / "services" / name / "Dockerfile" for name in ("users", "client", "swagger", "nginx")]
 OWN_IMAGES = {"users", "client", "swagger", "gateway"}  # built here, pinned to a tag by deploy.sh
