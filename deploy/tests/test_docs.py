@@ -241,3 +241,23 @@ def test_commands_that_pipe_a_container_into_a_file_have_no_terminal() -> None:
             assert "-t" not in words and "-it" not in words, command
         else:
             assert "-T" in words, command
+
+
+def test_each_target_says_how_to_set_trusted_proxies() -> None:
+    body = section("### Client addresses behind proxies")
+    for target in ("**Compose behind a TLS terminator", "**Kubernetes.**", "**AWS ECS.**"):
+        assert target in body
+    # Compose: the network the published port forwards from, by the name Compose gives it.
+    assert "microservices-prod_edge" in body and "microservices-stage_edge" in body
+    kustomization = yaml.safe_load((KUBE / "base" / "kustomization.yaml").read_text())
+    literals = dict(item.split("=", 1) for item in kustomization["configMapGenerator"][0]["literals"])
+    assert f"`{literals['TRUSTED_PROXIES']}`" in body
+    for needed in ("`externalTrafficPolicy: Local`", "PROXY protocol", "VPC's CIDR"):
+        assert needed in body
+
+
+def test_the_redis_section_says_what_happens_when_it_is_full(compose: dict) -> None:
+    body = section("### Redis: never evicted")
+    command = compose["docker-compose-prod.yml"]["services"]["redis"]["command"]
+    assert f"`--maxmemory {command[command.index('--maxmemory') + 1]} --maxmemory-policy noeviction`" in body
+    assert "503" in body and "`Retry-After`" in body
