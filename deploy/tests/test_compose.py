@@ -278,7 +278,7 @@ def redis_options(command: list[str]) -> dict[str, str]:
     return {arg[2:]: command[index + 1] for index, arg in enumerate(command) if arg.startswith("--")}
 
 
-# SECURITY row 73
+# SECURITY row 73: limiter-not-evictable
 @pytest.mark.parametrize("name", COMPOSE_FILES)
 def test_the_limiters_redis_never_evicts(compose: dict[str, dict[str, Any]], name: str) -> None:
     redis = services(compose, name)["redis"]
@@ -290,7 +290,8 @@ def test_the_limiters_redis_never_evicts(compose: dict[str, dict[str, Any]], nam
         assert redis["deploy"]["resources"]["limits"]["memory"] == "192m"
 
 
-# SECURITY row 61, row 69
+# SECURITY row 61: client-identity-behind-proxies
+# SECURITY row 69: hsts-everywhere-https
 @pytest.mark.parametrize("name", COMPOSE_FILES)
 def test_the_gateway_gets_its_trusted_proxies_and_the_public_url(
     compose: dict[str, dict[str, Any]], name: str, tmp_path: Path

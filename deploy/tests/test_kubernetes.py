@@ -142,7 +142,8 @@ def gateway_settings(resources: list[dict[str, Any]]) -> dict[str, str]:
     return settings
 
 
-# SECURITY row 61, row 69
+# SECURITY row 61: client-identity-behind-proxies
+# SECURITY row 69: hsts-everywhere-https
 @pytest.mark.parametrize("environment", ["dev", "prod"])
 def test_the_gateway_trusts_the_ingress_hop_and_knows_the_public_scheme(
     rendered: dict[str, list[dict[str, Any]]], environment: str, tmp_path: Path
@@ -193,7 +194,7 @@ def redis_options(arguments: list[str]) -> dict[str, str]:
     return options
 
 
-# SECURITY row 73
+# SECURITY row 73: limiter-not-evictable
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_the_limiters_redis_never_evicts(rendered: dict[str, list[dict[str, Any]]], environment: str) -> None:
     container = pod_spec(of_kind(rendered[environment], "Deployment")["redis"])["containers"][0]

@@ -32,8 +32,9 @@ def test_redis_outage_never_gives_500_and_revocation_holds(stack: MakeUp, redis_
         redis_server.start()
     codes = {name: response.status_code for name, response in during.items()}
 
-    # SECURITY row 78: the per-account login throttle fails closed. Without its counters the
-    # login, through the gateway, is refused with 503 and Retry-After, never served.
+    # SECURITY row 78: fail-closed-without-limiter-store. The per-account login throttle fails
+    # closed: without its counters a login, through the gateway, is refused with 503 and
+    # Retry-After, never served.
     assert codes["login"] == 503, codes
     assert during["login"].headers.get("Retry-After")
     assert during["login"].json()["status"] == "fail"

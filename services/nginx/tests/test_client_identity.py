@@ -40,7 +40,7 @@ def login_statuses(gateway: Gateway, forwarded_for: list[str]) -> list[int]:
         ]
 
 
-# SECURITY row 61
+# SECURITY row 61: client-identity-behind-proxies
 @pytest.mark.parametrize("target", TARGETS)
 def test_clients_behind_a_trusted_proxy_are_told_apart(tmp_path: Path, target: str) -> None:
     with serving(target, tmp_path, BEHIND_A_PROXY) as gateway:
@@ -59,7 +59,7 @@ def test_clients_behind_a_trusted_proxy_are_told_apart(tmp_path: Path, target: s
     assert ipv6["X-Forwarded-For"] == "2001:db8::7"
 
 
-# SECURITY row 61
+# SECURITY row 61: client-identity-behind-proxies
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("proxies", ["", "10.0.0.0/8, fd00::/8"], ids=["none", "others"])
 def test_a_forged_forwarded_for_changes_nothing_from_an_untrusted_peer(
@@ -76,7 +76,7 @@ def test_a_forged_forwarded_for_changes_nothing_from_an_untrusted_peer(
     assert 429 in statuses, statuses
 
 
-# SECURITY row 61
+# SECURITY row 61: client-identity-behind-proxies
 @pytest.mark.parametrize("target", TARGETS)
 def test_the_edge_limit_counts_each_client_behind_the_proxy(tmp_path: Path, target: str) -> None:
     with serving(target, tmp_path, BEHIND_A_PROXY) as gateway:
@@ -86,7 +86,7 @@ def test_the_edge_limit_counts_each_client_behind_the_proxy(tmp_path: Path, targ
     assert other == [200] * 5
 
 
-# SECURITY row 62
+# SECURITY row 62: ipv6-prefix-limits
 @pytest.mark.parametrize("target", TARGETS)
 def test_the_edge_limit_counts_ipv6_clients_per_64(tmp_path: Path, target: str) -> None:
     with serving(target, tmp_path, BEHIND_A_PROXY) as gateway:

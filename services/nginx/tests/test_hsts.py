@@ -46,7 +46,7 @@ def test_every_kind_of_answer_is_covered(tmp_path: Path) -> None:
     }
 
 
-# SECURITY row 69
+# SECURITY row 69: hsts-everywhere-https
 @pytest.mark.parametrize("target", TARGETS)
 def test_https_public_url_puts_hsts_on_every_answer(tmp_path: Path, target: str) -> None:
     with serving(target, tmp_path, {"PUBLIC_URL": "https://app.example.com"}) as gateway:
@@ -55,7 +55,7 @@ def test_https_public_url_puts_hsts_on_every_answer(tmp_path: Path, target: str)
             assert answer.headers.get_list("strict-transport-security") == [HSTS], kind
 
 
-# SECURITY row 69
+# SECURITY row 69: hsts-everywhere-https
 @pytest.mark.parametrize("target", TARGETS)
 def test_the_gateways_502_carries_hsts(tmp_path: Path, target: str) -> None:
     env = {"PUBLIC_URL": "https://app.example.com"}
