@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,31 @@ COMPOSE_FILES = ("docker-compose.yml", "docker-compose-stage.yml", "docker-compo
 APP_SERVICES = ("users", "client", "swagger")
 ALL_SERVICES = (*APP_SERVICES, "gateway", "users-db", "redis")
 SKIP_DIRS = {".git", ".venv", "node_modules", "dist", "var", "__pycache__"}
+PRODUCTION_SETTINGS = ROOT / "deploy" / "production-settings.txt"
+# Base images and service images are pinned by digest: `name:tag@sha256:<64 hex digits>`.
+DIGEST_PINNED = re.compile(r"^[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One line of deploy/production-settings.txt."""
+
+    name: str
+    required: bool
+    processes: frozenset[str]
+    secret: bool
+
+
+def production_settings() -> list[Setting]:
+    settings = []
+    for line in PRODUCTION_SETTINGS.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, need, processes, kind = line.split()
+        assert need in ("required", "optional") and kind in ("secret", "config"), line
+        assert set(processes.split(",")) <= {"serve", "migrate"}, line
+        settings.append(Setting(name, need == "required", frozenset(processes.split(",")), kind == "secret"))
+    return settings
 
 
 def tool(name: str) -> str:
@@ -85,3 +112,102 @@ def rendered(kustomize_sandbox: Path) -> dict[str, list[dict[str, Any]]]:
         "dev": render_kustomization(kustomize_sandbox / "overlays" / "dev"),
         "prod": render_kustomization(kustomize_sandbox / "overlays" / "prod"),
     }
+
+
+def of_kind(resources: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    return {r["metadata"]["name"]: r for r in resources if r["kind"] == kind}
+
+
+@dataclass(frozen=True)
+class EnvSource:
+    """Where a container's environment variable comes from."""
+
+    secret: bool  # from a Secret, or built only from variables that are
+    value: str  # the literal, or the Secret's key
+    optional: bool = False
+
+
+def container_environment(resource: dict[str, Any], resources: list[dict[str, Any]]) -> dict[str, EnvSource]:
+    """The environment of a workload's first container, as the kubelet assembles it."""
+    container = resource["spec"]["template"]["spec"]["containers"][0]
+    config_maps, secrets = of_kind(resources, "ConfigMap"), of_kind(resources, "Secret")
+    env: dict[str, EnvSource] = {}
+    for source in container.get("envFrom", []):
+        if "configMapRef" in source:
+            data = config_maps[source["configMapRef"]["name"]].get("data", {})
+            env |= {key: EnvSource(False, value) for key, value in data.items()}
+        if "secretRef" in source:
+            data = secrets[source["secretRef"]["name"]].get("data", {})
+            env |= {key: EnvSource(True, key) for key in data}
+    for entry in container.get("env", []):
+        name = entry["name"]
+        if "value" in entry:
+            references = re.findall(r"\$\((\w+)\)", entry["value"])
+            from_secrets = bool(references) and all(
+                env.get(ref, EnvSource(False, "")).secret for ref in references
+            )
+            env[name] = EnvSource(from_secrets, entry["value"])
+            continue
+        reference = entry["valueFrom"].get("secretKeyRef") or entry["valueFrom"]["configMapKeyRef"]
+        store = secrets if "secretKeyRef" in entry["valueFrom"] else config_maps
+        optional = bool(reference.get("optional", False))
+        # The base leaves the Secret to its overlays; an overlay's must hold every key used.
+        if reference["name"] in store:
+            data = store[reference["name"]].get("data", {})
+            assert optional or reference["key"] in data, (
+                f"{name}: {reference['name']} lacks {reference['key']}"
+            )
+        env[name] = EnvSource("secretKeyRef" in entry["valueFrom"], reference["key"], optional)
+    return env
+
+
+def stages(dockerfile: Path) -> dict[str, list[str]]:
+    """Each build stage's instructions (continuation lines joined), by stage name."""
+    text = re.sub(r"\\\n\s*", " ", dockerfile.read_text())
+    args = dict(re.findall(r"^ARG (\w+)=(\S+)", text, re.M))
+    result: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = re.match(r"FROM (\S+)(?: AS (\S+))?", line, re.I)
+        if match:
+            image = re.sub(r"\$\{(\w+)\}", lambda m: args.get(m.group(1), m.group(0)), match.group(1))
+            current = [f"FROM {image}"]
+            result[match.group(2) or f"stage{len(result)}"] = current
+        else:
+            current.append(line)
+    return result
+
+
+def stage_chain(all_stages: dict[str, list[str]], name: str) -> list[str]:
+    """A stage's instructions after those of the stages it builds on."""
+    instructions = all_stages[name]
+    parent = instructions[0].split()[1]
+    return (stage_chain(all_stages, parent) if parent in all_stages else instructions[:1]) + instructions[1:]
+
+
+def image_volume(dockerfile: Path, target: str, path: str) -> tuple[int, int] | None:
+    """The owner uid and mode a target's image gives the VOLUME at ``path``; None without one.
+
+    Changes to a volume's path after its VOLUME instruction are discarded, so only the RUN
+    lines before it count. Without an explicit chown or chmod the base image decides, which
+    this file cannot tell: count that as root's 0755.
+    """
+    owner, mode = 0, 0o755
+    for line in stage_chain(stages(dockerfile), target):
+        if line.upper().startswith("VOLUME "):
+            declared = re.findall(r'"([^"]+)"', line) or line.split()[1:]
+            if path in declared:
+                return owner, mode
+        if line.upper().startswith("RUN "):
+            for match in re.finditer(rf"chown (\d+)(?::\d+)? {re.escape(path)}(?![\w/])", line):
+                owner = int(match.group(1))
+            for match in re.finditer(rf"chmod ([0-7]{{3,4}}) {re.escape(path)}(?![\w/])", line):
+                mode = int(match.group(1), 8)
+    return None
+
+
+def writable_by(uid: int, owner: int, mode: int) -> bool:
+    return uid == 0 or (uid == owner and bool(mode & 0o200)) or bool(mode & 0o002)

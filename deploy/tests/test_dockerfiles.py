@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import APP_SERVICES, ROOT, repo_files, run, tool
+from conftest import APP_SERVICES, ROOT, repo_files, run, stage_chain, stages, tool
 
 DOCKERFILES = repo_files("Dockerfile")
 SCRIPTS = [
@@ -17,33 +17,6 @@ SCRIPTS = [
     ROOT / "deploy" / "ecs" / "deploy.sh",
 ]
 ENTRYPOINT = ROOT / "services" / "users" / "docker-entrypoint.sh"
-
-
-def stages(dockerfile: Path) -> dict[str, list[str]]:
-    """Each build stage's instructions (continuation lines joined), by stage name."""
-    text = re.sub(r"\\\n\s*", " ", dockerfile.read_text())
-    args = dict(re.findall(r"^ARG (\w+)=(\S+)", text, re.M))
-    result: dict[str, list[str]] = {}
-    current: list[str] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        match = re.match(r"FROM (\S+)(?: AS (\S+))?", line, re.I)
-        if match:
-            image = re.sub(r"\$\{(\w+)\}", lambda m: args.get(m.group(1), m.group(0)), match.group(1))
-            current = [f"FROM {image}"]
-            result[match.group(2) or f"stage{len(result)}"] = current
-        else:
-            current.append(line)
-    return result
-
-
-def stage_chain(all_stages: dict[str, list[str]], name: str) -> list[str]:
-    """A stage's instructions after those of the stages it builds on."""
-    instructions = all_stages[name]
-    parent = instructions[0].split()[1]
-    return (stage_chain(all_stages, parent) if parent in all_stages else instructions[:1]) + instructions[1:]
 
 
 def test_every_service_has_a_dockerfile() -> None:

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, load_yaml_documents, run, tool
+import yaml
+from conftest import (
+    ROOT,
+    container_environment,
+    load_yaml_documents,
+    of_kind,
+    production_settings,
+    run,
+    tool,
+)
 
 KUBE = ROOT / "deploy" / "kubernetes"
-MANIFESTS = sorted(p for p in KUBE.rglob("*.yaml") if p.name != "kustomization.yaml")
+KIND_CONFIG = KUBE / "kind-config.yaml"
+MANIFESTS = sorted(p for p in KUBE.rglob("*.yaml") if p.name != "kustomization.yaml" and p != KIND_CONFIG)
+APPLICATION_DEPLOYMENTS = ("users", "client", "swagger", "gateway")
 ENVIRONMENTS = ("base", "dev", "prod")
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "Job"}
-
-
-def of_kind(resources: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
-    return {r["metadata"]["name"]: r for r in resources if r["kind"] == kind}
 
 
 def pod_spec(resource: dict[str, Any]) -> dict[str, Any]:
@@ -224,42 +234,247 @@ def test_overlays_pin_the_namespace_and_generate_the_secret(
         )
 
 
-def test_deploy_script_pins_every_image_to_the_tag(kustomize_sandbox: Path, tmp_path: Path) -> None:
+def source_default(path: Path, pattern: str) -> int:
+    match = re.search(pattern, path.read_text())
+    assert match, f"{pattern} not found in {path}"
+    return int(match.group(1))
+
+
+USERS_SOURCE = ROOT / "services" / "users" / "users_service"
+
+
+def database_connections(resources: list[dict[str, Any]]) -> tuple[int, int]:
+    """The users pods' most database connections, and what users-db accepts from them."""
+    users = of_kind(resources, "Deployment")["users"]
+    env = container_environment(users, resources)
+    assert "WEB_CONCURRENCY" in env, "unset, every pod runs one worker per CPU of its node"
+
+    def setting(name: str, default: int) -> int:
+        return int(env[name].value) if name in env else default
+
+    workers = setting("WEB_CONCURRENCY", 0)
+    threads = setting("WEB_THREADS", source_default(USERS_SOURCE / "server.py", r'"WEB_THREADS", (\d+)\)'))
+    pool = setting(
+        "DB_POOL_SIZE",
+        source_default(USERS_SOURCE / "settings.py", r"DB_POOL_SIZE: int = Field\(default=(\d+)"),
+    ) + setting(
+        "DB_MAX_OVERFLOW",
+        source_default(USERS_SOURCE / "settings.py", r"DB_MAX_OVERFLOW: int = Field\(default=(\d+)"),
+    )
+    # A worker's threads each hold at most one pooled connection.
+    per_pod = workers * min(threads, pool)
+    pods = of_kind(resources, "HorizontalPodAutoscaler")["users"]["spec"]["maxReplicas"]
+    pods += int(users["spec"]["strategy"]["rollingUpdate"]["maxSurge"])  # a rollout at the maximum
+    job = of_kind(resources, "Job")["users-migrate"]
+    migration = int(job["spec"].get("parallelism", 1))
+    (database,) = pod_spec(of_kind(resources, "StatefulSet")["users-db"])["containers"]
+    options = dict(re.findall(r"(\w+)=(\S+)", " ".join(database.get("args", []))))
+    accepted = int(options.get("max_connections", 100)) - int(
+        options.get("superuser_reserved_connections", 3)
+    )
+    return pods * per_pod + migration, accepted
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_autoscalers_maximum_fits_the_databases_connections(
+    rendered: dict[str, list[dict[str, Any]]], environment: str
+) -> None:
+    needed, accepted = database_connections(rendered[environment])
+    assert needed <= accepted, f"{environment}: up to {needed} connections, users-db accepts {accepted}"
+
+
+def test_connection_budget_counts_every_worker_thread(rendered: dict[str, list[dict[str, Any]]]) -> None:
+    """The budget grows with the autoscaler's maximum, so doubling it must break the fit."""
+    resources = [dict(r) for r in rendered["prod"]]
+    hpa = next(r for r in resources if r["kind"] == "HorizontalPodAutoscaler")
+    before, accepted = database_connections(resources)
+    hpa["spec"] = dict(hpa["spec"], maxReplicas=2 * hpa["spec"]["maxReplicas"])
+    after, _ = database_connections(resources)
+    assert after > accepted >= before
+
+
+def test_kind_cluster_answers_on_localhost(rendered: dict[str, list[dict[str, Any]]]) -> None:
+    config = yaml.safe_load(KIND_CONFIG.read_text())
+    assert (config["kind"], config["apiVersion"]) == ("Cluster", "kind.x-k8s.io/v1alpha4")
+    (node,) = [n for n in config["nodes"] if n["role"] == "control-plane"]
+    # ingress-nginx's manifest for kind schedules its controller only on such a node, with
+    # host ports 80 and 443: kind must map them to this machine.
+    assert node["labels"]["ingress-ready"] == "true"
+    mappings = {m["containerPort"]: m for m in node["extraPortMappings"]}
+    assert mappings[80]["hostPort"] == 80 and mappings[443]["hostPort"] == 443
+    assert all(m.get("listenAddress") == "127.0.0.1" for m in mappings.values())
+    ingress = of_kind(rendered["dev"], "Ingress")["gateway"]
+    assert ingress["spec"]["ingressClassName"] == "nginx"
+    assert "host" not in ingress["spec"]["rules"][0], "the dev Ingress must answer http://localhost"
+    docs = (ROOT / "docs" / "deployment.md").read_text()
+    assert f"kind create cluster --config {KIND_CONFIG.relative_to(ROOT)}" in docs
+    dev_config = of_kind(rendered["dev"], "ConfigMap")
+    (config_map,) = dev_config.values()
+    assert config_map["data"]["PUBLIC_URL"] == "http://localhost"
+
+
+def fill_secrets(overlay_dir: Path, **overrides: str) -> None:
+    lines = []
+    for line in (overlay_dir / "secrets.env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name = line.split("=", 1)[0]
+            line = f"{name}={overrides.get(name, f'{name.lower()}-0123456789abcdef0123456789abcdef')}"
+        lines.append(line)
+    (overlay_dir / "secrets.env").write_text("\n".join(lines) + "\n")
+
+
+FAKE_KUBECTL = """#!{python}
+# A cluster that records what is applied, and whose users-migrate Job ends as JOB_OUTCOME says.
+import os, subprocess, sys
+from pathlib import Path
+import yaml
+
+state = Path({state!r})
+args = sys.argv[1:]
+with (state / "calls.log").open("a") as log:
+    log.write(" ".join(args) + "\\n")
+applied = state / "applied.log"
+if args[0] == "apply":
+    directory = args[args.index("-k") + 1]
+    output = subprocess.run([{kubectl!r}, "kustomize", directory], capture_output=True, text=True)
+    if output.returncode:
+        sys.exit(output.stderr)
+    number = len(list(state.glob("apply-*.yaml")))
+    (state / f"apply-{{number}}.yaml").write_text(output.stdout)
+    with applied.open("a") as log:
+        for doc in yaml.safe_load_all(output.stdout):
+            log.write(f"{{number}} {{doc['kind']}}/{{doc['metadata']['name']}}\\n")
+elif args[:3] == ["get", "job", "users-migrate"]:
+    if not applied.exists() or "Job/users-migrate" not in applied.read_text():
+        sys.exit('Error from server (NotFound): jobs.batch "users-migrate" not found')
+    print(os.environ["JOB_OUTCOME"])
+elif args[0] == "logs":
+    print("alembic: migration failed")
+"""
+
+
+def deploy_with_a_fake_cluster(
+    sandbox: Path, tmp_path: Path, outcome: str, shell: list[str], overlay: str = "prod"
+) -> tuple[Any, list[str], list[str], Path]:
+    copy = tmp_path / "kubernetes"
+    shutil.copytree(sandbox, copy)
+    shutil.copy(KUBE / "deploy.sh", copy / "deploy.sh")
+    fill_secrets(copy / "overlays" / overlay)
+    state = tmp_path / "state"
+    state.mkdir()
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    log = tmp_path / "kubectl.log"
-    out = tmp_path / "applied.yaml"
     fake = bin_dir / "kubectl"
-    fake.write_text(
-        "#!/bin/sh\n"
-        f'echo "$*" >> "{log}"\n'
-        f'if [ "$1" = apply ]; then exec "{tool("kubectl")}" kustomize "$3" > "{out}"; fi\n'
-    )
+    fake.write_text(FAKE_KUBECTL.format(python=sys.executable, state=str(state), kubectl=tool("kubectl")))
     fake.chmod(0o755)
-    shutil.copy(KUBE / "deploy.sh", kustomize_sandbox / "deploy.sh")
     result = run(
-        "bash",
-        str(kustomize_sandbox / "deploy.sh"),
-        "prod",
+        *shell,
+        str(copy / "deploy.sh"),
+        overlay,
         "0123abc",
-        env={"PATH": f"{bin_dir}:/usr/bin:/bin", "IMAGE_REGISTRY": "registry.test/team/"},
+        env={
+            "PATH": f"{bin_dir}:/usr/bin:/bin",
+            "IMAGE_REGISTRY": "registry.test/team/",
+            "JOB_OUTCOME": outcome,
+        },
+    )
+    calls = (state / "calls.log").read_text().splitlines() if (state / "calls.log").exists() else []
+    applied = (state / "applied.log").read_text().splitlines() if (state / "applied.log").exists() else []
+    assert not list((copy / "overlays").glob(".deploy.*")), "the throwaway kustomizations stay behind"
+    return result, calls, applied, state
+
+
+SHELLS = {"bash": ["bash"], "posix": ["bash", "--posix"], "compat-3.2": ["env", "BASH_COMPAT=3.2", "bash"]}
+
+
+@pytest.mark.parametrize("shell", SHELLS, ids=list(SHELLS))
+def test_deploy_script_migrates_before_any_new_code_runs(
+    kustomize_sandbox: Path, tmp_path: Path, shell: str
+) -> None:
+    result, calls, applied, state = deploy_with_a_fake_cluster(
+        kustomize_sandbox, tmp_path, "SuccessCriteriaMet Complete", SHELLS[shell]
     )
     assert result.returncode == 0, result.stderr
-    calls = log.read_text().splitlines()
     assert calls[0] == "delete job users-migrate --namespace microservices --ignore-not-found"
-    assert calls[1].startswith("apply -k ")
-    assert calls[2].startswith("wait job/users-migrate --namespace microservices --for=condition=complete")
-    assert [c.split()[2] for c in calls[3:]] == [
-        f"deployment/{d}" for d in ("users", "client", "swagger", "gateway")
+    job_call = next(int(line.split()[0]) for line in applied if line.endswith(" Job/users-migrate"))
+    first_app_call = min(
+        int(line.split()[0])
+        for line in applied
+        if line.split()[1] in {f"Deployment/{name}" for name in APPLICATION_DEPLOYMENTS}
+    )
+    assert job_call < first_app_call, "the Deployments are applied with the migration Job, not after it"
+    apply_calls = [i for i, call in enumerate(calls) if call.startswith("apply ")]
+    job_checks = [i for i, call in enumerate(calls) if call.startswith("get job users-migrate")]
+    assert job_checks and apply_calls[job_call] < min(job_checks) < apply_calls[first_app_call]
+    # What the migration needs is there when it runs; no new code is.
+    before = {line.split()[1] for line in applied if int(line.split()[0]) == job_call}
+    assert {"Secret", "ConfigMap", "StatefulSet", "NetworkPolicy"} <= {k.split("/")[0] for k in before}
+    assert "HorizontalPodAutoscaler/users" not in before
+    assert [c.split()[2] for c in calls if c.startswith("rollout status")] == [
+        f"deployment/{d}" for d in APPLICATION_DEPLOYMENTS
     ]
     images = {
         c["image"]
-        for doc in load_yaml_documents(out)
+        for doc in load_yaml_documents(state / f"apply-{first_app_call}.yaml")
         if doc["kind"] in WORKLOAD_KINDS
         for c in pod_spec(doc)["containers"]
     }
-    assert {
-        f"registry.test/team/{name}:0123abc" for name in ("users", "client", "swagger", "gateway")
-    } < images
+    assert {f"registry.test/team/{name}:0123abc" for name in ("users", "client", "swagger")} < images
+    assert "registry.test/team/gateway:0123abc-kubernetes" in images
     assert all(":" in image and not image.endswith(":latest") for image in images)
-    assert not list((kustomize_sandbox / "overlays").glob(".deploy.*"))
+
+
+def test_deploy_script_stops_at_once_when_the_migration_fails(
+    kustomize_sandbox: Path, tmp_path: Path
+) -> None:
+    started = time.monotonic()
+    result, calls, applied, _ = deploy_with_a_fake_cluster(
+        kustomize_sandbox, tmp_path, "FailureTarget Failed", ["bash"]
+    )
+    assert time.monotonic() - started < 60, "a failed Job must not wait for the timeout"
+    assert result.returncode == 1
+    assert "users-migrate Job failed" in result.stderr and "alembic: migration failed" in result.stderr
+    assert not any(
+        line.split()[1] == f"Deployment/{name}" for line in applied for name in APPLICATION_DEPLOYMENTS
+    )
+    assert not any(call.startswith("rollout") for call in calls)
+
+
+def secret_keys_behind(setting: str, resources: list[dict[str, Any]]) -> set[str]:
+    """The users-secrets keys a users pod's setting is made of."""
+    env = container_environment(of_kind(resources, "Deployment")["users"], resources)
+    source = env[setting]
+    if source.value in env or not re.search(r"\$\(", source.value):
+        return {source.value}
+    return {env[ref].value for ref in re.findall(r"\$\((\w+)\)", source.value)}
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_deploy_script_refuses_empty_secrets(
+    kustomize_sandbox: Path, tmp_path: Path, rendered: dict[str, list[dict[str, Any]]], overlay: str
+) -> None:
+    # Every required secret the users pods read, down to the Secret's keys it is made of
+    # (DATABASE_URL of POSTGRES_PASSWORD); development needs no mail server.
+    required = {
+        key
+        for setting in production_settings()
+        if setting.required and setting.secret and "serve" in setting.processes
+        for key in secret_keys_behind(setting.name, rendered["prod"])
+    }
+    assert {"SECRET_KEY", "POSTGRES_PASSWORD", "SMTP_URL"} <= required
+    if overlay == "dev":
+        required.discard("SMTP_URL")
+    copy = tmp_path / "kubernetes"
+    shutil.copytree(kustomize_sandbox, copy)
+    shutil.copy(KUBE / "deploy.sh", copy / "deploy.sh")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "kubectl").write_text(f'#!/bin/sh\necho "$*" >> "{tmp_path / "calls.log"}"\n')
+    (bin_dir / "kubectl").chmod(0o755)
+    for key in sorted(required):
+        fill_secrets(copy / "overlays" / overlay, **{key: ""})
+        result = run(
+            "bash", str(copy / "deploy.sh"), overlay, "0123abc", env={"PATH": f"{bin_dir}:/usr/bin:/bin"}
+        )
+        assert result.returncode == 1 and key in result.stderr, (key, result.stderr)
+        assert not (tmp_path / "calls.log").exists(), f"the cluster was changed with an empty {key}"
