@@ -52,9 +52,14 @@ install: prereqs $(VENV_STAMP) $(CLIENT_BUILD) $(SWAGGER_BUILD)
 prereqs:
 	@sh tools/check-prereqs.sh "$(PYTHON)"
 
-$(VENV_STAMP): requirements/dev.txt
+# The locked packages (hashes checked), then the root project (pyproject.toml: tools, e2e,
+# bench, the gateway tests) editable, built by the setuptools the lock just installed: no
+# build isolation and no index, so this second step fetches nothing.
+$(VENV_STAMP): requirements/dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-index --no-build-isolation --no-deps \
+		--editable .
 	@touch $@
 
 $(CLIENT_MODULES): $(CLIENT)/package-lock.json

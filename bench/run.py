@@ -27,11 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "e2e" / "reliability"))
+import httpx
 
-import httpx  # noqa: E402
-from infra import Fleet, MakeUp, PrivatePostgres, make_up, migrate, processes_with_marker  # noqa: E402
+from e2e.reliability.infra import Fleet, MakeUp, PrivatePostgres, make_up, migrate, processes_with_marker
+
+ROOT = Path(__file__).resolve().parents[1]
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 ADMIN = {
@@ -410,7 +410,7 @@ def compare_servers(bench: Bench, database_url: str, env: dict[str, str], rounds
     round after round, so that drifting load from other work on the machine falls on all of
     them alike. The median round is reported.
     """
-    from infra import BIN
+    from e2e.reliability.infra import BIN
 
     fleet = Fleet(bench.tmp / "servers", database_url, extra_env=env)
     fleet.tmp.mkdir()

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from conftest import ROOT, STACK_COMMAND, free_port, port_is_free, processes_with_marker, start_stack
+
+from e2e.conftest import ROOT, STACK_COMMAND, free_port, port_is_free, processes_with_marker, start_stack
 
 
 def test_make_up_serves_everything_and_sigterm_leaves_nothing_behind(tmp_path: Path) -> None:

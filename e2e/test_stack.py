@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import ADMIN
 from playwright.sync_api import ConsoleMessage, Page, expect
+
+from e2e.conftest import ADMIN
 
 
 def collect_errors(page: Page) -> list[str]:

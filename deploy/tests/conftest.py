@@ -16,7 +16,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+# The files people run (`docker-compose -f NAME up`), and the ones stage and prod include.
 COMPOSE_FILES = ("docker-compose.yml", "docker-compose-stage.yml", "docker-compose-prod.yml")
+INCLUDED_COMPOSE_FILES = ("docker-compose-base.yml", "deploy/compose/stage.yml", "deploy/compose/prod.yml")
 # The services each compose file and each cluster runs, by the names the gateway uses.
 APP_SERVICES = ("users", "client", "swagger")
 ALL_SERVICES = (*APP_SERVICES, "gateway", "users-db", "redis")
@@ -80,10 +82,100 @@ def load_yaml_documents(path: Path) -> list[Any]:
     return [doc for doc in yaml.safe_load_all(path.read_text()) if doc is not None]
 
 
+# Compose's top-level resources, which `include` imports from the files it includes.
+RESOURCES = ("services", "volumes", "networks", "secrets", "configs")
+
+
+def compose_override(base: Any, override: Any, where: str = "") -> Any:
+    """``override`` merged over ``base`` as Compose merges a later file over an earlier one, for
+    what the files here override: mappings key by key, single values replaced. (Compose merges
+    sequences by rules of their own; none is overridden here, and one that is fails loudly.)"""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = compose_override(base[key], value, f"{where}.{key}") if key in base else value
+        return merged
+    if isinstance(base, list) or isinstance(override, list):
+        raise NotImplementedError(f"{where}: a sequence is overridden; teach compose_override its rule")
+    return override
+
+
+def include_entries(model: dict[str, Any]) -> list[dict[str, list[str]]]:
+    """A model's `include` entries, in their long form (path and env_file as lists)."""
+    entries = []
+    for entry in model.get("include", []):
+        entry = {"path": entry} if isinstance(entry, str) else entry
+        entries.append(
+            {key: [value] if isinstance(value, str) else list(value) for key, value in entry.items()}
+        )
+    return entries
+
+
+def load_compose(name: str) -> dict[str, Any]:
+    """The model Compose builds from the file ``name`` before interpolation: each `include`d
+    group of files merged in order, its resources imported, a resource defined twice refused."""
+    model = yaml.safe_load((ROOT / name).read_text())
+    for entry in include_entries(model):
+        included: dict[str, Any] = {}
+        for path in entry["path"]:
+            included = compose_override(included, yaml.safe_load((ROOT / path).read_text()))
+        for kind in RESOURCES:
+            for resource, spec in (included.get(kind) or {}).items():
+                defined = model.setdefault(kind, {})
+                if resource in defined and defined[resource] != spec:
+                    raise ValueError(f"{name}: {kind}.{resource} conflicts with an included one")
+                defined[resource] = spec
+    model.pop("include", None)
+    return model
+
+
+class MissingVariable(Exception):
+    """A required variable (``${NAME:?message}``) has no value: Compose refuses to start."""
+
+
+VARIABLE = re.compile(r"\$(?:(\$)|\{(\w+)(?:(:?[-?])([^}]*))?\}|(\w+))")
+
+
+def interpolate(value: Any, env: dict[str, str]) -> Any:
+    """``value`` with its variables filled from ``env`` as Compose fills them: $NAME, ${NAME},
+    ${NAME:-default}, ${NAME-default}, ${NAME:?message}, ${NAME?message}, and $$ for a $."""
+    if isinstance(value, dict):
+        return {key: interpolate(item, env) for key, item in value.items()}
+    if isinstance(value, list):
+        return [interpolate(item, env) for item in value]
+    if not isinstance(value, str):
+        return value
+
+    def fill(match: re.Match[str]) -> str:
+        escaped, name, operator, argument, bare = match.groups()
+        if escaped:
+            return "$"
+        name = name or bare
+        present = name in env and (env[name] != "" or not (operator or "").startswith(":"))
+        if operator in (":?", "?") and not present:
+            raise MissingVariable(f"required variable {name} is missing a value: {argument}")
+        if operator in (":-", "-") and not present:
+            return argument
+        return env.get(name, "")
+
+    return VARIABLE.sub(fill, value)
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """NAME=value lines of an env file (comments and blank lines skipped)."""
+    env = {}
+    for line in path.read_text().splitlines():
+        name, sep, value = line.partition("=")
+        if sep and not line.lstrip().startswith("#"):
+            env[name.strip()] = value
+    return env
+
+
 @pytest.fixture(scope="session")
 def compose() -> dict[str, dict[str, Any]]:
-    """Each compose file, parsed (anchors and merge keys resolved)."""
-    return {name: yaml.safe_load((ROOT / name).read_text()) for name in COMPOSE_FILES}
+    """Each compose file people run, as Compose loads it (anchors, merge keys and includes
+    resolved), before its variables are filled."""
+    return {name: load_compose(name) for name in COMPOSE_FILES}
 
 
 @pytest.fixture(scope="session")

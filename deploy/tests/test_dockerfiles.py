@@ -13,6 +13,7 @@ from conftest import APP_SERVICES, ROOT, repo_files, run, stage_chain, stages, t
 DOCKERFILES = repo_files("Dockerfile")
 SCRIPTS = [
     ROOT / "services" / "users" / "docker-entrypoint.sh",
+    ROOT / "services" / "nginx" / "gateway.envsh",
     ROOT / "deploy" / "kubernetes" / "deploy.sh",
     ROOT / "deploy" / "ecs" / "deploy.sh",
 ]

@@ -38,8 +38,10 @@ def test_every_setting_of_the_production_stack_is_documented(compose: dict) -> N
     for name in ("docker-compose-prod.yml", "docker-compose-stage.yml"):
         for variable in compose[name]["services"]["users"]["environment"]:
             assert f"`{variable}`" in DOC, variable
-    for variable in re.findall(r"(?<!\$)\$\{(\w+)", (ROOT / "docker-compose-prod.yml").read_text()):
-        assert variable in DOC, variable
+    prod_files = ("docker-compose-prod.yml", "docker-compose-base.yml", "deploy/compose/prod.yml")
+    for path in prod_files:
+        for variable in re.findall(r"(?<!\$)\$\{(\w+)", (ROOT / path).read_text()):
+            assert f"`{variable}`" in DOC, variable
 
 
 def test_load_balancer_rules_mirror_the_gateway_routes() -> None:

@@ -20,6 +20,7 @@ from conftest import (
     run,
     tool,
 )
+from gateway_tests.harness import start_container
 
 KUBE = ROOT / "deploy" / "kubernetes"
 KIND_CONFIG = KUBE / "kind-config.yaml"
@@ -99,7 +100,7 @@ def test_every_container_is_sized_probed_and_unprivileged(
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_service_ports_match_the_gateway_and_compose(
-    rendered: dict[str, list[dict[str, Any]]], environment: str
+    rendered: dict[str, list[dict[str, Any]]], environment: str, tmp_path: Path
 ) -> None:
     services = of_kind(rendered[environment], "Service")
     ports = {name: service["spec"]["ports"][0]["port"] for name, service in services.items()}
@@ -117,9 +118,16 @@ def test_service_ports_match_the_gateway_and_compose(
         for n, d in deployments.items()
     }
     assert container_ports == {"users": 5000, "client": 80, "swagger": 8080, "gateway": 8080, "redis": 6379}
-    gateway_conf = (ROOT / "services" / "nginx" / "render.py").read_text()
-    for upstream in ("users:5000", "client:80", "swagger:8080"):
-        assert upstream in gateway_conf
+    # The gateway image started in a pod of the namespace "shop".
+    conf = start_container(
+        "kubernetes",
+        tmp_path,
+        resolv_conf="search shop.svc.cluster.local svc.cluster.local\nnameserver 10.96.0.10\n",
+        env={"KUBERNETES_SERVICE_HOST": "10.96.0.1"},
+    )
+    gateway_conf = "".join(path.read_text() for path in conf.parent.rglob("*.conf"))
+    for upstream in ("users", "client", "swagger"):
+        assert f"{upstream}.shop.svc.cluster.local:{ports[upstream]} resolve" in gateway_conf
 
 
 def test_users_probes_use_the_health_endpoints(rendered: dict[str, list[dict[str, Any]]]) -> None:

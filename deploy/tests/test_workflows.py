@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, load_yaml_documents, run, tool
+from conftest import ROOT, load_compose, load_yaml_documents, run, tool
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$")
@@ -161,7 +161,7 @@ def test_each_target_pulls_the_gateway_variant_built_for_it(ci: dict[str, Any], 
 
     pushed = pushed_images(ci)
     for name in ("docker-compose-prod.yml", "docker-compose-stage.yml"):
-        gateway = yaml.safe_load((ROOT / name).read_text())["services"]["gateway"]
+        gateway = load_compose(name)["services"]["gateway"]
         reference = compose_reference(gateway["image"])
         assert reference in pushed, f"{name} pulls {reference}, which CI does not push"
         assert pushed[reference]["build-args"] == f"TARGET={gateway['build']['args']['TARGET']}"

@@ -13,8 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import RunningStack, free_port, stack_for_session
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from e2e.conftest import RunningStack, free_port, stack_for_session
 
 from .mailbox import Mailbox, SmtpServer
 

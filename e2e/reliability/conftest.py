@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from infra import (
+
+from e2e.reliability.infra import (
     Fleet,
     MakeUp,
     PrivatePostgres,

@@ -28,12 +28,14 @@ from typing import Any
 import httpx
 import psycopg
 
+from e2e.conftest import free_port, port_is_free, processes_with_marker
+from tools.gateway import find_nginx
+from tools.gateway import render as render_gateway
+from tools.stack import users_env
+
 ROOT = Path(__file__).resolve().parents[2]
 USERS_DIR = ROOT / "services" / "users"
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT))
-
-from e2e.conftest import free_port, port_is_free, processes_with_marker  # noqa: E402
 
 __all__ = ["free_port", "port_is_free", "processes_with_marker"]
 
@@ -321,18 +323,18 @@ def upstreams_of(entries: list[dict[str, Any]]) -> list[str]:
 # ---- users instances and the gateway, one process each -------------------------------------
 
 
-def users_env(database_url: str, marker: str, **extra: str) -> dict[str, str]:
-    env = dict(os.environ) | {
+def instance_env(database_url: str, marker: str, **extra: str) -> dict[str, str]:
+    """A users instance's environment for a scenario: development, quiet, two workers, and no
+    Redis unless the scenario gives one."""
+    base = {name: value for name, value in os.environ.items() if name != "REDIS_URL"}
+    settings = {
         "APP_ENV": "development",
-        "DATABASE_URL": database_url,
         "STACK_MARKER": marker,
         "WEB_CONCURRENCY": "2",
-        "PYTHONUNBUFFERED": "1",
         "LOG_LEVEL": "WARNING",
         "ACCESS_LOG": "",
     }
-    env.pop("REDIS_URL", None)
-    return env | extra
+    return users_env(database_url, base=base, **(settings | extra))
 
 
 @dataclass
@@ -417,35 +419,16 @@ class Gateway:
         return self.run_dir / "gateway.log"
 
     def start(self) -> Gateway:
-        render = [
-            sys.executable,
-            str(ROOT / "services" / "nginx" / "render.py"),
-            "--target",
-            "local",
-            "--out",
-            str(self.run_dir),
-            "--port",
-            str(self.port),
-            "--client-root",
-            str(ROOT / "services" / "client" / "dist"),
-            "--swagger-root",
-            str(ROOT / "services" / "swagger" / "dist"),
-            "--worker-processes",
-            "1",
-        ]
-        for upstream in self.upstreams:
-            render += ["--users", upstream]
-        subprocess.run(render, check=True, capture_output=True, timeout=60)
-        sys.path.insert(0, str(ROOT / "tools"))
-        from stack import find_nginx
-
+        conf = render_gateway(
+            self.run_dir, port=self.port, users=self.upstreams, settings={"GATEWAY_WORKER_PROCESSES": "1"}
+        )
         self.process = subprocess.Popen(
             [
                 find_nginx(),
                 "-p",
                 str(self.run_dir),
                 "-c",
-                str(self.run_dir / "nginx.conf"),
+                str(conf),
                 "-g",
                 "daemon off;",
             ],
@@ -484,7 +467,7 @@ class Fleet:
 
     def add_instance(self, command: list[str] | None = None, **extra: str) -> Instance:
         port = free_port()
-        env = users_env(self.database_url, self.marker, **(self.extra_env | extra))
+        env = instance_env(self.database_url, self.marker, **(self.extra_env | extra))
         instance = Instance(port, env, self.tmp / f"users-{port}.log", command=command)
         self.instances.append(instance)
         return instance

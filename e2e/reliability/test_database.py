@@ -8,7 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
-from infra import (
+
+from e2e.reliability.infra import (
     Fleet,
     MakeUp,
     PrivatePostgres,
@@ -20,7 +21,7 @@ from infra import (
     users_table_locked,
     wait_for,
 )
-from load import CONNECTION_FAILED, Load, Request, concurrently, describe, statuses
+from e2e.reliability.load import CONNECTION_FAILED, Load, Request, concurrently, describe, statuses
 
 USERS_PAGE = Request("GET", "/users?page=1&per_page=10")
 

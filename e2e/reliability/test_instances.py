@@ -7,7 +7,7 @@ import signal
 import time
 import uuid
 
-from infra import (
+from e2e.reliability.infra import (
     Fleet,
     Gateway,
     PrivatePostgres,
@@ -17,7 +17,7 @@ from infra import (
     users_table_locked,
     wait_for,
 )
-from load import Load, Request, describe, statuses
+from e2e.reliability.load import Load, Request, describe, statuses
 
 USERS_PAGE = Request("GET", "/users?page=1&per_page=10")
 

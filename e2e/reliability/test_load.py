@@ -11,8 +11,9 @@ from collections import Counter
 
 import httpx
 import pytest
-from infra import MakeUp, PrivatePostgres, login, new_account, register
-from load import CONNECTION_FAILED, Load, Request, concurrently, describe, statuses
+
+from e2e.reliability.infra import MakeUp, PrivatePostgres, login, new_account, register
+from e2e.reliability.load import CONNECTION_FAILED, Load, Request, concurrently, describe, statuses
 
 
 def test_baseline_load_has_no_server_errors(stack: MakeUp, record_property: pytest.RecordProperty) -> None:

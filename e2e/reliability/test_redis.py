@@ -4,7 +4,8 @@ goes away and comes back."""
 from __future__ import annotations
 
 import httpx
-from infra import MakeUp, PrivateRedis, login, new_account, register, wait_for
+
+from e2e.reliability.infra import MakeUp, PrivateRedis, login, new_account, register, wait_for
 
 
 def test_redis_outage_never_gives_500_and_revocation_holds(stack: MakeUp, redis_server: PrivateRedis) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import Gateway, Upstream, free_port, start_gateway
+
+from .harness import Gateway, Upstream, free_port, start_gateway
 
 
 def test_api_paths_reach_the_users_service_unchanged(gateway: Gateway, upstream: Upstream) -> None:

@@ -1,0 +1,1 @@
+"""Load benchmarks of the stack (`make bench`)."""

@@ -1,0 +1,1 @@
+"""End-to-end tests: the whole stack, started as `make up` starts it, through the gateway."""

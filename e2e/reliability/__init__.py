@@ -1,0 +1,1 @@
+"""Reliability scenarios: database, Redis and instance failures under load, on private servers."""

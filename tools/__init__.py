@@ -1,0 +1,1 @@
+"""The tools behind `make up`, `make test` and `make dev`."""
