@@ -153,7 +153,6 @@ def prepare(config: StackConfig) -> Path:
         [
             PYTHON,
             str(SWAGGER_DIR / "update-spec.py"),
-            config.gateway_url,
             "--output",
             str(gateway.SWAGGER_DIST / "swagger.json"),
         ],
