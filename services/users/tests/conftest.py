@@ -131,6 +131,26 @@ def app(make_app: Callable[..., APIFlask]) -> APIFlask:
     return make_app()
 
 
+POSTGRES_SERVER = os.environ.get("DATABASE_TEST_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture
+def postgres_app(make_app: Callable[..., APIFlask], database_server_url: str | None) -> Iterator[APIFlask]:
+    """An app on PostgreSQL whatever the suite runs on: for what only row locks decide."""
+    if database_server_url:
+        yield make_app()
+        return
+    from flask_migrate import upgrade
+
+    url, drop = _create_pg_database(POSTGRES_SERVER)
+    app = make_app(DATABASE_URL=url)
+    with app.app_context():
+        upgrade()
+    yield app
+    database_of(app).dispose()
+    drop()
+
+
 @pytest.fixture
 def settings(app: APIFlask) -> Settings:
     return app.extensions["settings"]  # type: ignore[no-any-return]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,15 @@ from users_service.domain.models import User
 from users_service.domain.users import create_user
 
 DEFAULT_PASSWORD = "correct horse battery staple"
+
+# What production refuses to start without; the Redis URL is never connected to by settings alone.
+PRODUCTION = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "p" * 40,
+    "REDIS_URL": os.environ.get("REDIS_TEST_URL") or "redis://127.0.0.1:6379/13",
+    "ARGON2_MEMORY_COST": 19_456,
+    "ARGON2_TIME_COST": 2,
+}
 
 
 def database_of(app: APIFlask) -> Database:

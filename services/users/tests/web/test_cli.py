@@ -8,16 +8,19 @@ from typing import Any
 
 import pytest
 from apiflask import APIFlask
+from sqlalchemy import text
 
-from tests.factories import database_of
+from tests.factories import PRODUCTION, database_of
+from users_service import create_app
 from users_service.domain.models import User
+from users_service.runtime.settings import load_settings
 
 STRONG = "an admin passphrase that is long"
 
 
-def manage(service_root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def manage(service_root: Path, *args: str, **env: object) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("ADMIN_", "DATABASE_", "SECRET_"))}
-    environ.update(env)
+    environ.update({name: str(value) for name, value in env.items()})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=service_root, env=environ, capture_output=True, text=True, timeout=120
     )
@@ -58,8 +61,7 @@ def test_create_admin_refuses_a_weak_password_in_production(service_root: Path, 
     result = manage(
         service_root,
         "create-admin",
-        APP_ENV="production",
-        SECRET_KEY="s" * 40,
+        **PRODUCTION,
         DATABASE_URL=database_url,
         ADMIN_USERNAME="site.admin",
         ADMIN_EMAIL="root@example.com",
@@ -107,9 +109,15 @@ def test_create_admin_refuses_invalid_names(app: APIFlask, username: str, email:
 
 
 # SECURITY row 24: a fresh install has no admin with a known password.
-def test_fresh_install_has_no_accounts(app: APIFlask) -> None:
+def test_a_freshly_migrated_database_has_no_accounts(service_root: Path, empty_database_factory: Any) -> None:
+    url = empty_database_factory()
+    migrated = manage(service_root, "db", "upgrade", APP_ENV="testing", DATABASE_URL=url)
+    assert migrated.returncode == 0, migrated.stderr
+    app = create_app(load_settings(APP_ENV="testing", DATABASE_URL=url))
     with database_of(app).unit_of_work() as session:
         assert session.query(User).count() == 0
+        assert session.scalar(text("SELECT count(*) FROM alembic_version")) == 1  # really migrated
+    database_of(app).dispose()
 
 
 def test_seed_db_adds_demo_users_and_is_refused_in_production(app: APIFlask, make_app: object) -> None:
@@ -118,7 +126,7 @@ def test_seed_db_adds_demo_users_and_is_refused_in_production(app: APIFlask, mak
     with database_of(app).unit_of_work() as session:
         assert session.query(User).count() == 2
     assert callable(make_app)
-    prod = make_app(APP_ENV="production", SECRET_KEY="s" * 40, ARGON2_MEMORY_COST=19_456, ARGON2_TIME_COST=2)
+    prod = make_app(**PRODUCTION)
     refused = prod.test_cli_runner().invoke(args=["seed_db"])
     assert refused.exit_code == 1
     assert "refused" in refused.output

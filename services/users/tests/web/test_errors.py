@@ -10,7 +10,7 @@ from apiflask import APIFlask
 from flask.testing import FlaskClient
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from tests.factories import AuthActions, database_of
+from tests.factories import PRODUCTION, AuthActions, database_of
 from users_service import create_app
 from users_service.runtime.settings import load_settings
 
@@ -45,7 +45,7 @@ def _add_route(app: APIFlask, path: str, exc: Exception) -> None:
 def test_unexpected_errors_become_json_without_internals(
     make_app: Callable[..., APIFlask], exc: Exception, status: int
 ) -> None:
-    app = make_app(APP_ENV="production", SECRET_KEY="p" * 40, ARGON2_MEMORY_COST=19_456, ARGON2_TIME_COST=2)
+    app = make_app(**PRODUCTION)
     _add_route(app, "/users/test-only-boom", exc)
     response = app.test_client().get("/users/test-only-boom")
     assert_safe_envelope(response, status)
@@ -55,7 +55,7 @@ def test_unexpected_errors_become_json_without_internals(
 
 
 def test_missing_table_is_a_json_error(empty_database_factory: Callable[[], str]) -> None:
-    app = create_app(load_settings(APP_ENV="production", SECRET_KEY="p" * 40, DATABASE_URL=empty_database_factory()))
+    app = create_app(load_settings(**PRODUCTION, DATABASE_URL=empty_database_factory()))
     try:
         response = app.test_client().get("/users")
         assert response.status_code in (500, 503)
@@ -80,7 +80,7 @@ def test_redis_outage_fails_the_login_throttle_closed(make_app: Callable[..., AP
 
 
 def test_debugger_is_unreachable(make_app: Callable[..., APIFlask]) -> None:
-    app = make_app(APP_ENV="production", SECRET_KEY="p" * 40, ARGON2_MEMORY_COST=19_456, ARGON2_TIME_COST=2)
+    app = make_app(**PRODUCTION)
     assert not app.debug
     client = app.test_client()
     for path in ("/console", "/users/ping?__debugger__=yes&cmd=resource&f=style.css"):

@@ -49,7 +49,16 @@ class CheckedClient:
         assert status in documented, f"{method} {template} answered {status}, documented {sorted(documented)}"
         pointer = "/".join(
             part.replace("~", "~0").replace("/", "~1")
-            for part in ("paths", template, method.lower(), "responses", status, "content", "application/json", "schema")
+            for part in (
+                "paths",
+                template,
+                method.lower(),
+                "responses",
+                status,
+                "content",
+                "application/json",
+                "schema",
+            )
         )
         validator = Draft202012Validator({**SPEC, "$ref": f"#/{pointer}"})
         errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(response.json)]
@@ -78,12 +87,16 @@ def test_every_operation_answers_as_documented(app: APIFlask, auth: AuthActions,
     api.call("GET", "/health/ready")
 
     registered = api.call(
-        "POST", "/auth/register", json={"username": "new.person", "email": "new@example.com", "password": DEFAULT_PASSWORD}
+        "POST",
+        "/auth/register",
+        json={"username": "new.person", "email": "new@example.com", "password": DEFAULT_PASSWORD},
     )
     assert registered.status_code == 201
     api.call("POST", "/auth/register", json={"username": "x", "email": "bad", "password": "short"})
     api.call(
-        "POST", "/auth/register", json={"username": "new.person", "email": "new@example.com", "password": DEFAULT_PASSWORD}
+        "POST",
+        "/auth/register",
+        json={"username": "new.person", "email": "new@example.com", "password": DEFAULT_PASSWORD},
     )
     api.call("POST", "/auth/register", data="a=b", content_type="application/x-www-form-urlencoded")
     user_id = api.call("GET", "/auth/status", headers=_bearer(registered)).json["data"]["id"]
@@ -110,9 +123,13 @@ def test_every_operation_answers_as_documented(app: APIFlask, auth: AuthActions,
         json={"username": "made.by.admin", "email": "made@example.com", "password": DEFAULT_PASSWORD},
     )
     assert created.status_code == 201
-    api.call("POST", "/users", headers=headers, json={"username": "x" * 8, "email": "x@example.com", "password": "y" * 12})
+    api.call(
+        "POST", "/users", headers=headers, json={"username": "x" * 8, "email": "x@example.com", "password": "y" * 12}
+    )
     api.call("PUT", f"/users/{user_id}", headers=headers, json={"username": "renamed.person"})
-    api.call("PATCH", f"/users/{user_id}", headers=headers, json={"email": "renamed@example.com"})
+    api.call("PATCH", f"/users/{user_id}", headers=headers, json={"email": "elsewhere@example.com"})
+    change_email = {"email": "renamed@example.com", "current_password": DEFAULT_PASSWORD}
+    api.call("PATCH", f"/users/{user_id}", headers=headers, json=change_email)
     api.call("PATCH", f"/users/{admin.id}", headers=headers, json={"username": "not.mine.to.change"})
     api.call("PATCH", f"/users/{admin.id}", headers=admin_headers, json={"admin": False})
 

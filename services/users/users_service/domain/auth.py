@@ -16,11 +16,11 @@ from . import tokens
 from .audit import audit
 from .errors import InvalidInput, LoginFailed, LoginThrottled, ResetTokenInvalid
 from .mail import send_mail
-from .models import PasswordResetToken, User, utcnow
+from .models import Caller, PasswordResetToken, User, utcnow
 from .password_policy import password_problems
 from .passwords import burn_dummy_hash, hash_password, needs_rehash, verify_password
 from .throttle import LoginThrottle
-from .tokens import Caller, IssuedTokens, sha256, start_session
+from .tokens import IssuedTokens, sha256, start_session
 from .users import Credentials, create_user, get_credentials, get_user_by_email, normalise_email, set_password
 
 
@@ -97,16 +97,37 @@ def logout(*, session: Session, claims: dict[str, Any], refresh_value: str | Non
 
 
 def change_password(
-    *, session: Session, settings: Settings, caller: Caller, current_password: str, new_password: str
+    *,
+    session: Session,
+    settings: Settings,
+    throttle: LoginThrottle,
+    caller: Caller,
+    current_password: str,
+    new_password: str,
+    ip: str,
 ) -> IssuedTokens:
-    """Set a new password, ending every session; fresh tokens for the caller's new one."""
+    """Set a new password, ending every session; fresh tokens for the caller's new one.
+
+    A wrong current password is a password guess: it counts against the account like a
+    failed login, so a stolen access token cannot guess the password faster than a login.
+    """
     problems = password_problems(new_password, username=caller.username, email=caller.email)
     if problems:
         raise InvalidInput("new_password", problems)
-    user = session.get(User, caller.id)
-    if user is None or not verify_password(settings, user.password_hash, current_password):
-        audit("password_change_failed", user_id=caller.id)
-        raise InvalidInput("current_password", ["Current password is incorrect."])
+    try:
+        throttle.check(email=caller.email, ip=ip)
+    except LoginThrottled as throttled:
+        audit("password_change_throttled", user_id=caller.id, retry_after=throttled.retry_after)
+        raise
+    try:
+        user = session.get(User, caller.id)
+        if user is None or not verify_password(settings, user.password_hash, current_password):
+            throttle.record_failure(email=caller.email, ip=ip)
+            audit("password_change_failed", user_id=caller.id)
+            raise InvalidInput("current_password", ["Current password is incorrect."])
+        throttle.clear_failures(email=caller.email, ip=ip)
+    finally:
+        throttle.release(email=caller.email, ip=ip)
     set_password(session=session, settings=settings, user=user, password=new_password)
     issued = start_session(session=session, settings=settings, user_id=user.id, token_version=user.token_version)
     audit("password_changed", user_id=user.id)
@@ -114,9 +135,13 @@ def change_password(
 
 
 def request_password_reset(*, session: Session, settings: Settings, email: str) -> None:
+    """Store a single-use reset token for an active account with that email, and mail its link.
+
+    The link carries the token after ``#``: browsers never send that part to a server, so
+    no access log along the way records it (the page reads it and posts it).
+    """
     user = get_user_by_email(session=session, email=email)
     if user is None or not user.active:
-        burn_dummy_hash(settings, email)
         audit("password_reset_requested", user_id=None)
         return
     raw = secrets.token_urlsafe(32)
@@ -128,7 +153,7 @@ def request_password_reset(*, session: Session, settings: Settings, email: str) 
         )
     )
     audit("password_reset_requested", user_id=user.id)
-    link = f"{settings.PUBLIC_URL.rstrip('/')}/reset-password?token={raw}"
+    link = f"{settings.PUBLIC_URL.rstrip('/')}/reset-password#token={raw}"
     minutes = settings.PASSWORD_RESET_TTL // 60
     body = (
         f"Hello {user.username},\n\nSomeone asked to reset the password of your account. "
@@ -137,7 +162,10 @@ def request_password_reset(*, session: Session, settings: Settings, email: str) 
         "your password stays the same.\n"
     )
     # Only a token that was stored may be mailed.
-    after_commit(session, lambda: send_mail(settings, to=user.email, subject="Reset your password", body=body))
+    to = user.email
+    after_commit(
+        session, lambda: send_mail(settings, to=to, subject="Reset your password", body=body, background=False)
+    )
 
 
 def confirm_password_reset(*, session: Session, settings: Settings, token: str, password: str) -> User:

@@ -53,10 +53,29 @@ class LoginFailed(DomainError):
         super().__init__("Invalid email or password.")
 
 
-class LoginThrottled(DomainError):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many failed logins. Please try again later.")
+class NotAllowed(DomainError):
+    """The caller may not do this to that account."""
+
+    def __init__(self, message: str = "You do not have permission to do that.") -> None:
+        super().__init__(message)
+
+
+class Throttled(DomainError):
+    """Too many attempts of one kind for one account: try again in ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
         self.retry_after = retry_after
+
+
+class LoginThrottled(Throttled):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many failed logins. Please try again later.", retry_after)
+
+
+class EmailChangesThrottled(Throttled):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many email changes. Please try again later.", retry_after)
 
 
 class ResetTokenInvalid(DomainError):

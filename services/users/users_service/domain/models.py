@@ -3,6 +3,7 @@ picks the fields each caller may see."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db.base import Base, UTCDateTime, utcnow
 
-__all__ = ["Base", "PasswordResetToken", "RefreshToken", "RevokedToken", "User", "utcnow"]
+__all__ = ["Base", "Caller", "PasswordResetToken", "RefreshToken", "RevokedToken", "User", "utcnow"]
 
 
 class User(Base):
@@ -72,3 +73,17 @@ class PasswordResetToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The account an access token belongs to, as read for this request (never stale: the
+    role and the active flag come from the database, not from the token)."""
+
+    id: int
+    username: str
+    email: str
+    active: bool
+    admin: bool
+    created_date: datetime
+    token_version: int

@@ -17,10 +17,12 @@ import logging
 import math
 import time
 
+from limits import parse
 from limits.storage import Storage
+from limits.strategies import FixedWindowRateLimiter
 
 from ..runtime.settings import Settings
-from .errors import LoginThrottled
+from .errors import EmailChangesThrottled, LoginThrottled
 
 HOUR = 3600
 # A reservation outlives any login; one left by a crashed worker expires on its own.
@@ -106,3 +108,23 @@ class LoginThrottle:
             f"{prefix}/login-fail-account/{account}",
             f"{prefix}/login-pending/{account}/{ip}",
         )
+
+
+class EmailChangeLimit:
+    """At most RATE_LIMIT_EMAIL_CHANGE email changes per account.
+
+    Each attempt tells whether an address is taken, so the changes of one account are no
+    quicker a way to learn that than registrations are.
+    """
+
+    def __init__(self, storage: Storage, settings: Settings) -> None:
+        self.enabled = settings.RATE_LIMIT_ENABLED
+        self.limit = parse(settings.RATE_LIMIT_EMAIL_CHANGE)
+        self.limiter = FixedWindowRateLimiter(storage)
+
+    def count(self, user_id: int) -> None:
+        """Count one change of the account's email; ``EmailChangesThrottled`` when over the limit."""
+        if not self.enabled or self.limiter.hit(self.limit, "email-change", str(user_id)):
+            return
+        reset_at = self.limiter.get_window_stats(self.limit, "email-change", str(user_id)).reset_time
+        raise EmailChangesThrottled(max(1, math.ceil(reset_at - time.time())))

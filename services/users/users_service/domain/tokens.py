@@ -19,14 +19,13 @@ from sqlalchemy.orm import Session
 from ..runtime.settings import Settings
 from .audit import audit
 from .errors import RefreshTokenReused, TokenRejected
-from .models import RefreshToken, RevokedToken, User, utcnow
-from .users import MAX_ID
+from .models import Caller, RefreshToken, RevokedToken, User, utcnow
+from .users import MAX_ID, lock_user
 
 ALGORITHM = "HS256"  # pinned: the decoder never trusts the token's own "alg" header
 ACCESS_TYPE = "access"
 EXPIRED = "Signature expired. Please log in again."
 INVALID = "Invalid token. Please log in again."
-MALFORMED = "Provide a valid auth token."
 # Headers that would make a careless verifier fetch or choose keys: refuse them outright.
 _FORBIDDEN_HEADERS = frozenset({"jku", "x5u", "jwk", "x5c", "kid", "crit"})
 
@@ -36,20 +35,6 @@ class IssuedTokens:
     access_token: str
     expires_in: int
     refresh_token: str
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """The account an access token belongs to, as read for this request (never stale: the
-    role and the active flag come from the database, not from the token)."""
-
-    id: int
-    username: str
-    email: str
-    active: bool
-    admin: bool
-    created_date: datetime
-    token_version: int
 
 
 def _signing_key(settings: Settings) -> bytes:
@@ -106,8 +91,8 @@ def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
     except jwt.InvalidSignatureError:
         raise TokenRejected(INVALID) from None
     except jwt.DecodeError:
-        # Not a JWT at all (e.g. "x.y"): the caller did not provide a usable token.
-        raise TokenRejected(MALFORMED) from None
+        # Not a JWT at all ("not.a.token"): refused like any other bad token.
+        raise TokenRejected(INVALID) from None
     except jwt.InvalidTokenError:
         raise TokenRejected(INVALID) from None
     if claims.get("typ") != ACCESS_TYPE or not isinstance(claims.get("ver", 0), int):
@@ -115,11 +100,14 @@ def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
     return claims
 
 
-# The caller and whether the token was revoked (logout), in one round trip.
+# The caller, and whether the token or its whole session was revoked, in one round trip.
 _CALLER_FIELDS = ("id", "username", "email", "active", "admin", "created_date", "token_version")
 _CALLER = select(
     *(getattr(User, field) for field in _CALLER_FIELDS),
     select(RevokedToken.jti).where(RevokedToken.jti == bindparam("jti")).exists(),
+    select(RefreshToken.id)
+    .where(RefreshToken.family_id == bindparam("sid"), RefreshToken.revoked_at.is_not(None))
+    .exists(),
 ).where(User.id == bindparam("user_id"))
 
 
@@ -132,12 +120,14 @@ def caller_for_access_token(*, session: Session, settings: Settings, token: str)
         raise TokenRejected(INVALID) from None
     if not 0 < user_id <= MAX_ID:
         raise TokenRejected(INVALID)
-    row = session.connection().execute(_CALLER, {"user_id": user_id, "jti": str(claims["jti"])[:64]}).first()
+    params = {"user_id": user_id, "jti": str(claims["jti"])[:64], "sid": str(claims.get("sid", ""))[:64]}
+    row = session.connection().execute(_CALLER, params).first()
     if row is None:
         raise TokenRejected(INVALID)
-    *columns, is_revoked = row
+    *columns, token_revoked, session_ended = row
     caller = Caller(*columns)
-    if is_revoked or not caller.active or claims.get("ver", 0) != caller.token_version:
+    # A session that ended (logout, reuse detection) takes its access tokens with it at once.
+    if token_revoked or session_ended or not caller.active or claims.get("ver", 0) != caller.token_version:
         raise TokenRejected(INVALID)
     return caller, claims
 
@@ -212,13 +202,17 @@ def rotate_refresh_token(*, session: Session, settings: Settings, raw: str) -> t
     """
     now = utcnow()
     row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == sha256(raw)))
-    if row is None or row.revoked_at is not None:
+    if row is None:
+        raise TokenRejected(INVALID)
+    # The account row is locked before anything is decided, as a password change or a
+    # deactivation locks it before ending sessions: a successor minted here is either seen
+    # and revoked by that change, or this sees the change and refuses.
+    user = lock_user(session=session, user_id=row.user_id)
+    session.refresh(row)
+    if user is None or not user.active or row.revoked_at is not None:
         raise TokenRejected(INVALID)
     if row.family_expires_at <= now or row.created_at + timedelta(seconds=settings.REFRESH_IDLE_TTL) <= now:
         raise TokenRejected(EXPIRED)
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
-        raise TokenRejected(INVALID)
 
     successor = _successor_value(settings, raw)
     if row.rotated_at is None:

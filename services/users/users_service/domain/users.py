@@ -13,9 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..runtime.settings import Settings
-from .errors import DuplicateUser, LastAdmin
-from .models import RefreshToken, User, utcnow
-from .passwords import hash_password
+from . import notices
+from .audit import audit
+from .errors import DuplicateUser, InvalidInput, LastAdmin, NotAllowed
+from .models import Caller, PasswordResetToken, RefreshToken, User, utcnow
+from .passwords import hash_password, verify_password
+from .throttle import EmailChangeLimit
 
 # PostgreSQL ``integer`` ids: larger path values cannot exist and would overflow the query.
 MAX_ID = 2**31 - 1
@@ -178,20 +181,66 @@ def _ensure_an_admin_remains(session: Session) -> None:
         raise LastAdmin
 
 
+def lock_user(*, session: Session, user_id: int) -> User | None:
+    """The account, read afresh and locked until the unit of work ends (PostgreSQL)."""
+    return session.get(User, user_id, with_for_update=True, populate_existing=True)
+
+
 def end_sessions(*, session: Session, user: User) -> None:
-    """Make every live access and refresh token of ``user`` stop working."""
+    """Make every live access and refresh token of ``user``, and every reset link, stop working."""
+    # Locked first, as a refresh locks it before rotating (see tokens.rotate_refresh_token).
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
     user.token_version += 1
     session.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    expire_reset_links(session=session, user_id=user.id)
 
 
-def update_user(*, session: Session, user: User, changes: dict[str, Any]) -> User:
+def expire_reset_links(*, session: Session, user_id: int) -> None:
+    """Outstanding password-reset links of the account stop working."""
+    session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user_id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
+def update_user(
+    *,
+    session: Session,
+    settings: Settings,
+    actor: Caller,
+    user: User,
+    changes: dict[str, Any],
+    current_password: str | None = None,
+    email_changes: EmailChangeLimit,
+) -> User:
+    """Apply ``changes`` (username, email, admin, active) that ``actor`` asks for.
+
+    Admins may change any field of anyone. Others may change their own username and email
+    only, and their email only with their current password: a stolen access token must not
+    be enough to take the account over through a password reset to a new address.
+    """
+    if not actor.admin:
+        if actor.id != user.id:
+            raise NotAllowed
+        if any(field in changes and changes[field] != getattr(user, field) for field in ("admin", "active")):
+            raise NotAllowed("Only admins can change the admin or active flags.")
     email = changes.get("email")
     if email is not None:
         changes["email"] = email = normalise_email(email)
+    old_email = user.email
+    email_changes_now = email is not None and email != old_email
+    if email_changes_now:
+        if actor.id == user.id and not (
+            current_password and verify_password(settings, user.password_hash, current_password)
+        ):
+            audit("email_change_refused", user_id=user.id)
+            raise InvalidInput("current_password", ["Enter your current password to change your email."])
+        email_changes.count(user.id)
     _check_unique(session, username=changes.get("username"), email=email, exclude_id=user.id)
     touches_admin = ("admin" in changes and changes["admin"] != user.admin) or (
         "active" in changes and changes["active"] != user.active
@@ -208,6 +257,14 @@ def update_user(*, session: Session, user: User, changes: dict[str, Any]) -> Use
     if touches_admin:
         _ensure_an_admin_remains(session)
     _flush_unique(session)
+    if email_changes_now:
+        # A reset link mailed to the old address must not outlive the change.
+        expire_reset_links(session=session, user_id=user.id)
+        by_admin = actor.id != user.id
+        audit("email_changed", user_id=user.id, by_admin=by_admin, actor_id=actor.id)
+        notices.email_changed(
+            session=session, settings=settings, username=user.username, old=old_email, new=user.email, by_admin=by_admin
+        )
     return user
 
 

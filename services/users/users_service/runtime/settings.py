@@ -10,9 +10,11 @@ import os
 import secrets
 import sys
 import time
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
+from limits import parse as parse_limit
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -22,8 +24,9 @@ MIN_SECRET_BYTES = 32
 
 AppEnv = Literal["development", "testing", "staging", "production"]
 TESTING_KEY = "testing-only-secret-key-0123456789abcdef"
-DEVELOPMENT_FALLBACK_KEY = "development-only-secret-key-0123456789abcdef"
-_PLACEHOLDER_KEYS = frozenset({TESTING_KEY, DEVELOPMENT_FALLBACK_KEY})
+# Keys that are public, so never accepted outside tests (the second one earlier releases
+# fell back to in development).
+_PLACEHOLDER_KEYS = frozenset({TESTING_KEY, "development-only-secret-key-0123456789abcdef"})
 
 
 class ConfigError(Exception):
@@ -55,7 +58,11 @@ class Settings(BaseSettings):
     CORS_ORIGINS: str = ""
     LOG_LEVEL: str = "INFO"
     RATE_LIMIT_AUTH: str = "30 per minute"
+    # Changes of one account's email (each one tells whether an address is taken).
+    RATE_LIMIT_EMAIL_CHANGE: str = "5 per hour"
     RATE_LIMIT_ENABLED: bool = True
+    # Proxies in front of the gateway whose X-Forwarded-For is believed (comma-separated CIDRs).
+    TRUSTED_PROXIES: str = ""
     # Failed logins per account (and per account + IP) before backoff starts.
     LOGIN_FAILURES_BEFORE_LOCK: int = Field(default=10, ge=1)
     LOGIN_LOCK_BASE_SECONDS: int = Field(default=60, ge=1)
@@ -90,6 +97,25 @@ class Settings(BaseSettings):
     def _normalise_url(cls, value: str) -> str:
         return normalise_database_url(value.strip())
 
+    @field_validator("RATE_LIMIT_AUTH", "RATE_LIMIT_EMAIL_CHANGE")
+    @classmethod
+    def _check_limit(cls, value: str) -> str:
+        try:
+            parse_limit(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate limit such as '30 per minute'") from None
+        return value
+
+    @field_validator("TRUSTED_PROXIES")
+    @classmethod
+    def _check_networks(cls, value: str) -> str:
+        for part in _split(value):
+            try:
+                ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"{part!r} is not an address or a network such as 10.0.0.0/8") from None
+        return value
+
     @model_validator(mode="after")
     def _check_environment(self) -> Settings:
         if not self.DATABASE_URL:
@@ -109,6 +135,13 @@ class Settings(BaseSettings):
                 )
             if self.ARGON2_MEMORY_COST < 19_456 or self.ARGON2_TIME_COST < 2:
                 raise ValueError("argon2 parameters below the OWASP minimum are for tests only")
+            if self.RATE_LIMIT_ENABLED and not self.REDIS_URL:
+                # In process memory, every worker of every replica would count on its own:
+                # each limit multiplied by their number.
+                raise ValueError(
+                    f"REDIS_URL is required when APP_ENV is {self.APP_ENV}, so that every worker and replica "
+                    "shares the rate limits (or set RATE_LIMIT_ENABLED=false if something in front limits instead)"
+                )
         elif not self.SECRET_KEY:
             self.SECRET_KEY = _dev_secret_key(self.APP_ENV)
         if self.APP_ENV == "testing" and "ARGON2_MEMORY_COST" not in self.model_fields_set:
@@ -126,7 +159,15 @@ class Settings(BaseSettings):
 
     @property
     def cors_origins(self) -> list[str]:
-        return [o.strip() for o in self.CORS_ORIGINS.split(",") if o.strip()]
+        return _split(self.CORS_ORIGINS)
+
+    @property
+    def trusted_networks(self) -> list[IPv4Network | IPv6Network]:
+        return [ip_network(part, strict=False) for part in _split(self.TRUSTED_PROXIES)]
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def _dev_secret_key(app_env: str) -> str:
@@ -144,7 +185,11 @@ def _dev_secret_key(app_env: str) -> str:
     except FileExistsError:
         return _read_dev_key(path)
     except OSError:
-        return DEVELOPMENT_FALLBACK_KEY
+        # Never a key everyone knows: tokens signed with it could be forged by anyone.
+        raise ValueError(
+            f"SECRET_KEY is not set and {INSTANCE_DIR} is not writable for a development key: "
+            "set SECRET_KEY or make that folder writable"
+        ) from None
     with os.fdopen(fd, "w") as handle:
         key = secrets.token_urlsafe(48)
         handle.write(key)
@@ -158,7 +203,7 @@ def _read_dev_key(path: Path) -> str:
         if key:
             return key
         time.sleep(0.02)
-    return DEVELOPMENT_FALLBACK_KEY
+    raise ValueError(f"SECRET_KEY is not set and {path} stays empty: remove it, or set SECRET_KEY")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -16,12 +16,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .. import __doc__ as package_doc
 from ..db.database import Database
 from ..db.migrations import MIGRATIONS_DIR
-from ..domain.throttle import LoginThrottle
+from ..domain.throttle import EmailChangeLimit, LoginThrottle
 from ..runtime.logging import configure_logging
 from ..runtime.settings import Settings, load_settings
+from .background import BackgroundWork
 from .errors import fail, register_error_handlers
 from .metrics import register_metrics
-from .middleware import RequestContextFilter, ResponseDefaults
+from .middleware import ClientAddress, RequestContextFilter, ResponseDefaults
 from .rate_limits import AddressLimits
 from .schemas import FailEnvelope
 from .spec import finish_spec
@@ -46,9 +47,10 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     app.config.update(_flask_config(settings))
     # No Flask session cookie: the API is stateless (bearer tokens; the refresh cookie is set by hand).
     app.session_interface = _NoSessions()
-    # Exactly one proxy (the gateway) sits in front of us: only its hop is trusted.
+    # The gateway sits in front: the client's address and scheme come from its headers.
     app.wsgi_app = ResponseDefaults(  # type: ignore[method-assign]
-        ProxyFix(app.wsgi_app, x_for=1, x_proto=1), _security_headers(settings)
+        ClientAddress(ProxyFix(app.wsgi_app, x_for=0, x_proto=1), settings.trusted_networks),
+        _security_headers(settings),
     )
 
     database = Database(settings)
@@ -59,6 +61,8 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         database=database,
         address_limits=AddressLimits(settings, limits_storage),
         login_throttle=LoginThrottle(limits_storage, settings),
+        email_change_limit=EmailChangeLimit(limits_storage, settings),
+        background_work=BackgroundWork(database),
     )
     Migrate(app, database, directory=str(MIGRATIONS_DIR))
     if settings.cors_origins:

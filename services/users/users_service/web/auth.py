@@ -8,7 +8,8 @@ from apiflask import HTTPTokenAuth
 from flask import g, request
 
 from ..domain.errors import TokenRejected
-from ..domain.tokens import Caller, caller_for_access_token
+from ..domain.models import Caller
+from ..domain.tokens import caller_for_access_token
 from .context import settings
 from .database import current_session
 from .errors import NO_TOKEN, fail

@@ -23,8 +23,9 @@ from ..domain.errors import (
     DomainError,
     InvalidInput,
     LoginFailed,
-    LoginThrottled,
+    NotAllowed,
     ResetTokenInvalid,
+    Throttled,
     TokenRejected,
 )
 from ..runtime.metrics import DB_POOL_TIMEOUTS
@@ -58,8 +59,9 @@ _DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (ResetTokenInvalid, 400),
     (TokenRejected, 401),
     (LoginFailed, 401),
+    (NotAllowed, 403),
     (Conflict, 409),
-    (LoginThrottled, 429),
+    (Throttled, 429),
 )
 _KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -141,7 +143,7 @@ def register_error_handlers(app: APIFlask) -> None:
         status = next(code for kind, code in _DOMAIN_STATUS if isinstance(exc, kind))
         if isinstance(exc, InvalidInput):
             return error_processor(fail(400, extra_data={"errors": exc.errors}))
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, LoginThrottled) else {}
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else {}
         return error_processor(fail(status, exc.message, headers=headers))
 
     @app.errorhandler(IntegrityError)

@@ -11,7 +11,9 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
+from ipaddress import IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import Any
 
 from flask import has_request_context, request
@@ -51,10 +53,14 @@ class ResponseDefaults:
         return self.app(environ, start)
 
 
+# The id of the request that background work was handed off by (see background.py).
+REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="")
+
+
 def request_id() -> str:
-    """The current request's id, or "" outside a request."""
+    """The current request's id; in background work, the id of the request that handed it off."""
     if not has_request_context():
-        return ""
+        return REQUEST_ID.get()
     return str(request.environ.get(REQUEST_ID_KEY, ""))
 
 
@@ -64,9 +70,56 @@ def request_started() -> float | None:
     return float(started) if started is not None else None
 
 
+class ClientAddress:
+    """Sets ``REMOTE_ADDR`` to the client's address, read from ``X-Forwarded-For``.
+
+    The gateway is this service's one peer and puts the address it saw last; that entry is
+    believed. An entry to its left is believed only while the address after it is one of
+    ``trusted`` (TRUSTED_PROXIES), as Nginx's ``real_ip_recursive`` does: a client cannot
+    choose its address by sending the header itself.
+    """
+
+    def __init__(self, app: WSGIApp, trusted: Sequence[IPv4Network | IPv6Network]) -> None:
+        self.app = app
+        self.trusted = tuple(trusted)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        forwarded = environ.get("HTTP_X_FORWARDED_FOR")
+        if forwarded:
+            client = self.client(forwarded.split(","))
+            if client is not None:
+                environ["REMOTE_ADDR"] = client
+        return self.app(environ, start_response)
+
+    def client(self, hops: Sequence[str]) -> str | None:
+        client = None
+        for hop in reversed(hops):
+            try:
+                address = ip_address(hop.strip())
+            except ValueError:
+                break
+            client = str(address)
+            if not any(address in network for network in self.trusted):
+                break
+        return client
+
+
 def client_ip() -> str:
-    """The caller's address, as the trusted proxy in front (the gateway) reported it."""
+    """The caller's address (see ``ClientAddress``)."""
     return request.remote_addr or "unknown"
+
+
+def rate_limit_identity(address: str) -> str:
+    """Whom a limit counts: the address, or for IPv6 its /64, which one client usually holds whole."""
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 class RequestContextFilter(logging.Filter):
@@ -80,4 +133,6 @@ class RequestContextFilter(logging.Filter):
                 record.ip = client_ip()
             record.method = request.method
             record.path = request.path
+        elif REQUEST_ID.get():
+            record.request_id = REQUEST_ID.get()
         return True

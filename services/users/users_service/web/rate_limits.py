@@ -28,7 +28,7 @@ from limits.strategies import FixedWindowRateLimiter
 from ..domain.audit import audit
 from ..runtime.settings import Settings
 from .errors import fail
-from .middleware import client_ip
+from .middleware import client_ip, rate_limit_identity
 
 log = logging.getLogger("users_service.rate_limits")
 
@@ -72,7 +72,7 @@ def limited(scope: str) -> Callable[[View], View]:
         @wraps(view)
         def check_then_run(*args: Any, **kwargs: Any) -> Any:
             limits: AddressLimits = current_app.extensions["address_limits"]
-            limits.check(scope, client_ip())
+            limits.check(scope, rate_limit_identity(client_ip()))
             return view(*args, **kwargs)
 
         return check_then_run  # type: ignore[return-value]

@@ -140,10 +140,15 @@ class UserUpdateIn(NormaliseEmailMixin, InputSchema):
     email = email_field(required=False)
     admin = Boolean(metadata={"description": "Admins only."})
     active = Boolean(metadata={"description": "Admins only."})
+    current_password = String(
+        load_only=True,
+        validate=Length(min=1, max=1024),
+        metadata={"description": "Required to change one's own `email`."},
+    )
 
     @validates_schema
     def _something_to_change(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if not data:
+        if not set(data) - {"current_password"}:
             raise ValidationError("Provide at least one of username, email, admin, active.", field_name="_body")
 
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from tests.factories import PRODUCTION
+
 
 def test_ping_answers_pong(client: FlaskClient) -> None:
     response = client.get("/users/ping")
@@ -21,7 +23,7 @@ def test_api_responses_carry_security_headers(client: FlaskClient) -> None:
 
 def test_hsts_is_sent_in_production(make_app: object) -> None:
     assert callable(make_app)
-    app = make_app(APP_ENV="production", SECRET_KEY="p" * 40, ARGON2_MEMORY_COST=19_456, ARGON2_TIME_COST=2)
+    app = make_app(**PRODUCTION)
     response = app.test_client().get("/users/ping")
     max_age = int(response.headers["Strict-Transport-Security"].split("max-age=")[1].split(";")[0])
     assert max_age >= 31_536_000

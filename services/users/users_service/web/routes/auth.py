@@ -9,10 +9,10 @@ from ...domain import auth as accounts
 from ...domain import tokens
 from ...domain.errors import DuplicateUser, TokenRejected
 from ..auth import auth, current_caller, token_claims
-from ..context import login_throttle, settings
+from ..context import background_work, login_throttle, settings
 from ..database import autocommit, current_session, transactional
 from ..errors import fail
-from ..middleware import client_ip
+from ..middleware import client_ip, rate_limit_identity
 from ..rate_limits import AUTH, limited
 from ..responses import json_response, success, user_view
 from ..schemas import (
@@ -123,7 +123,7 @@ def login(body: dict[str, Any]) -> Response:
         throttle=login_throttle(),
         email=body["email"],
         password=body["password"],
-        ip=client_ip(),
+        ip=rate_limit_identity(client_ip()),
     )
     return _token_answer("Successfully logged in.", issued)
 
@@ -214,21 +214,23 @@ def status() -> Response:
 def change_password(body: dict[str, Any]) -> Response:
     """Change password
 
-    Ends every other session; the response carries fresh tokens for this one.
+    Ends every other session; the response carries fresh tokens for this one. Wrong
+    current passwords are throttled per account like failed logins (429 with `Retry-After`).
     """
     issued = accounts.change_password(
         session=current_session(),
         settings=settings(),
+        throttle=login_throttle(),
         caller=current_caller(),
         current_password=body["current_password"],
         new_password=body["new_password"],
+        ip=rate_limit_identity(client_ip()),
     )
     return _token_answer("Password changed.", issued)
 
 
 @bp.post("/auth/password-reset")
 @limited(AUTH)
-@transactional
 @bp.input(PasswordResetIn, arg_name="body")
 @bp.output(MessageEnvelope, status_code=202)
 @bp.doc(responses={429: "Too many requests"})
@@ -238,7 +240,11 @@ def password_reset(body: dict[str, Any]) -> Response:
     Always answers the same way, whether or not the email has an account. A registered
     address receives a single-use link, valid for one hour.
     """
-    accounts.request_password_reset(session=current_session(), settings=settings(), email=body["email"])
+    # After the answer, in every case: its timing must not tell whether the account exists.
+    config, email = settings(), body["email"]
+    background_work().submit(
+        lambda session: accounts.request_password_reset(session=session, settings=config, email=email)
+    )
     return success(202, message="If that email is registered, a reset link has been sent.")
 
 

@@ -8,7 +8,7 @@ from flask import Response
 from ...domain import users
 from ...domain.models import User
 from ..auth import auth, current_caller, optional_caller, require_admin
-from ..context import settings
+from ..context import email_change_limit, settings
 from ..database import autocommit, current_session, transactional
 from ..errors import fail
 from ..responses import listed_user_views, success, user_view
@@ -17,6 +17,12 @@ from ..schemas import MessageEnvelope, PaginationQuery, UserCreateIn, UserEnvelo
 bp = APIBlueprint("users", __name__, tag={"name": "Users", "description": "Accounts."})
 
 MAX_PER_PAGE = 100
+UPDATE_FAILURES = {
+    403: "Not allowed",
+    404: "User does not exist",
+    409: "Duplicate or last admin",
+    429: "Too many email changes",
+}
 NOT_FOUND = "User does not exist"
 
 
@@ -85,13 +91,16 @@ def create_user(body: dict[str, Any]) -> Response:
 
 def _update(user_id: int, body: dict[str, Any]) -> Response:
     actor = current_caller()
-    target = _get_or_404(user_id)
-    if not actor.admin:
-        if actor.id != target.id:
-            raise fail(403)
-        if any(field in body and body[field] != getattr(target, field) for field in ("admin", "active")):
-            raise fail(403, "Only admins can change the admin or active flags.")
-    user = users.update_user(session=current_session(), user=target, changes=body)
+    current_password = body.pop("current_password", None)
+    user = users.update_user(
+        session=current_session(),
+        settings=settings(),
+        actor=actor,
+        user=_get_or_404(user_id),
+        changes=body,
+        current_password=current_password,
+        email_changes=email_change_limit(),
+    )
     return success(message="User updated.", data=user_view(user, actor))
 
 
@@ -100,12 +109,20 @@ def _update(user_id: int, body: dict[str, Any]) -> Response:
 @bp.auth_required(auth)
 @bp.input(UserUpdateIn, arg_name="body")
 @bp.output(UserEnvelope)
-@bp.doc(responses={403: "Not allowed", 404: "User does not exist", 409: "Duplicate or last admin"})
+@bp.doc(
+    responses={
+        403: "Not allowed",
+        404: "User does not exist",
+        409: "Duplicate or last admin",
+        429: "Too many email changes",
+    }
+)
 def replace_user(user_id: int, body: dict[str, Any]) -> Response:
     """Update a user
 
-    Admins may change any field; a user may change their own `username` and `email`.
-    The last active admin cannot be demoted or deactivated.
+    Admins may change any field; a user may change their own `username`, and their own
+    `email` with `current_password`. The old address is told of an email change. The last
+    active admin cannot be demoted or deactivated.
     """
     return _update(user_id, body)
 
@@ -115,7 +132,14 @@ def replace_user(user_id: int, body: dict[str, Any]) -> Response:
 @bp.auth_required(auth)
 @bp.input(UserUpdateIn, arg_name="body")
 @bp.output(UserEnvelope)
-@bp.doc(responses={403: "Not allowed", 404: "User does not exist", 409: "Duplicate or last admin"})
+@bp.doc(
+    responses={
+        403: "Not allowed",
+        404: "User does not exist",
+        409: "Duplicate or last admin",
+        429: "Too many email changes",
+    }
+)
 def patch_user(user_id: int, body: dict[str, Any]) -> Response:
     """Partly update a user
 
