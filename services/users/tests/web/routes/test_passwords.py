@@ -309,6 +309,8 @@ def test_a_reset_link_dies_when_the_account_changes(mail_app: APIFlask, smtp: SM
         )
     else:
         response = client.patch(f"/users/{user.id}", headers=auth.headers(admin), json={"active": False})
+        # Even once the account is active again, the old link stays dead.
+        client.patch(f"/users/{user.id}", headers=auth.headers(admin), json={"active": True})
     assert response.status_code == 200, response.json
     confirm = client.post("/auth/password-reset/confirm", json={"token": token, "password": NEW_PASSWORD})
     assert confirm.status_code == 400
