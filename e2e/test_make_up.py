@@ -130,6 +130,22 @@ def test_sigterm_stops_the_stack_within_seconds(tmp_path: Path) -> None:
     assert processes_with_marker(stack.marker) == []
 
 
+def test_kill_9_of_the_runner_still_stops_everything(tmp_path: Path) -> None:
+    stack = start_stack(tmp_path, STACK_COMMAND)
+    supervisors = [pid for pid in processes_with_marker(stack.marker) if pid != stack.process.pid]
+    assert supervisors  # supervisord and the users instance
+
+    stack.process.kill()
+    stack.process.wait(timeout=10)
+
+    # The kernel tells supervisord that its parent died; it stops everything as on Ctrl-C.
+    deadline = time.monotonic() + 60
+    while processes_with_marker(stack.marker) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert processes_with_marker(stack.marker) == [], stack.log.read_text()[-3000:]
+    assert port_is_free(stack.port) and port_is_free(stack.users_port)
+
+
 def test_stack_runs_on_postgresql_when_database_url_is_set(tmp_path: Path) -> None:
     server = os.environ.get("DATABASE_TEST_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
     name = f"e2e_{uuid.uuid4().hex[:12]}"

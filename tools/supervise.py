@@ -13,8 +13,8 @@ supervisord does the supervising (docs/decisions.md):
 - each process runs in a process group of its own; it is stopped by its ``stop_signal``
   (the users service and Nginx then stop their own workers gracefully), and its whole group
   gets SIGKILL if it has not exited ``stop_wait`` seconds later;
-- on SIGTERM or SIGINT it stops the groups one after the other, highest ``priority`` first,
-  and exits once every process is gone.
+- on SIGTERM it stops the groups one after the other, highest ``priority`` first, and exits
+  once every process is gone.
 
 This module adds what a person at the terminal needs: labelled output, one sentence when a
 process is given up on (with its last log lines), and stopping everything once every process
@@ -27,6 +27,7 @@ share it with orphans nobody stops (granian).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import http.client
 import os
 import re
@@ -223,6 +224,27 @@ def end_leftovers(leader: int) -> int:
     return len(members)
 
 
+# prctl(2) option: the signal a process gets when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def stop_with_parent(parent: int) -> Callable[[], None]:
+    """For supervisord's child side, before it runs: ask the kernel for SIGTERM when ``parent``
+    (make up) dies, so that even `kill -9` of make up stops every process as Ctrl-C does.
+    Where prctl is missing (not Linux) it does nothing."""
+
+    def arrange() -> None:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # make up died before the request took effect
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return arrange
+
+
 def supervisor_line(label: str, line: str) -> str | None:
     """supervisord's log lines without their date, and without its start-up chatter."""
     if label != SUPERVISOR_LABEL:
@@ -394,6 +416,11 @@ class Supervision:
             ],
             env=self.env,
             stdin=subprocess.DEVNULL,
+            # Out of the terminal's job: Ctrl-C and a closed terminal reach make up, which asks
+            # supervisord to stop (a SIGHUP would make supervisord restart every process).
+            start_new_session=True,
+            # Runs before any thread of ours is started (start() comes first).
+            preexec_fn=stop_with_parent(os.getpid()),
         )
 
     def request_stop(self, signal_name: str = "") -> None:
@@ -491,7 +518,7 @@ def supervise(
     env: Mapping[str, str] | None = None,
     while_running: Callable[[Output, threading.Event], None] | None = None,
 ) -> int:
-    """Run ``programs`` until SIGINT or SIGTERM (or until a group is given up on).
+    """Run ``programs`` until SIGINT, SIGTERM or SIGHUP (or until a group is given up on).
 
     ``while_running`` runs in a thread beside them (e.g. to say when the stack answers), with
     the output and an event set when the stack stops. Returns 0 after a stop by signal, 1 when a
@@ -505,7 +532,8 @@ def supervise(
     def on_signal(signum: int, _frame: object) -> None:
         supervision.request_stop(signal.Signals(signum).name)
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, on_signal) for sig in stop_signals}
     try:
         supervision.start()
         follower.start()
