@@ -44,7 +44,7 @@ import xmlrpc.client
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from supervisor.xmlrpc import SupervisorTransport  # type: ignore[import-untyped]
 
@@ -122,7 +122,7 @@ class LogFollower(threading.Thread):
         self.output = output
         self.keep = keep
         self.stopped = threading.Event()
-        self.files: dict[Path, tuple[Any, int]] = {}
+        self.files: dict[Path, tuple[BinaryIO, int]] = {}
         self.partial: dict[Path, bytes] = {}
 
     def run(self) -> None:
