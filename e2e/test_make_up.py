@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -16,9 +18,15 @@ import psycopg
 
 from e2e.conftest import ROOT, STACK_COMMAND, free_port, port_is_free, processes_with_marker, start_stack
 
+ADMIN_ENV = {
+    "ADMIN_USERNAME": "make-up-admin",
+    "ADMIN_EMAIL": "admin@make-up.example",
+    "ADMIN_PASSWORD": "make up admin password 1",
+}
+
 
 def test_make_up_serves_everything_and_sigterm_leaves_nothing_behind(tmp_path: Path) -> None:
-    stack = start_stack(tmp_path, ["make", "--no-print-directory", "up"])
+    stack = start_stack(tmp_path, ["make", "--no-print-directory", "up"], ADMIN_ENV)
     try:
         ping = httpx.get(stack.url + "/users/ping")
         assert ping.json() == {"status": "success", "message": "pong!"}
@@ -32,6 +40,13 @@ def test_make_up_serves_everything_and_sigterm_leaves_nothing_behind(tmp_path: P
     assert code in (0, -signal.SIGTERM), log
     assert "SIGTERM received" in log
     assert "The stack is up on" in log
+    # The banner says what to open, and who to log in as.
+    url = f"http://localhost:{stack.port}"
+    assert f"the app      {url}/\n" in log
+    assert f"Swagger UI   {url}/swagger/\n" in log
+    assert f"users API    {url}/users   {url}/auth/..." in log
+    assert "Log in as the admin: admin@make-up.example, with the password in ADMIN_PASSWORD." in log
+    assert ADMIN_ENV["ADMIN_PASSWORD"] not in log
     assert processes_with_marker(stack.marker) == [], log
     assert port_is_free(stack.port) and port_is_free(stack.users_port)
 
@@ -115,6 +130,22 @@ def test_sigterm_stops_the_stack_within_seconds(tmp_path: Path) -> None:
     assert processes_with_marker(stack.marker) == []
 
 
+def test_kill_9_of_the_runner_still_stops_everything(tmp_path: Path) -> None:
+    stack = start_stack(tmp_path, STACK_COMMAND)
+    supervisors = [pid for pid in processes_with_marker(stack.marker) if pid != stack.process.pid]
+    assert supervisors  # supervisord and the users instance
+
+    stack.process.kill()
+    stack.process.wait(timeout=10)
+
+    # The kernel tells supervisord that its parent died; it stops everything as on Ctrl-C.
+    deadline = time.monotonic() + 60
+    while processes_with_marker(stack.marker) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert processes_with_marker(stack.marker) == [], stack.log.read_text()[-3000:]
+    assert port_is_free(stack.port) and port_is_free(stack.users_port)
+
+
 def test_stack_runs_on_postgresql_when_database_url_is_set(tmp_path: Path) -> None:
     server = os.environ.get("DATABASE_TEST_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
     name = f"e2e_{uuid.uuid4().hex[:12]}"
@@ -142,3 +173,45 @@ def test_stack_runs_on_postgresql_when_database_url_is_set(tmp_path: Path) -> No
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# "2024-05-01 12:00:00,123 WARN exited: users (...)" and "... INFO spawned: 'users' with pid 42"
+SUPERVISOR_EVENT = re.compile(r"^(\S+ \S+) \w+ (exited: users |spawned: 'users')")
+
+
+def test_a_process_that_keeps_crashing_is_given_up_on_with_its_last_words(tmp_path: Path) -> None:
+    port, users_port, marker = free_port(), free_port(), uuid.uuid4().hex
+    command = [
+        part.format(port=port, users_port=users_port, run_dir=tmp_path / "nginx") for part in STACK_COMMAND
+    ]
+    env = dict(os.environ) | {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'users.db'}",
+        "STACK_MARKER": marker,
+        # Every users instance exits at once with one sentence, start after start.
+        "WEB_CONCURRENCY": "0",
+    }
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    output = result.stdout + result.stderr
+
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    verdicts = [line for line in output.splitlines() if line.startswith("make up: gave up on users ")]
+    assert len(verdicts) == 1, output
+    assert "after 5 starts in a row" in verdicts[0]
+    assert "WEB_CONCURRENCY must be at least 1, not 0." in verdicts[0]
+    assert "make up: gave up on every users process" in output
+    assert "stopping everything" in output
+    # The back-off grows: 1, 2, 3, then 4 s between an exit and the next start.
+    events = []
+    for line in (tmp_path / "nginx" / "processes" / "supervisord.log").read_text().splitlines():
+        match = SUPERVISOR_EVENT.match(line)
+        if match:
+            when = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+            events.append((when, match.group(2).startswith("spawned")))
+    spawns = [when for when, spawned in events if spawned]
+    exits = [when for when, spawned in events if not spawned]
+    assert len(spawns) == 5 and len(exits) == 5, events
+    waits = [start - exited for exited, start in zip(exits, spawns[1:], strict=False)]
+    assert all(wait >= backoff - 0.1 for wait, backoff in zip(waits, (1, 2, 3, 4), strict=True)), waits
+    assert processes_with_marker(marker) == []
+    assert port_is_free(port) and port_is_free(users_port)

@@ -7,15 +7,17 @@
 2. migrates the database and creates or updates the bootstrap admin (ADMIN_* variables),
 3. exports the OpenAPI spec next to the built Swagger UI,
 4. renders the gateway configuration for the ``local`` target,
-5. runs the users service (granian, one per replica) and Nginx under honcho, in the foreground, with their
-   logs interleaved and labelled; Ctrl-C or SIGTERM stops every one of them.
+5. runs the users service (granian, one per replica) and Nginx under supervisord
+   (tools/supervise.py), in the foreground, with their logs interleaved and labelled. A
+   process that dies is started again; one that keeps failing to start is given up on with
+   its last log lines. Ctrl-C or SIGTERM stops every one of them, the gateway first.
+6. says what to open once the API answers through the gateway.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shlex
 import socket
 import subprocess
 import sys
@@ -30,7 +32,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from tools import gateway
+from tools import gateway, supervise
 
 ROOT = Path(__file__).resolve().parents[1]
 USERS_DIR = ROOT / "services" / "users"
@@ -153,7 +155,6 @@ def prepare(config: StackConfig) -> Path:
         [
             PYTHON,
             str(SWAGGER_DIR / "update-spec.py"),
-            config.gateway_url,
             "--output",
             str(gateway.SWAGGER_DIST / "swagger.json"),
         ],
@@ -208,57 +209,108 @@ def wait_until_ready(config: StackConfig, stop: threading.Event, timeout: float 
     return False
 
 
-def announce(config: StackConfig, stop: threading.Event) -> None:
+def admin_line(env: Mapping[str, str]) -> str:
+    """What the banner says about the bootstrap admin (ADMIN_* variables)."""
+    email = env.get("ADMIN_EMAIL", "")
+    if not email:
+        return ""
+    if all(env.get(name) for name in ("ADMIN_USERNAME", "ADMIN_PASSWORD")):
+        return f"  Log in as the admin: {email}, with the password in ADMIN_PASSWORD.\n"
+    return f"  ADMIN_EMAIL is {email}, but no admin was created: set ADMIN_USERNAME and ADMIN_PASSWORD too.\n"
+
+
+def banner(config: StackConfig, env: Mapping[str, str]) -> str:
+    url = config.gateway_url
+    return (
+        "\n"
+        f"  The stack is up on {url}\n"
+        "  Open:\n"
+        f"    the app      {url}/\n"
+        f"    Swagger UI   {url}/swagger/\n"
+        f"    users API    {url}/users   {url}/auth/...   ({url}/users/ping answers pong)\n"
+        f"    gateway      {url}/health\n"
+        f"{admin_line(env)}"
+        f"  users instances: {', '.join(config.users_addresses)} (each restarted if it stops)\n"
+        f"  database: {masked(config.database_url)}\n"
+        f"  gateway access log (JSON lines): {config.run_dir / 'access.log'}\n"
+        f"  every process's log: {config.run_dir / PROCESS_LOGS}\n"
+        "  Press Ctrl-C to stop.\n"
+    )
+
+
+def announce(config: StackConfig, output: supervise.Output, stop: threading.Event) -> None:
     if wait_until_ready(config, stop):
-        url = config.gateway_url
-        print(
-            "\n"
-            f"  The stack is up on {url}\n"
-            f"    client       {url}/\n"
-            f"    users API    {url}/users/ping   {url}/users   {url}/auth/...\n"
-            f"    Swagger UI   {url}/swagger/\n"
-            f"    gateway      {url}/health\n"
-            f"  users service instances: {', '.join(config.users_addresses)}"
-            f"  database: {masked(config.database_url)}\n"
-            f"  gateway access log (JSON lines): {config.run_dir / 'access.log'}\n"
-            "  Press Ctrl-C to stop.\n",
-            flush=True,
-        )
+        output.say(banner(config, os.environ))
     elif not stop.is_set():
-        print("\n  The stack did not answer on /users/ping within 60 s; see the logs above.\n", flush=True)
+        output.say("\n  The stack did not answer on /users/ping within 60 s; see the logs above.\n")
+
+
+# Process logs under the run directory; the gateway's own files are beside them.
+PROCESS_LOGS = "processes"
+GATEWAY_STOP_WAIT = 15
+
+
+def users_stop_wait(env: Mapping[str, str]) -> int:
+    """Seconds a users instance gets to drain and finish its requests before SIGKILL: its
+    SHUTDOWN_DRAIN_SECONDS and GRACEFUL_TIMEOUT (the server caps the drain at half of it)."""
+
+    def number(name: str, default: float) -> float:
+        try:
+            return max(0.0, float(env.get(name, "") or default))
+        except ValueError:
+            return default  # the server itself refuses the value with a clear message
+
+    graceful = number("GRACEFUL_TIMEOUT", 30)
+    return int(graceful + min(number("SHUTDOWN_DRAIN_SECONDS", 0), graceful / 2)) + 5
+
+
+def users_programs(
+    config: StackConfig, env: Mapping[str, str], *, reload: bool = False
+) -> list[supervise.Program]:
+    """One program per users instance; they stand in for each other behind the gateway."""
+    command = [str(BIN / "python"), "-m", "users_service.server", *(["--reload"] if reload else [])]
+    return [
+        supervise.Program(
+            name="users" if config.replicas == 1 else f"users-{index}",
+            group="users",
+            command=command,
+            cwd=USERS_DIR,
+            env=dict(env) | {"BIND": address},
+            priority=100,
+            start_seconds=5,
+            stop_wait=users_stop_wait(env),
+        )
+        for index, address in enumerate(config.users_addresses, start=1)
+    ]
+
+
+def programs(config: StackConfig, conf: Path) -> list[supervise.Program]:
+    """Every process of `make up`. The gateway starts after the users instances and stops
+    before them, so that its in-flight requests still reach an instance."""
+    env = users_env(config.database_url, public_url=config.gateway_url)
+    gateway_program = supervise.Program(
+        name="gateway",
+        group="gateway",
+        command=[gateway.find_nginx(), "-p", str(config.run_dir), "-c", str(conf), "-g", "daemon off;"],
+        cwd=config.run_dir,
+        priority=200,
+        # Longer than Nginx's own retries of a busy port (about 2.5 s), so that failing to
+        # listen counts as a failed start, retried with a back-off.
+        start_seconds=5,
+        # Nginx's graceful stop: no new connections, in-flight requests finish.
+        stop_signal="QUIT",
+        stop_wait=GATEWAY_STOP_WAIT,
+    )
+    return [*users_programs(config, env), gateway_program]
 
 
 def run(config: StackConfig) -> int:
-    from honcho import manager as honcho_manager
-
     conf = prepare(config)
-    # The users service finishes in-flight requests on SIGTERM; give it time before honcho kills.
-    honcho_manager.KILL_WAIT = 10
-    procs = honcho_manager.Manager()
-    env = users_env(config.database_url, public_url=config.gateway_url)
-    python = shlex.quote(str(BIN / "python"))
-    for index, address in enumerate(config.users_addresses, start=1):
-        name = "users" if config.replicas == 1 else f"users-{index}"
-        procs.add_process(
-            name,
-            f"exec {python} -m users_service.server",
-            env=env | {"BIND": address},
-            cwd=str(USERS_DIR),
-        )
-    nginx = shlex.quote(gateway.find_nginx())
-    procs.add_process(
-        "gateway",
-        f"exec {nginx} -p {shlex.quote(str(config.run_dir))} -c {shlex.quote(str(conf))} -g 'daemon off;'",
-        env=dict(os.environ),
+    return supervise.supervise(
+        programs(config, conf),
+        config.run_dir / PROCESS_LOGS,
+        while_running=lambda output, stop: announce(config, output, stop),
     )
-    stop = threading.Event()
-    threading.Thread(target=announce, args=(config, stop), daemon=True).start()
-    try:
-        procs.loop()
-    finally:
-        stop.set()
-    # Ctrl-C or SIGTERM is a normal way to stop; a process that died on its own is not.
-    return 0 if procs.returncode in (0, 130, 143, -15) else (procs.returncode or 1)
 
 
 DEV_CLIENT_PORT = 3007
@@ -266,32 +318,29 @@ DEV_CLIENT_PORT = 3007
 
 def dev(config: StackConfig) -> int:
     """The users service with code reload and Vite's dev server (hot reload), no gateway."""
-    from honcho import manager as honcho_manager
-
     check_port_free(config.users_port, "users service", "stop what listens there or set USERS_PORT.")
     check_port_free(DEV_CLIENT_PORT, "Vite dev server", "stop what listens there.")
-    env = prepare_database(config)
-    procs = honcho_manager.Manager()
-    python = shlex.quote(str(BIN / "python"))
-    procs.add_process(
-        "users",
-        f"exec {python} -m users_service.server --reload",
-        env=env | {"BIND": config.users_addresses[0], "PUBLIC_URL": f"http://localhost:{DEV_CLIENT_PORT}"},
-        cwd=str(USERS_DIR),
+    env = prepare_database(config) | {"PUBLIC_URL": f"http://localhost:{DEV_CLIENT_PORT}"}
+    client = supervise.Program(
+        name="client",
+        group="client",
+        command=["npm", "run", "dev", "--", "--port", str(DEV_CLIENT_PORT), "--strictPort"],
+        cwd=gateway.CLIENT_DIST.parent,
+        env={"USERS_SERVICE_URL": f"http://{config.users_addresses[0]}"},
+        priority=200,
     )
-    procs.add_process(
-        "client",
-        f"exec npm run dev -- --port {DEV_CLIENT_PORT} --strictPort",
-        env=dict(os.environ) | {"USERS_SERVICE_URL": f"http://{config.users_addresses[0]}"},
-        cwd=str(gateway.CLIENT_DIST.parent),
+
+    def say_where(output: supervise.Output, stop: threading.Event) -> None:
+        output.say(
+            f"\n  Client with hot reload on http://localhost:{DEV_CLIENT_PORT}/ (API proxied to "
+            f"{config.users_addresses[0]}). Press Ctrl-C to stop.\n"
+        )
+
+    return supervise.supervise(
+        [*users_programs(config, env, reload=True), client],
+        VAR / "dev",
+        while_running=say_where,
     )
-    print(
-        f"\n  Client with hot reload on http://localhost:{DEV_CLIENT_PORT}/ (API proxied to "
-        f"{config.users_addresses[0]}). Press Ctrl-C to stop.\n",
-        flush=True,
-    )
-    procs.loop()
-    return 0 if procs.returncode in (0, 130, 143, -15) else (procs.returncode or 1)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -326,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return dev(config) if args.command == "dev" else run(config)
-    except (StackError, gateway.GatewayError) as error:
+    except (StackError, gateway.GatewayError, supervise.SupervisionError) as error:
         print(f"make up: {error}", file=sys.stderr)
         return 1
 

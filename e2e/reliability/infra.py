@@ -452,9 +452,9 @@ class Gateway:
 class Fleet:
     """Instances and a gateway that a test can stop, restart and kill one at a time.
 
-    `make up` runs its processes under honcho, which ends the whole stack as soon as one
-    process exits; the scenarios about losing or replacing one instance need each
-    instance on its own, as an orchestrator runs them.
+    `make up` restarts a process that dies by itself (test_make_up_supervision.py); the
+    scenarios that stop or replace one instance at a chosen moment need each instance on its
+    own, as an orchestrator runs them.
     """
 
     tmp: Path
@@ -539,6 +539,12 @@ class MakeUp:
             self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=60)
 
+    def interrupt(self) -> int:
+        """Ctrl-C: SIGINT to the whole foreground job, as a terminal sends it."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+        return self.process.wait(timeout=90)
+
 
 def make_up(tmp: Path, database_url: str, replicas: int, extra_env: dict[str, str]) -> MakeUp:
     port, users_port, marker = free_port(), free_port_pair(), uuid.uuid4().hex
@@ -569,7 +575,10 @@ def make_up(tmp: Path, database_url: str, replicas: int, extra_env: dict[str, st
         "--run-dir",
         str(tmp / "nginx"),
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    # A job of its own, as in a terminal, so that Ctrl-C can be sent to the job as a whole.
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+    )
     stack = MakeUp(process, port, users_port, replicas, marker, log, tmp / "nginx")
 
     def ready() -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.cli import FlaskGroup
 
 from users_service import create_app
-from users_service.settings import settings_or_exit
+from users_service.runtime.settings import settings_or_exit
 
 
 def _app_factory() -> object:

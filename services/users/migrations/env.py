@@ -1,4 +1,4 @@
-"""Alembic environment: runs against the Flask app's database (DATABASE_URL)."""
+"""Alembic environment: runs against the service's database (DATABASE_URL)."""
 
 import logging
 from logging.config import fileConfig
@@ -11,13 +11,14 @@ config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
-target_db = current_app.extensions["migrate"].db
-config.set_main_option("sqlalchemy.url", target_db.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+# The Database that create_app passed to Flask-Migrate: its engine and every table.
+database = current_app.extensions["migrate"].db
+config.set_main_option("sqlalchemy.url", database.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
 
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"), target_metadata=target_db.metadata, literal_binds=True
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=database.metadata, literal_binds=True
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -32,8 +33,8 @@ def run_migrations_online() -> None:
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
-    with target_db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
+    with database.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=database.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
 

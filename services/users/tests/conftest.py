@@ -21,10 +21,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from tests.factories import DEFAULT_PASSWORD, AuthActions
+from tests.factories import DEFAULT_PASSWORD, AuthActions, database_of
 from users_service import create_app
-from users_service.extensions import db
-from users_service.settings import Settings, load_settings, normalise_database_url
+from users_service.db.base import Base
+from users_service.runtime.settings import Settings, load_settings, normalise_database_url
 
 
 def _admin_url(url: str) -> str:
@@ -81,7 +81,7 @@ def database_url(empty_database_factory: Callable[[], str]) -> str:
     app = create_app(load_settings(APP_ENV="testing", DATABASE_URL=url))
     with app.app_context():
         upgrade()
-        db.engine.dispose()
+    database_of(app).dispose()
     return url
 
 
@@ -93,7 +93,7 @@ def cleanup_engine(database_url: str) -> Iterator[Engine]:
 
 
 def _empty_tables(engine: Engine) -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     # DELETE (children first) is cheaper than TRUNCATE for a handful of rows.
     with engine.begin() as conn:
         for table in tables:
@@ -122,15 +122,33 @@ def make_app(database_url: str, cleanup_engine: Engine) -> Iterator[Callable[...
 
     yield factory
     for app in apps:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        database_of(app).dispose()
     _empty_tables(cleanup_engine)
 
 
 @pytest.fixture
 def app(make_app: Callable[..., APIFlask]) -> APIFlask:
     return make_app()
+
+
+POSTGRES_SERVER = os.environ.get("DATABASE_TEST_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture
+def postgres_app(make_app: Callable[..., APIFlask], database_server_url: str | None) -> Iterator[APIFlask]:
+    """An app on PostgreSQL whatever the suite runs on: for what only row locks decide."""
+    if database_server_url:
+        yield make_app()
+        return
+    from flask_migrate import upgrade
+
+    url, drop = _create_pg_database(POSTGRES_SERVER)
+    app = make_app(DATABASE_URL=url)
+    with app.app_context():
+        upgrade()
+    yield app
+    database_of(app).dispose()
+    drop()
 
 
 @pytest.fixture

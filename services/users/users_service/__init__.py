@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .app import create_app
+    from .web.app import create_app
 
 __all__ = ["create_app"]
 
@@ -27,7 +27,7 @@ def __getattr__(name: str) -> Any:
     # Imported on first use: the server process (users_service.server) must set up the
     # metrics directory before anything imports prometheus_client.
     if name == "create_app":
-        from .app import create_app
+        from .web.app import create_app
 
         return create_app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

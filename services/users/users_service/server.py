@@ -2,8 +2,7 @@
 
     python -m users_service.server [--reload] [--app module:attribute]
 
-Chosen by measurement (bench/RESULTS.md): on 2 cores granian served the same app about
-twice as fast as gunicorn's sync or threaded workers, and it keeps client connections
+Chosen over gunicorn by measurement (docs/decisions.md), and it keeps client connections
 alive. Settings come from the environment:
 
 - ``BIND`` (``127.0.0.1:5001``): address and port.
@@ -41,7 +40,7 @@ from granian.constants import Interfaces
 from granian.log import LogLevels
 from granian.server import Server
 
-from .lifecycle import DRAIN_FLAG_ENV, start_draining
+from .runtime.lifecycle import DRAIN_FLAG_ENV, start_draining
 
 DEFAULT_APP = "users_service.wsgi:app"
 METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -56,11 +55,11 @@ class _DrainingServer(Server):  # type: ignore[misc,valid-type]
     """granian's server, with readiness turning 503 for ``drain_seconds`` before the stop."""
 
     drain_seconds: float = 0.0
-    _draining = False
-    _main_pid = 0
+    draining = False
+    main_pid = 0
 
     def signal_handler_interrupt(self, *args: Any, **kwargs: Any) -> None:
-        if os.getpid() != self._main_pid:
+        if os.getpid() != self.main_pid:
             # A worker inherits this handler at fork and keeps it until it has loaded the app
             # and installed its own. A stop signal in that window must end it, not be lost
             # (the worker would then serve on, orphaned, after the server process exits).
@@ -68,12 +67,12 @@ class _DrainingServer(Server):  # type: ignore[misc,valid-type]
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        if self._draining or self.drain_seconds <= 0:
+        if self.draining or self.drain_seconds <= 0:
             # No drain, or a second signal during the drain: stop now.
             start_draining()
             super().signal_handler_interrupt(*args, **kwargs)
             return
-        self._draining = True
+        self.draining = True
         start_draining()
         logging.getLogger("_granian").info("Draining for %.1f s before stopping", self.drain_seconds)
         timer = threading.Timer(self.drain_seconds, super().signal_handler_interrupt)
@@ -147,7 +146,7 @@ def build_server(app: str = DEFAULT_APP, reload: bool = False) -> _DrainingServe
     # The drain and the slowest request must both fit in the orchestrator's stop timeout.
     drain = float(os.environ.get("SHUTDOWN_DRAIN_SECONDS", "0") or 0)
     server.drain_seconds = min(max(0.0, drain), _env_int("GRACEFUL_TIMEOUT", 30) / 2)
-    server._main_pid = os.getpid()
+    server.main_pid = os.getpid()
     return server
 
 
@@ -162,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     owned = _prepare_run_dirs()
     try:
         # Configuration errors stop the start with one clear sentence, before any worker starts.
-        from .settings import settings_or_exit
+        from .runtime.settings import settings_or_exit
 
         settings_or_exit()
         server.serve()

@@ -1,1 +1,0 @@
-"""HTTP layer: thin routes that translate requests into service calls."""

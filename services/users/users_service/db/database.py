@@ -1,0 +1,140 @@
+"""The database: one engine per process, and the unit of work, the one place that commits.
+
+Everything that changes data runs inside ``Database.unit_of_work()``: a session whose work
+is committed when the block ends normally and rolled back when it raises. Nothing else in
+the service calls ``commit()`` or ``rollback()``.
+
+A unit of work opened with ``autocommit=True`` runs each statement as a transaction of its
+own, on a connection in the driver's autocommit mode: no BEGIN and COMMIT round trips. It is
+for work that reads, or writes a single statement (a login's new session).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from ..runtime import metrics
+from ..runtime.settings import Settings
+from .base import Base
+from .deadline import Watchdog
+
+
+class KeepChanges(Exception):
+    """Base for errors raised after changes that must stand although the call fails.
+
+    A reused refresh token, for one, ends its whole session and is refused: the unit of work
+    commits the ending, then lets the error through.
+    """
+
+
+class Database:
+    """The engine of one service process, and units of work over it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.engine = create_engine(settings.DATABASE_URL, **_engine_options(settings))
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _enforce_foreign_keys)
+        self.watchdog: Watchdog | None = None
+        if settings.REQUEST_DEADLINE > 0:
+            # First: its checkout ping may refuse a connection before the pool gauges count it.
+            self.watchdog = Watchdog(settings.REQUEST_DEADLINE)
+            self.watchdog.watch(self.engine)
+        _count_pool_use(self.engine, settings)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._autocommit_sessions = sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
+
+    @property
+    def metadata(self) -> MetaData:
+        """Every table (for migrations)."""
+        return Base.metadata
+
+    @contextmanager
+    def unit_of_work(self, *, autocommit: bool = False) -> Iterator[Session]:
+        """A session whose work is committed when the block ends and rolled back if it raises.
+
+        Under ``REQUEST_DEADLINE``, a database error after the deadline passed is raised as
+        ``DeadlineExceeded``.
+        """
+        deadline: AbstractContextManager[None] = self.watchdog.armed() if self.watchdog else nullcontext()
+        factory = self._autocommit_sessions if autocommit else self._sessions
+        with deadline, factory() as session:
+            try:
+                yield session
+                session.commit()
+            except KeepChanges:
+                session.commit()
+                raise
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _engine_options(settings: Settings) -> dict[str, Any]:
+    url = settings.DATABASE_URL
+    # With a request deadline, the watchdog pings connections on checkout, within the deadline.
+    options: dict[str, Any] = {"pool_pre_ping": settings.REQUEST_DEADLINE <= 0}
+    pool = {
+        "pool_size": settings.DB_POOL_SIZE,
+        "max_overflow": settings.DB_MAX_OVERFLOW,
+        # A request waits at most this long for a connection, then gets 503 + Retry-After.
+        "pool_timeout": settings.DB_POOL_TIMEOUT,
+    }
+    if url.startswith("postgresql"):
+        options.update(
+            pool,
+            connect_args={
+                "connect_timeout": settings.DB_CONNECT_TIMEOUT,
+                # A stuck query must not hold a worker forever. Timestamps come back in UTC.
+                "options": "-c statement_timeout=15000 -c TimeZone=UTC",
+            },
+        )
+    elif url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        # A SQLite file is pooled too (QueuePool): the same limits apply.
+        options.update(pool)
+    return options
+
+
+def _enforce_foreign_keys(dbapi_connection: Any, connection_record: object) -> None:
+    # SQLite leaves foreign keys unchecked unless asked, per connection: without this, rows
+    # could point at deleted users in development where PostgreSQL refuses them.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _count_pool_use(engine: Engine, settings: Settings) -> None:
+    """The pool gauges of /metrics (one engine per worker process; the instance sums them)."""
+    if isinstance(engine.pool, QueuePool):
+        metrics.DB_POOL_SIZE.set(settings.DB_POOL_SIZE)
+        metrics.DB_POOL_LIMIT.set(settings.DB_POOL_SIZE + settings.DB_MAX_OVERFLOW)
+
+    @event.listens_for(engine.pool, "checkout")
+    def checked_out(*args: object) -> None:
+        metrics.DB_POOL_CHECKED_OUT.inc()
+
+    @event.listens_for(engine.pool, "checkin")
+    def checked_in(*args: object) -> None:
+        metrics.DB_POOL_CHECKED_OUT.dec()
+
+
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run ``action`` once the unit of work that owns ``session`` has committed, and not at
+    all if it rolls back (a mail about a change goes out only when the change stands)."""
+
+    def run(committed: Session) -> None:
+        action()
+
+    event.listen(session, "after_commit", run, once=True)

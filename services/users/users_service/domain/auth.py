@@ -1,0 +1,190 @@
+"""Authentication rules: registration, login, logout, password change and reset."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..db.database import after_commit
+from ..runtime.settings import Settings
+from . import tokens
+from .audit import audit
+from .errors import InvalidInput, LoginFailed, LoginThrottled, ResetTokenInvalid
+from .mail import send_mail
+from .models import Caller, PasswordResetToken, User, utcnow
+from .password_policy import password_problems
+from .passwords import burn_dummy_hash, hash_password, needs_rehash, verify_password
+from .throttle import LoginThrottle
+from .tokens import IssuedTokens, sha256, start_session
+from .users import Credentials, create_user, get_credentials, get_user_by_email, normalise_email, set_password
+
+
+def register(
+    *, session: Session, settings: Settings, username: str, email: str, password: str
+) -> tuple[User, IssuedTokens]:
+    user = create_user(session=session, settings=settings, username=username, email=email, password=password)
+    issued = start_session(session=session, settings=settings, user_id=user.id, token_version=user.token_version)
+    audit("user_registered", user_id=user.id)
+    return user, issued
+
+
+def login(
+    *, session: Session, settings: Settings, throttle: LoginThrottle, email: str, password: str, ip: str
+) -> IssuedTokens:
+    """Check the credentials and start a session; ``LoginFailed`` for any bad credential."""
+    email = normalise_email(email)
+    # Throttle first: a locked account must not cost us a hash computation.
+    try:
+        throttle.check(email=email, ip=ip)
+    except LoginThrottled as throttled:
+        audit("login_throttled", retry_after=throttled.retry_after)
+        raise
+    try:
+        found = get_credentials(session=session, email=email)
+        if found is None:
+            # Same work as a real check, so response time does not reveal unknown emails.
+            burn_dummy_hash(settings, password)
+        issued = None
+        if found is not None and verify_password(settings, found.password_hash, password) and found.active:
+            issued = _start_session(session=session, settings=settings, found=found, password=password)
+        if found is None or issued is None:
+            throttle.record_failure(email=email, ip=ip)
+            inactive = found is not None and not found.active
+            audit(
+                "login_failed",
+                user_id=found.user_id if found else None,
+                reason="inactive" if inactive else "bad_credentials",
+            )
+            raise LoginFailed
+        throttle.clear_failures(email=email, ip=ip)
+    finally:
+        throttle.release(email=email, ip=ip)
+    audit("login_succeeded", user_id=found.user_id)
+    return issued
+
+
+def _start_session(*, session: Session, settings: Settings, found: Credentials, password: str) -> IssuedTokens | None:
+    """The new session of a successful login; ``None`` when the account was deleted meanwhile.
+
+    A legacy bcrypt (or weaker argon2) hash is upgraded along the way.
+    """
+    try:
+        if not needs_rehash(settings, found.password_hash):
+            return start_session(
+                session=session, settings=settings, user_id=found.user_id, token_version=found.token_version
+            )
+        user = session.get(User, found.user_id)
+        if user is None:
+            return None
+        user.password_hash = hash_password(settings, password)
+        return start_session(session=session, settings=settings, user_id=user.id, token_version=user.token_version)
+    except IntegrityError:  # the session's row points at a user that no longer exists
+        return None
+
+
+def logout(*, session: Session, claims: dict[str, Any], refresh_value: str | None) -> None:
+    """Revoke the access token and end its session (and the one of the refresh cookie sent along)."""
+    tokens.revoke_access_token(session=session, claims=claims)
+    if claims.get("sid"):
+        tokens.revoke_family(session=session, family_id=str(claims["sid"]))
+    tokens.revoke_refresh_value(session=session, raw=refresh_value)
+    audit("logout", user_id=int(claims["sub"]))
+
+
+def change_password(
+    *,
+    session: Session,
+    settings: Settings,
+    throttle: LoginThrottle,
+    caller: Caller,
+    current_password: str,
+    new_password: str,
+    ip: str,
+) -> IssuedTokens:
+    """Set a new password, ending every session; fresh tokens for the caller's new one.
+
+    A wrong current password is a password guess: it counts against the account like a
+    failed login, so a stolen access token cannot guess the password faster than a login.
+    """
+    problems = password_problems(new_password, username=caller.username, email=caller.email)
+    if problems:
+        raise InvalidInput("new_password", problems)
+    try:
+        throttle.check(email=caller.email, ip=ip)
+    except LoginThrottled as throttled:
+        audit("password_change_throttled", user_id=caller.id, retry_after=throttled.retry_after)
+        raise
+    try:
+        user = session.get(User, caller.id)
+        if user is None or not verify_password(settings, user.password_hash, current_password):
+            throttle.record_failure(email=caller.email, ip=ip)
+            audit("password_change_failed", user_id=caller.id)
+            raise InvalidInput("current_password", ["Current password is incorrect."])
+        throttle.clear_failures(email=caller.email, ip=ip)
+    finally:
+        throttle.release(email=caller.email, ip=ip)
+    set_password(session=session, settings=settings, user=user, password=new_password)
+    issued = start_session(session=session, settings=settings, user_id=user.id, token_version=user.token_version)
+    audit("password_changed", user_id=user.id)
+    return issued
+
+
+def request_password_reset(*, session: Session, settings: Settings, email: str) -> None:
+    """Store a single-use reset token for an active account with that email, and mail its link.
+
+    The link carries the token after ``#``: browsers never send that part to a server, so
+    no access log along the way records it (the page reads it and posts it).
+    """
+    user = get_user_by_email(session=session, email=email)
+    if user is None or not user.active:
+        audit("password_reset_requested", user_id=None)
+        return
+    raw = secrets.token_urlsafe(32)
+    session.add(
+        PasswordResetToken(
+            token_hash=sha256(raw),
+            user_id=user.id,
+            expires_at=utcnow() + timedelta(seconds=settings.PASSWORD_RESET_TTL),
+        )
+    )
+    audit("password_reset_requested", user_id=user.id)
+    link = f"{settings.PUBLIC_URL.rstrip('/')}/reset-password#token={raw}"
+    minutes = settings.PASSWORD_RESET_TTL // 60
+    body = (
+        f"Hello {user.username},\n\nSomeone asked to reset the password of your account. "
+        f"To choose a new password, open this link within {minutes} minutes:\n\n{link}\n\n"
+        "The link works once. If you did not ask for this, ignore this message: "
+        "your password stays the same.\n"
+    )
+    # Only a token that was stored may be mailed.
+    to = user.email
+    after_commit(
+        session, lambda: send_mail(settings, to=to, subject="Reset your password", body=body, background=False)
+    )
+
+
+def confirm_password_reset(*, session: Session, settings: Settings, token: str, password: str) -> User:
+    row = session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == sha256(token)))
+    now = utcnow()
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        raise ResetTokenInvalid
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise ResetTokenInvalid
+    problems = password_problems(password, username=user.username, email=user.email)
+    if problems:
+        raise InvalidInput("password", problems)
+    # Single use: this token and every other outstanding one for the account.
+    session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    set_password(session=session, settings=settings, user=user, password=password)
+    audit("password_reset_completed", user_id=user.id)
+    return user

@@ -1,0 +1,251 @@
+"""Access tokens (JWT) and sessions: refresh tokens that are opaque, stored hashed and rotated
+on every use. A session is one chain ("family") of refresh tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..runtime.settings import Settings
+from .audit import audit
+from .errors import RefreshTokenReused, TokenRejected
+from .models import Caller, RefreshToken, RevokedToken, User, utcnow
+from .users import MAX_ID, lock_user
+
+ALGORITHM = "HS256"  # pinned: the decoder never trusts the token's own "alg" header
+ACCESS_TYPE = "access"
+EXPIRED = "Signature expired. Please log in again."
+INVALID = "Invalid token. Please log in again."
+# Headers that would make a careless verifier fetch or choose keys: refuse them outright.
+_FORBIDDEN_HEADERS = frozenset({"jku", "x5u", "jwk", "x5c", "kid", "crit"})
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    access_token: str
+    expires_in: int
+    refresh_token: str
+
+
+def _signing_key(settings: Settings) -> bytes:
+    # A key derived for JWTs only, so other uses of SECRET_KEY never sign tokens.
+    return hmac.new(settings.SECRET_KEY.encode(), b"users-service access token", hashlib.sha256).digest()
+
+
+def sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+# ---- access tokens --------------------------------------------------------------------
+
+
+def issue_access_token(
+    settings: Settings, user_id: int, token_version: int, *, session_id: str | None = None
+) -> tuple[str, int]:
+    now = utcnow()
+    ttl = settings.ACCESS_TOKEN_TTL
+    claims: dict[str, Any] = {
+        "sub": str(user_id),
+        "iat": now,
+        "nbf": now,
+        "exp": now + timedelta(seconds=ttl),
+        "jti": uuid.uuid4().hex,
+        "iss": settings.JWT_ISSUER,
+        "aud": settings.JWT_AUDIENCE,
+        "typ": ACCESS_TYPE,
+        "ver": token_version,
+    }
+    if session_id:
+        claims["sid"] = session_id
+    token = jwt.encode(claims, _signing_key(settings), algorithm=ALGORITHM, headers={"typ": "JWT"})
+    return token, ttl
+
+
+def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
+    try:
+        # One parse for header and claims (parsing is most of the cost of a check).
+        decoded = jwt.decode_complete(
+            token,
+            _signing_key(settings),
+            algorithms=[ALGORITHM],
+            audience=settings.JWT_AUDIENCE,
+            issuer=settings.JWT_ISSUER,
+            options={"require": ["exp", "iat", "nbf", "sub", "jti", "iss", "aud", "typ"]},
+        )
+        header: dict[str, Any] = decoded["header"]
+        claims: dict[str, Any] = decoded["payload"]
+        if header.get("alg") != ALGORITHM or _FORBIDDEN_HEADERS & set(header):
+            raise TokenRejected(INVALID)
+    except jwt.ExpiredSignatureError:
+        raise TokenRejected(EXPIRED) from None
+    except jwt.InvalidSignatureError:
+        raise TokenRejected(INVALID) from None
+    except jwt.DecodeError:
+        # Not a JWT at all ("not.a.token"): refused like any other bad token.
+        raise TokenRejected(INVALID) from None
+    except jwt.InvalidTokenError:
+        raise TokenRejected(INVALID) from None
+    if claims.get("typ") != ACCESS_TYPE or not isinstance(claims.get("ver", 0), int):
+        raise TokenRejected(INVALID)
+    return claims
+
+
+# The caller, and whether the token or its whole session was revoked, in one round trip.
+_CALLER_FIELDS = ("id", "username", "email", "active", "admin", "created_date", "token_version")
+_CALLER = select(
+    *(getattr(User, field) for field in _CALLER_FIELDS),
+    select(RevokedToken.jti).where(RevokedToken.jti == bindparam("jti")).exists(),
+    select(RefreshToken.id)
+    .where(RefreshToken.family_id == bindparam("sid"), RefreshToken.revoked_at.is_not(None))
+    .exists(),
+).where(User.id == bindparam("user_id"))
+
+
+def caller_for_access_token(*, session: Session, settings: Settings, token: str) -> tuple[Caller, dict[str, Any]]:
+    """The active account a valid, unrevoked access token belongs to, and the token's claims."""
+    claims = decode_access_token(settings, token)
+    try:
+        user_id = int(claims["sub"])
+    except (TypeError, ValueError):
+        raise TokenRejected(INVALID) from None
+    if not 0 < user_id <= MAX_ID:
+        raise TokenRejected(INVALID)
+    params = {"user_id": user_id, "jti": str(claims["jti"])[:64], "sid": str(claims.get("sid", ""))[:64]}
+    row = session.connection().execute(_CALLER, params).first()
+    if row is None:
+        raise TokenRejected(INVALID)
+    *columns, token_revoked, session_ended = row
+    caller = Caller(*columns)
+    # A session that ended (logout, reuse detection) takes its access tokens with it at once.
+    if token_revoked or session_ended or not caller.active or claims.get("ver", 0) != caller.token_version:
+        raise TokenRejected(INVALID)
+    return caller, claims
+
+
+def revoke_access_token(*, session: Session, claims: dict[str, Any]) -> None:
+    expires_at = datetime.fromtimestamp(int(claims["exp"]), tz=utcnow().tzinfo)
+    session.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
+    if session.get(RevokedToken, claims["jti"]) is None:
+        session.add(RevokedToken(jti=claims["jti"], expires_at=expires_at))
+
+
+# ---- sessions (refresh tokens) ----------------------------------------------------------
+
+
+def _successor_value(settings: Settings, parent: str) -> str:
+    """The value that replaces ``parent`` on rotation.
+
+    Deterministic (HMAC of the parent under the server key) so that parallel refreshes
+    with the same cookie within the grace window all receive the *same* successor,
+    without the server ever storing a refresh value in clear.
+    """
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"refresh successor:" + parent.encode(), hashlib.sha256)
+    return digest.hexdigest()
+
+
+# A Core INSERT built once: nothing reads the new row back within the request.
+_NEW_SESSION_FIELDS = ("token_hash", "family_id", "user_id", "created_at", "family_expires_at")
+_INSERT_REFRESH_TOKEN = insert(RefreshToken).values({field: bindparam(field) for field in _NEW_SESSION_FIELDS})
+
+
+def start_session(*, session: Session, settings: Settings, user_id: int, token_version: int) -> IssuedTokens:
+    """A new session for the user: its first refresh token, and an access token bound to it.
+
+    Raises ``IntegrityError`` when the user no longer exists.
+    """
+    raw = secrets.token_urlsafe(32)
+    family_id = secrets.token_hex(16)
+    now = utcnow()
+    row = {
+        "token_hash": sha256(raw),
+        "family_id": family_id,
+        "user_id": user_id,
+        "created_at": now,
+        "family_expires_at": now + timedelta(seconds=settings.REFRESH_TOKEN_TTL),
+    }
+    session.connection().execute(_INSERT_REFRESH_TOKEN, row)
+    access, ttl = issue_access_token(settings, user_id, token_version, session_id=family_id)
+    return IssuedTokens(access, ttl, raw)
+
+
+def revoke_family(*, session: Session, family_id: str) -> None:
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def revoke_refresh_value(*, session: Session, raw: str | None) -> None:
+    if not raw:
+        return
+    row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == sha256(raw)))
+    if row is not None:
+        revoke_family(session=session, family_id=row.family_id)
+
+
+def rotate_refresh_token(*, session: Session, settings: Settings, raw: str) -> tuple[User, IssuedTokens]:
+    """Exchange a refresh value for a new access token and a new refresh value.
+
+    Reusing a value that was already rotated (outside the short grace window for parallel
+    requests) means it was stolen or replayed: the whole session is revoked.
+    """
+    now = utcnow()
+    row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == sha256(raw)))
+    if row is None:
+        raise TokenRejected(INVALID)
+    # The account row is locked before anything is decided, as a password change or a
+    # deactivation locks it before ending sessions: a successor minted here is either seen
+    # and revoked by that change, or this sees the change and refuses.
+    user = lock_user(session=session, user_id=row.user_id)
+    session.refresh(row)
+    if user is None or not user.active or row.revoked_at is not None:
+        raise TokenRejected(INVALID)
+    if row.family_expires_at <= now or row.created_at + timedelta(seconds=settings.REFRESH_IDLE_TTL) <= now:
+        raise TokenRejected(EXPIRED)
+
+    successor = _successor_value(settings, raw)
+    if row.rotated_at is None:
+        claimed = session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.id == row.id, RefreshToken.rotated_at.is_(None))
+            .values(rotated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            session.add(
+                RefreshToken(
+                    token_hash=sha256(successor),
+                    family_id=row.family_id,
+                    user_id=user.id,
+                    created_at=now,
+                    family_expires_at=row.family_expires_at,
+                )
+            )
+            try:
+                session.flush()
+            except IntegrityError:
+                raise TokenRejected(INVALID) from None
+            access, ttl = issue_access_token(settings, user.id, user.token_version, session_id=row.family_id)
+            return user, IssuedTokens(access, ttl, successor)
+        session.refresh(row)
+
+    rotated_at = row.rotated_at or now
+    if (now - rotated_at).total_seconds() <= settings.REFRESH_REUSE_GRACE:
+        # A parallel request (or a retry after a lost response): same successor, same family.
+        access, ttl = issue_access_token(settings, user.id, user.token_version, session_id=row.family_id)
+        return user, IssuedTokens(access, ttl, successor)
+
+    revoke_family(session=session, family_id=row.family_id)
+    audit("authn_token_reuse", user_id=user.id, family=row.family_id[:8])
+    raise RefreshTokenReused(INVALID)

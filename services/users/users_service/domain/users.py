@@ -1,0 +1,299 @@
+"""Account rules: one account per email and username, the last-admin invariant, ending
+sessions on deactivation."""
+
+from __future__ import annotations
+
+import string
+import time
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from sqlalchemy import bindparam, event, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..runtime.settings import Settings
+from . import notices
+from .audit import audit
+from .errors import DuplicateUser, InvalidInput, LastAdmin, NotAllowed
+from .models import Caller, PasswordResetToken, RefreshToken, User, utcnow
+from .passwords import hash_password, verify_password
+from .throttle import EmailChangeLimit
+
+# PostgreSQL ``integer`` ids: larger path values cannot exist and would overflow the query.
+MAX_ID = 2**31 - 1
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def normalise_email(value: str) -> str:
+    """Trim spaces and lower-case ASCII letters (length-preserving, so limits still hold)."""
+    return value.strip(" ").translate(_ASCII_LOWER)
+
+
+def get_user(*, session: Session, user_id: int) -> User | None:
+    if not 0 < user_id <= MAX_ID:
+        return None
+    return session.get(User, user_id)
+
+
+def get_user_by_email(*, session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+class Credentials(NamedTuple):
+    """What a login checks and needs to start a session; never sent anywhere."""
+
+    user_id: int
+    password_hash: str
+    active: bool
+    token_version: int
+
+
+# Statements every login or page runs are built once: building one costs more than running it.
+_CREDENTIALS = select(User.id, User.password_hash, User.active, User.token_version).where(
+    User.email == bindparam("email")
+)
+
+
+def get_credentials(*, session: Session, email: str) -> Credentials | None:
+    row = session.connection().execute(_CREDENTIALS, {"email": normalise_email(email)}).first()
+    return Credentials(*row) if row else None
+
+
+# The columns a listed user can show: never the password hash or token state.
+LISTED_COLUMNS = (User.id, User.username, User.active, User.created_date, User.email, User.admin)
+
+_PAGE = select(*LISTED_COLUMNS).order_by(User.id).limit(bindparam("limit"))
+_PAGE_AT = _PAGE.offset(bindparam("offset"))
+_PAGE_AFTER = _PAGE.where(User.id > bindparam("after"))
+_COUNT = select(func.count()).select_from(User)
+
+
+class _CachedTotal:
+    """The number of users, counted at most once per ``max_age`` seconds per process.
+
+    ``count(*)`` reads the whole table, which would make every page cost as much as the
+    table is large. Writes through this process reset it at once (see ``_forget_total``);
+    writes through another process show within ``max_age``.
+    """
+
+    def __init__(self) -> None:
+        self.value = 0
+        self.counted_at = -float("inf")
+
+    def get(self, session: Session, max_age: float) -> int:
+        now = time.monotonic()
+        if now - self.counted_at >= max_age:
+            self.value = session.connection().execute(_COUNT).scalar_one()
+            self.counted_at = now
+        return self.value
+
+    def forget(self) -> None:
+        self.counted_at = -float("inf")
+
+
+total_users = _CachedTotal()
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_total(session: Session, flush_context: Any) -> None:
+    if any(isinstance(obj, User) for obj in (*session.new, *session.deleted)):
+        total_users.forget()
+
+
+def list_users(
+    *, session: Session, page: int, per_page: int, after: int | None = None, total_max_age: float = 0
+) -> tuple[Sequence[Sequence[Any]], int]:
+    """One page of users in id order, as rows of ``LISTED_COLUMNS``, and the total.
+
+    ``after`` (an id) pages by key: ``WHERE id > after`` costs the same at any depth, where
+    ``page`` skips ``(page - 1) * per_page`` rows first.
+    """
+    connection = session.connection()
+    if after is not None:
+        rows = connection.execute(_PAGE_AFTER, {"after": after, "limit": per_page}).all()
+    else:
+        rows = connection.execute(_PAGE_AT, {"offset": (page - 1) * per_page, "limit": per_page}).all()
+    return rows, total_users.get(session, total_max_age)
+
+
+def _check_unique(session: Session, *, username: str | None, email: str | None, exclude_id: int | None = None) -> None:
+    conditions = []
+    if email is not None:
+        conditions.append(User.email == email)
+    if username is not None:
+        conditions.append(User.username == username)
+    if not conditions:
+        return
+    query = select(User.email, User.username).where(or_(*conditions))
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    for existing_email, _existing_username in session.execute(query):
+        raise DuplicateUser("email" if existing_email == email else "username")
+
+
+def _flush_unique(session: Session) -> None:
+    """Flush, turning a lost uniqueness race into the same conflict as the pre-check."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise DuplicateUser("user") from None
+
+
+def create_user(
+    *,
+    session: Session,
+    settings: Settings,
+    username: str,
+    email: str,
+    password: str,
+    admin: bool = False,
+    active: bool = True,
+) -> User:
+    email = normalise_email(email)
+    _check_unique(session, username=username, email=email)
+    user = User(
+        username=username,
+        email=email,
+        password_hash=hash_password(settings, password),
+        admin=admin,
+        active=active,
+        created_date=utcnow(),
+        token_version=0,
+    )
+    session.add(user)
+    _flush_unique(session)
+    return user
+
+
+def _lock_active_admins(session: Session) -> None:
+    """Serialise admin changes (PostgreSQL row locks) so two admins cannot demote each other."""
+    session.execute(select(User.id).where(User.admin.is_(True), User.active.is_(True)).with_for_update())
+
+
+def _ensure_an_admin_remains(session: Session) -> None:
+    session.flush()
+    remaining = session.scalar(
+        select(func.count()).select_from(User).where(User.admin.is_(True), User.active.is_(True))
+    )
+    if not remaining:
+        raise LastAdmin
+
+
+def lock_user(*, session: Session, user_id: int) -> User | None:
+    """The account, read afresh and locked until the unit of work ends (PostgreSQL)."""
+    return session.get(User, user_id, with_for_update=True, populate_existing=True)
+
+
+def end_sessions(*, session: Session, user: User) -> None:
+    """Make every live access and refresh token of ``user``, and every reset link, stop working."""
+    # Locked first, as a refresh locks it before rotating (see tokens.rotate_refresh_token).
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    user.token_version += 1
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    expire_reset_links(session=session, user_id=user.id)
+
+
+def expire_reset_links(*, session: Session, user_id: int) -> None:
+    """Outstanding password-reset links of the account stop working."""
+    session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user_id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
+def update_user(
+    *,
+    session: Session,
+    settings: Settings,
+    actor: Caller,
+    user: User,
+    changes: dict[str, Any],
+    current_password: str | None = None,
+    email_changes: EmailChangeLimit,
+) -> User:
+    """Apply ``changes`` (username, email, admin, active) that ``actor`` asks for.
+
+    Admins may change any field of anyone. Others may change their own username and email
+    only, and their email only with their current password: a stolen access token must not
+    be enough to take the account over through a password reset to a new address.
+    """
+    if not actor.admin:
+        if actor.id != user.id:
+            raise NotAllowed
+        if any(field in changes and changes[field] != getattr(user, field) for field in ("admin", "active")):
+            raise NotAllowed("Only admins can change the admin or active flags.")
+    email = changes.get("email")
+    if email is not None:
+        changes["email"] = email = normalise_email(email)
+    old_email = user.email
+    email_changes_now = email is not None and email != old_email
+    if email_changes_now:
+        if actor.id == user.id and not (
+            current_password and verify_password(settings, user.password_hash, current_password)
+        ):
+            audit("email_change_refused", user_id=user.id)
+            raise InvalidInput("current_password", ["Enter your current password to change your email."])
+        email_changes.count(user.id)
+    _check_unique(session, username=changes.get("username"), email=email, exclude_id=user.id)
+    touches_admin = ("admin" in changes and changes["admin"] != user.admin) or (
+        "active" in changes and changes["active"] != user.active
+    )
+    if touches_admin and user.admin:
+        _lock_active_admins(session)
+        session.refresh(user)
+    was_active = user.active
+    for field in ("username", "email", "admin", "active"):
+        if field in changes:
+            setattr(user, field, changes[field])
+    if was_active and not user.active:
+        end_sessions(session=session, user=user)
+    if touches_admin:
+        _ensure_an_admin_remains(session)
+    _flush_unique(session)
+    if email_changes_now:
+        # A reset link mailed to the old address must not outlive the change.
+        expire_reset_links(session=session, user_id=user.id)
+        by_admin = actor.id != user.id
+        audit("email_changed", user_id=user.id, by_admin=by_admin, actor_id=actor.id)
+        notices.email_changed(
+            session=session, settings=settings, username=user.username, old=old_email, new=user.email, by_admin=by_admin
+        )
+    return user
+
+
+def delete_user(*, session: Session, user: User) -> None:
+    if user.admin and user.active:
+        _lock_active_admins(session)
+    session.delete(user)
+    if user.admin:
+        _ensure_an_admin_remains(session)
+    session.flush()
+
+
+def set_password(*, session: Session, settings: Settings, user: User, password: str) -> None:
+    user.password_hash = hash_password(settings, password)
+    end_sessions(session=session, user=user)
+
+
+def upsert_admin(
+    *, session: Session, settings: Settings, username: str, email: str, password: str
+) -> tuple[User, bool]:
+    """Create the bootstrap admin, or bring an existing account (same email) up to date."""
+    user = get_user_by_email(session=session, email=email)
+    if user is None:
+        created = create_user(
+            session=session, settings=settings, username=username, email=email, password=password, admin=True
+        )
+        return created, True
+    _check_unique(session, username=username, email=None, exclude_id=user.id)
+    user.username, user.admin, user.active = username, True, True
+    set_password(session=session, settings=settings, user=user, password=password)
+    session.flush()
+    return user, False

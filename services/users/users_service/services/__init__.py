@@ -1,1 +1,0 @@
-"""Business rules, as keyword-only functions over the database session."""

@@ -1,0 +1,190 @@
+"""Operator commands (``python manage.py <command>``), compatible with the original manage.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+from apiflask import APIFlask
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from ..domain.errors import Conflict
+from ..domain.password_policy import password_problems
+from ..domain.users import create_user, get_user_by_email, upsert_admin
+from ..runtime.settings import SERVICE_ROOT
+from .context import database, settings
+from .schemas import RegisterIn
+
+DEFAULT_ADMIN_USERNAME = "administrator"
+
+# Demo accounts for local development only (seed_db refuses to run in production).
+DEMO_USERS = (
+    ("demo.admin", "admin@example.com", "demo admin passphrase", True),
+    ("demo.user", "user@example.com", "demo user passphrase", False),
+)
+
+
+def masked_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True).replace("+psycopg", "")
+    except Exception:  # noqa: BLE001 - a URL we cannot parse is shown as a placeholder
+        return "<unparseable DATABASE_URL>"
+
+
+def _reason(exc: BaseException) -> str:
+    text_ = str(getattr(exc, "orig", exc) or exc).lower()
+    for needle, reason in (
+        ("connection refused", "connection refused"),
+        ("does not exist", "database does not exist"),
+        ("password authentication failed", "authentication failed"),
+        ("timeout", "timed out"),
+        ("could not translate host name", "unknown host"),
+        ("name or service not known", "unknown host"),
+        ("unable to open database file", "cannot open the file"),
+    ):
+        if needle in text_:
+            return reason
+    return type(getattr(exc, "orig", exc)).__name__
+
+
+def register_commands(app: APIFlask) -> None:
+    @app.cli.command("wait-db")
+    @click.option("--timeout", default=30.0, show_default=True, help="Seconds to keep trying.")
+    @with_appcontext
+    def wait_db(timeout: float) -> None:
+        """Wait until the database accepts connections."""
+        url = settings().DATABASE_URL
+        engine = create_engine(url, **_probe_options(url))
+        deadline = time.monotonic() + timeout
+        last: BaseException | None = None
+        try:
+            while True:
+                try:
+                    with engine.connect() as conn:
+                        conn.execute(text("SELECT 1"))
+                    click.echo(f"Database at {masked_url(url)} is ready.")
+                    return
+                except SQLAlchemyError as exc:
+                    last = exc
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+        finally:
+            engine.dispose()
+        click.echo(
+            f"Cannot reach the database at {masked_url(url)} ({_reason(last) if last else 'no answer'}): "
+            "check DATABASE_URL or start PostgreSQL.",
+            err=True,
+        )
+        sys.exit(1)
+
+    @app.cli.command("create-admin")
+    @click.option(
+        "--username",
+        default=lambda: os.environ.get("ADMIN_USERNAME", ""),
+        help=f"Defaults to ADMIN_USERNAME, else the existing name or {DEFAULT_ADMIN_USERNAME!r}.",
+    )
+    @click.option("--email", default=lambda: os.environ.get("ADMIN_EMAIL", ""))
+    @click.option(
+        "--password",
+        default=lambda: os.environ.get("ADMIN_PASSWORD", ""),
+        help="Defaults to ADMIN_PASSWORD (prefer the environment over the command line).",
+    )
+    @with_appcontext
+    def create_admin(username: str, email: str, password: str) -> None:
+        """Create the admin account, or update it when the email exists."""
+        config = settings()
+        if not (email and password):
+            _die("Set ADMIN_EMAIL and ADMIN_PASSWORD (or pass --email/--password).")
+        with database().unit_of_work() as session:
+            existing = get_user_by_email(session=session, email=email)
+            username = username or (existing.username if existing else DEFAULT_ADMIN_USERNAME)
+        invalid = RegisterIn(only=("username", "email")).validate({"username": username, "email": email})
+        for field, messages in sorted(invalid.items()):
+            _die(f"Invalid admin {field}: {messages[0]}")
+        problems = password_problems(password, username=username, email=email)
+        if problems and config.APP_ENV not in ("development", "testing"):
+            _die(f"Refusing to create an admin with a weak password in {config.APP_ENV}: {problems[0]}")
+        if problems:
+            click.echo(f"Warning: weak admin password accepted only in {config.APP_ENV}: {problems[0]}", err=True)
+        try:
+            with database().unit_of_work() as session:
+                user, created = upsert_admin(
+                    session=session, settings=config, username=username, email=email, password=password
+                )
+        except Conflict as exc:
+            _die(f"Cannot create the admin: {exc.message}")
+        click.echo(f"Admin {user.email} {'created' if created else 'updated'}.")
+
+    @app.cli.command("recreate_db")
+    @with_appcontext
+    def recreate_db() -> None:
+        """Drop every table and migrate an empty schema (development only)."""
+        _refuse_in_production("recreate_db")
+        engine = database().engine
+        database().metadata.drop_all(engine)
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+        click.echo("Database recreated.")
+
+    @app.cli.command("seed_db")
+    @with_appcontext
+    def seed_db() -> None:
+        """Add demo users (development only): see DEMO_USERS for the credentials."""
+        _refuse_in_production("seed_db")
+        with database().unit_of_work() as session:
+            for username, email, password, admin in DEMO_USERS:
+                if get_user_by_email(session=session, email=email) is None:
+                    create_user(
+                        session=session,
+                        settings=settings(),
+                        username=username,
+                        email=email,
+                        password=password,
+                        admin=admin,
+                    )
+                    click.echo(f"Added {email} / {password}")
+
+    @app.cli.command("test", context_settings={"ignore_unknown_options": True})
+    @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+    def test(pytest_args: tuple[str, ...]) -> None:
+        """Run the test suite."""
+        sys.exit(_pytest(list(pytest_args)))
+
+    @app.cli.command("test-cov", context_settings={"ignore_unknown_options": True})
+    @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+    def test_cov(pytest_args: tuple[str, ...]) -> None:
+        """Run the test suite with branch coverage (fails under 90 %)."""
+        sys.exit(_pytest(["--cov=users_service", "--cov-report=term-missing", "--cov-fail-under=90", *pytest_args]))
+
+
+def _pytest(args: list[str]) -> int:
+    # Arguments come from the operator's own command line.
+    return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=Path(SERVICE_ROOT))  # noqa: S603
+
+
+def _probe_options(url: str) -> dict[str, object]:
+    # No pool: each probe is a fresh connection attempt.
+    if url.startswith("postgresql"):
+        return {"connect_args": {"connect_timeout": 3}, "poolclass": NullPool}
+    return {"poolclass": NullPool}
+
+
+def _refuse_in_production(command: str) -> None:
+    if settings().is_production_like:
+        _die(f"{command} is refused when APP_ENV is {settings().APP_ENV}.")
+
+
+def _die(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)

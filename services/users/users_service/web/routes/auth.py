@@ -1,0 +1,265 @@
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint
+from flask import Response, after_this_request, request
+
+from ...domain import auth as accounts
+from ...domain import tokens
+from ...domain.errors import DuplicateUser, TokenRejected
+from ..auth import auth, current_caller, token_claims
+from ..context import background_work, login_throttle, settings
+from ..database import autocommit, current_session, transactional
+from ..errors import fail
+from ..middleware import client_ip, rate_limit_identity
+from ..rate_limits import AUTH, limited
+from ..responses import json_response, success, user_view
+from ..schemas import (
+    LoginIn,
+    MessageEnvelope,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
+    RegisterIn,
+    TokenEnvelope,
+    UserEnvelope,
+)
+
+bp = APIBlueprint("auth", __name__, tag={"name": "Auth", "description": "Registration, login, tokens and passwords."})
+
+
+def refresh_cookie_name() -> str:
+    # The __Secure- prefix makes browsers refuse the cookie unless it is Secure and from HTTPS.
+    return "__Secure-refresh_token" if settings().secure_cookies else "refresh_token"
+
+
+def _set_refresh_cookie(value: str) -> None:
+    config = settings()
+
+    @after_this_request
+    def set_cookie(response: Response) -> Response:
+        response.set_cookie(
+            refresh_cookie_name(),
+            value,
+            max_age=config.REFRESH_TOKEN_TTL,
+            path="/auth",
+            httponly=True,
+            secure=config.secure_cookies,
+            samesite="Strict",
+        )
+        return response
+
+
+def _clear_refresh_cookie() -> None:
+    config = settings()
+
+    @after_this_request
+    def clear_cookie(response: Response) -> Response:
+        response.delete_cookie(
+            refresh_cookie_name(), path="/auth", httponly=True, secure=config.secure_cookies, samesite="Strict"
+        )
+        return response
+
+
+def _token_answer(message: str, issued: tokens.IssuedTokens, status: int = 200) -> Response:
+    _set_refresh_cookie(issued.refresh_token)
+    return json_response(
+        {
+            "status": "success",
+            "message": message,
+            "auth_token": issued.access_token,
+            "token_type": "Bearer",
+            "expires_in": issued.expires_in,
+        },
+        status,
+    )
+
+
+def _reject_cross_site() -> None:
+    """Cookie-authenticated endpoints refuse calls from foreign origins (CSRF defence in depth)."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return
+    config = settings()
+    allowed = {f"{request.scheme}://{request.host}", config.PUBLIC_URL.rstrip("/"), *config.cors_origins}
+    if origin not in allowed:
+        raise fail(403, "Cross-site request refused.")
+
+
+@bp.post("/auth/register")
+@limited(AUTH)
+@transactional
+@bp.input(RegisterIn, arg_name="body")
+@bp.output(TokenEnvelope, status_code=201)
+@bp.doc(responses={409: "User already exists", 429: "Too many requests"})
+def register(body: dict[str, Any]) -> Response:
+    """Register
+
+    Creates an account and logs it in (access token in the body, refresh token as cookie).
+    """
+    try:
+        _user, issued = accounts.register(session=current_session(), settings=settings(), **body)
+    except DuplicateUser:
+        raise fail(409, "Sorry. That user already exists.") from None
+    return _token_answer("Successfully registered.", issued, 201)
+
+
+@bp.post("/auth/login")
+@limited(AUTH)
+@autocommit
+@bp.input(LoginIn, arg_name="body")
+@bp.output(TokenEnvelope)
+@bp.doc(responses={401: "Invalid email or password", 429: "Too many requests"})
+def login(body: dict[str, Any]) -> Response:
+    """Log in
+
+    Any bad credential gives the same 401. Repeated failures for one account are
+    throttled with 429 and a growing `Retry-After`.
+    """
+    issued = accounts.login(
+        session=current_session(),
+        settings=settings(),
+        throttle=login_throttle(),
+        email=body["email"],
+        password=body["password"],
+        ip=rate_limit_identity(client_ip()),
+    )
+    return _token_answer("Successfully logged in.", issued)
+
+
+@bp.post("/auth/refresh")
+@limited(AUTH)
+@transactional
+@bp.output(TokenEnvelope)
+@bp.doc(
+    responses={
+        401: "Missing, invalid, expired or reused refresh token",
+        403: "Cross-site request",
+        429: "Too many requests",
+    }
+)
+def refresh() -> Response:
+    """Refresh the access token
+
+    Uses the httpOnly refresh cookie (path `/auth`) and rotates it. Reusing an old refresh
+    token ends the whole session.
+    """
+    _reject_cross_site()
+    raw = request.cookies.get(refresh_cookie_name())
+    if not raw or len(raw) > 256:
+        raise fail(401, "Provide a valid refresh token.")
+    try:
+        _user, issued = tokens.rotate_refresh_token(session=current_session(), settings=settings(), raw=raw)
+    except TokenRejected:
+        _clear_refresh_cookie()
+        raise
+    return _token_answer("Token refreshed.", issued)
+
+
+def _logout() -> Response:
+    accounts.logout(
+        session=current_session(), claims=token_claims(), refresh_value=request.cookies.get(refresh_cookie_name())
+    )
+    _clear_refresh_cookie()
+    return success(message="Successfully logged out.")
+
+
+@bp.get("/auth/logout")
+@transactional
+@bp.auth_required(auth)
+@bp.output(MessageEnvelope)
+def logout() -> Response:
+    """Log out
+
+    Revokes the access token and ends the session (its refresh token stops working).
+    """
+    return _logout()
+
+
+@bp.post("/auth/logout")
+@transactional
+@bp.auth_required(auth)
+@bp.output(MessageEnvelope)
+@bp.doc(operation_id="logout_post", responses={403: "Cross-site request"})
+def logout_post() -> Response:
+    """Log out (POST)
+
+    Same as `GET /auth/logout`.
+    """
+    _reject_cross_site()
+    return _logout()
+
+
+@bp.get("/auth/status")
+@autocommit
+@bp.auth_required(auth)
+@bp.output(UserEnvelope)
+def status() -> Response:
+    """Current user
+
+    The caller's own account, including `email` and `admin`.
+    """
+    caller = current_caller()
+    return success(data=user_view(caller, caller))
+
+
+@bp.put("/auth/password")
+@transactional
+@bp.auth_required(auth)
+@limited(AUTH)
+@bp.input(PasswordChangeIn, arg_name="body")
+@bp.output(TokenEnvelope)
+@bp.doc(responses={429: "Too many requests"})
+def change_password(body: dict[str, Any]) -> Response:
+    """Change password
+
+    Ends every other session; the response carries fresh tokens for this one. Wrong
+    current passwords are throttled per account like failed logins (429 with `Retry-After`).
+    """
+    issued = accounts.change_password(
+        session=current_session(),
+        settings=settings(),
+        throttle=login_throttle(),
+        caller=current_caller(),
+        current_password=body["current_password"],
+        new_password=body["new_password"],
+        ip=rate_limit_identity(client_ip()),
+    )
+    return _token_answer("Password changed.", issued)
+
+
+@bp.post("/auth/password-reset")
+@limited(AUTH)
+@bp.input(PasswordResetIn, arg_name="body")
+@bp.output(MessageEnvelope, status_code=202)
+@bp.doc(responses={429: "Too many requests"})
+def password_reset(body: dict[str, Any]) -> Response:
+    """Request a password reset
+
+    Always answers the same way, whether or not the email has an account. A registered
+    address receives a single-use link, valid for one hour.
+    """
+    # After the answer, in every case: its timing must not tell whether the account exists.
+    config, email = settings(), body["email"]
+    background_work().submit(
+        lambda session: accounts.request_password_reset(session=session, settings=config, email=email)
+    )
+    return success(202, message="If that email is registered, a reset link has been sent.")
+
+
+@bp.post("/auth/password-reset/confirm")
+@limited(AUTH)
+@transactional
+@bp.input(PasswordResetConfirmIn, arg_name="body")
+@bp.output(MessageEnvelope)
+@bp.doc(responses={429: "Too many requests"})
+def password_reset_confirm(body: dict[str, Any]) -> Response:
+    """Set a new password with a reset token
+
+    Ends every session of the account.
+    """
+    accounts.confirm_password_reset(
+        session=current_session(), settings=settings(), token=body["token"], password=body["password"]
+    )
+    return success(message="Password has been reset. Please log in.")

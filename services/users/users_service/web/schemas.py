@@ -1,0 +1,246 @@
+"""Request and response schemas; also the source of the OpenAPI document.
+
+Families: ``*In`` for request bodies, ``UserPublic`` for output, ``*Envelope`` for the
+``{"status", "message", "data"}`` wrapper every response uses. Unknown input fields are
+ignored (never assigned), so ``admin`` or ``id`` in a registration body has no effect.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from apiflask import Schema
+from apiflask.fields import Boolean, DateTime, Dict, Email, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range
+from marshmallow import EXCLUDE, ValidationError, pre_load, validates_schema
+
+from ..domain.password_policy import MAX_LENGTH, MIN_LENGTH, password_problems
+from ..domain.users import MAX_ID, normalise_email
+
+USERNAME_MIN, USERNAME_MAX = 6, 128
+EMAIL_MAX = 255
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# No control characters anywhere, no whitespace at either end (stated in the OpenAPI schema too).
+USERNAME_PATTERN = r"^[^\x00-\x1f\x7f\s]([^\x00-\x1f\x7f]*[^\x00-\x1f\x7f\s])?$"
+NO_CONTROL_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+
+
+class InputSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def _reject_unencodable_text(self, data: Any, **kwargs: Any) -> Any:
+        # JSON may carry lone UTF-16 surrogates ("\ud800"); they cannot be hashed or stored.
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if isinstance(value, str) and key in self.fields:
+                    try:
+                        value.encode("utf-8")
+                    except UnicodeEncodeError:
+                        raise ValidationError("Not valid Unicode text.", field_name=key) from None
+        return data
+
+
+def _check_username(value: str) -> None:
+    if _CONTROL.search(value):
+        raise ValidationError("Username must not contain control characters.")
+    if not re.match(USERNAME_PATTERN, value):
+        raise ValidationError("Username must not start or end with whitespace.")
+
+
+def _check_no_control(value: str) -> None:
+    if _CONTROL.search(value):
+        raise ValidationError("Must not contain control characters.")
+
+
+def _check_password(value: str) -> None:
+    problems = password_problems(value)
+    if problems:
+        raise ValidationError(problems)
+
+
+def username_field(required: bool = True) -> String:
+    return String(
+        required=required,
+        validate=[Length(min=USERNAME_MIN, max=USERNAME_MAX), _check_username],
+        metadata={
+            "description": f"{USERNAME_MIN}-{USERNAME_MAX} characters.",
+            "example": "alice.smith",
+            "pattern": USERNAME_PATTERN,
+        },
+    )
+
+
+def email_field(required: bool = True) -> Email:
+    return Email(
+        required=required,
+        validate=[Length(max=EMAIL_MAX), _check_no_control],
+        metadata={"description": "Compared case-insensitively.", "example": "alice@example.com"},
+    )
+
+
+def password_field(**metadata: Any) -> String:
+    return String(
+        required=True,
+        load_only=True,
+        validate=[Length(min=MIN_LENGTH, max=MAX_LENGTH), _check_password],
+        metadata={"description": f"{MIN_LENGTH}-{MAX_LENGTH} characters, not a common password.", **metadata},
+    )
+
+
+class NormaliseEmailMixin:
+    """Normalise ``email`` before validation, so one address maps to one account."""
+
+    @pre_load
+    def _normalise_email(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("email"), str):
+            data = {**data, "email": normalise_email(data["email"])}
+        return data
+
+
+class RegisterIn(NormaliseEmailMixin, InputSchema):
+    username = username_field()
+    email = email_field()
+    password = password_field()
+
+    @validates_schema
+    def _password_not_personal(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _password_not_personal(data, data.get("password"))
+
+
+def _password_not_personal(data: dict[str, Any], password: str | None) -> None:
+    if not password:
+        return
+    problems = password_problems(password, username=data.get("username"), email=data.get("email"))
+    if problems:
+        raise ValidationError(problems, field_name="password")
+
+
+class LoginIn(NormaliseEmailMixin, InputSchema):
+    # Deliberately loose: a malformed email is just another bad credential (401).
+    email = String(
+        required=True,
+        validate=[Length(min=1, max=EMAIL_MAX), _check_no_control],
+        metadata={"example": "alice@example.com", "pattern": NO_CONTROL_PATTERN},
+    )
+    password = String(required=True, load_only=True, validate=Length(min=1, max=1024))
+
+
+class UserCreateIn(RegisterIn):
+    admin = Boolean(load_default=False)
+    active = Boolean(load_default=True)
+
+
+class UserUpdateIn(NormaliseEmailMixin, InputSchema):
+    """The fields to change; those left out keep their values."""
+
+    username = username_field(required=False)
+    email = email_field(required=False)
+    admin = Boolean(metadata={"description": "Admins only."})
+    active = Boolean(metadata={"description": "Admins only."})
+    current_password = String(
+        load_only=True,
+        validate=Length(min=1, max=1024),
+        metadata={"description": "Required to change one's own `email`."},
+    )
+
+    @validates_schema
+    def _something_to_change(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not set(data) - {"current_password"}:
+            raise ValidationError("Provide at least one of username, email, admin, active.", field_name="_body")
+
+
+class PasswordChangeIn(InputSchema):
+    current_password = String(required=True, load_only=True, validate=Length(min=1, max=1024))
+    new_password = password_field()
+
+
+class PasswordResetIn(NormaliseEmailMixin, InputSchema):
+    email = String(
+        required=True,
+        validate=[Length(min=1, max=EMAIL_MAX), _check_no_control],
+        metadata={"example": "alice@example.com", "pattern": NO_CONTROL_PATTERN},
+    )
+
+
+class PasswordResetConfirmIn(InputSchema):
+    token = String(required=True, load_only=True, validate=Length(min=1, max=512))
+    password = password_field()
+
+
+class PaginationQuery(InputSchema):
+    page = Integer(load_default=1, validate=Range(min=1, max=1_000_000))
+    # Values above 100 are clamped to 100 rather than refused.
+    per_page = Integer(
+        load_default=20, validate=Range(min=1), metadata={"description": "Page size; values above 100 count as 100."}
+    )
+    after = Integer(
+        load_default=None,
+        validate=Range(min=0, max=MAX_ID),
+        metadata={
+            "description": "Keyset paging: the users whose id is greater than this (the `next_after` of "
+            "the previous page), instead of `page`. As fast at any depth; `page` skips rows first."
+        },
+    )
+
+
+# ---- output --------------------------------------------------------------------------
+
+
+class UserPublic(Schema):
+    id = Integer(required=True)
+    username = String(required=True)
+    email = String(metadata={"description": "Only shown to admins and to the user themself."})
+    admin = Boolean(metadata={"description": "Only shown to admins and to the user themself."})
+    active = Boolean(required=True)
+    created_date = DateTime(required=True, metadata={"description": "ISO 8601, UTC."})
+
+
+class MessageEnvelope(Schema):
+    status = String(required=True, validate=OneOf(["success"]))
+    message = String(required=True)
+
+
+class UserEnvelope(Schema):
+    status = String(required=True, validate=OneOf(["success"]))
+    message = String()
+    data = Nested(UserPublic, required=True)
+
+
+class UserPage(Schema):
+    users = List(Nested(UserPublic), required=True)
+    page = Integer(required=True)
+    per_page = Integer(required=True)
+    total = Integer(
+        required=True,
+        metadata={"description": "All users; counted at most once a second per worker (USER_COUNT_MAX_AGE)."},
+    )
+    next_after = Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The `after` value for the next page; null when this page is the last."},
+    )
+
+
+class UserPageEnvelope(Schema):
+    status = String(required=True, validate=OneOf(["success"]))
+    data = Nested(UserPage, required=True)
+
+
+class TokenEnvelope(Schema):
+    status = String(required=True, validate=OneOf(["success"]))
+    message = String(required=True)
+    auth_token = String(required=True, metadata={"description": "Access JWT, send as `Authorization: Bearer`."})
+    token_type = String(required=True, validate=OneOf(["Bearer"]))
+    expires_in = Integer(required=True, metadata={"description": "Seconds until the access token expires."})
+
+
+class FailEnvelope(Schema):
+    status = String(required=True, validate=OneOf(["fail"]))
+    message = String(required=True)
+    errors = Dict(
+        keys=String(), values=List(String()), metadata={"description": "Field name to messages (validation failures)."}
+    )
+    request_id = String()
