@@ -1,4 +1,4 @@
-"""axe-core finds no serious or critical accessibility problem on any page of the client."""
+"""axe-core finds no serious or critical accessibility problem on any page of the client, in either theme."""
 
 from __future__ import annotations
 
@@ -15,13 +15,30 @@ from .ui import heading, heading_matching
 
 AXE = Path(__file__).resolve().parents[2] / "services" / "client" / "node_modules" / "axe-core" / "axe.min.js"
 SERIOUS = {"serious", "critical"}
+THEMES = ["light", "dark"]
+
+
+@pytest.fixture(params=THEMES)
+def theme(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture
-def scan_page(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[Page]:
+def scan_page(browser: Browser, browser_context_args: dict[str, Any], theme: str) -> Iterator[Page]:
     # The gateway's CSP forbids injected scripts; axe is injected only in this context.
-    context = browser.new_context(**browser_context_args, bypass_csp=True)
-    yield context.new_page()
+    # The system asks for the other theme, so the scan sees the one picked in the navbar.
+    system = "light" if theme == "dark" else "dark"
+    context = browser.new_context(**browser_context_args, bypass_csp=True, color_scheme=system)
+    page = context.new_page()
+    page.goto("/about")
+    page.get_by_role("combobox", name="Theme").select_option(label=theme.capitalize())
+    expect(page.locator("html")).to_have_attribute("data-theme", theme)
+    # The pick is applied by the script in the page head, before any of the app's code runs.
+    page.route("**/assets/*.js", lambda route: route.abort())
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-theme", theme)
+    page.unroute("**/assets/*.js")
+    yield page
     context.close()
 
 
@@ -68,6 +85,14 @@ def shows_add_user_dialog(page: Page) -> None:
     expect(page.get_by_role("dialog")).to_be_visible()
 
 
+def shows_page_that_failed_to_load(page: Page) -> None:
+    """A page whose code cannot be fetched (connection lost, or replaced by a deployment)."""
+    page.route("**/assets/AboutPage*.js", lambda route: route.abort())
+    page.get_by_role("link", name="About", exact=True).click()
+    expect(heading(page, "Something Went Wrong")).to_be_visible()
+    page.unroute("**/assets/AboutPage*.js")
+
+
 def shows_edit_user_dialog(page: Page) -> None:
     shows_users(page)
     page.get_by_role("table").get_by_role("button", name=re.compile(r"^Edit\b")).first.click()
@@ -90,6 +115,7 @@ VISITOR_SCREENS = [
     Screen("/forgot-password", shows_heading_matching("forgot|reset")),
     Screen("/reset-password?token=not-a-real-token", shows_heading_matching("reset")),
     Screen("/no/such/page", shows_not_found),
+    Screen("/", shows_page_that_failed_to_load, "a page that failed to load"),
 ]
 MEMBER_SCREENS = [
     Screen("/", shows_users),
@@ -105,12 +131,15 @@ ADMIN_SCREENS = [
 
 def violations_on(page: Page, screens: list[Screen]) -> list[str]:
     """Every serious or critical violation on each screen, each line naming its screen."""
+    theme = page.locator("html").get_attribute("data-theme")
     found = []
     for screen in screens:
         page.goto(screen.path)
+        # Each page load is a new visit: the theme picked before is still there.
+        expect(page.locator("html")).to_have_attribute("data-theme", str(theme))
         expect(page.locator("nav.navbar")).to_be_visible()
         screen.ready(page)
-        name = f"{screen.path} ({screen.label})" if screen.label else screen.path
+        name = f"{screen.path} ({screen.label}, {theme})" if screen.label else f"{screen.path} ({theme})"
         found += [f"{name}: {violation}" for violation in serious_violations(page)]
     return found
 

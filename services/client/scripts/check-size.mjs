@@ -1,16 +1,18 @@
-// Checks what the home page loads first against the budgets: 100 KB of JavaScript and
-// 30 KB of CSS, gzipped. Run after `npm run build`.
+// Checks what index.html loads up front (its scripts, module preloads and stylesheets)
+// against the budgets: 70 kB of JavaScript and 12 kB of CSS, gzipped. Every page's own
+// code and styles load when it is opened, and do not count. Run after `npm run build`;
+// bench/client_budget.py reports the same sizes beside the first paint.
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = { js: 100_000, css: 30_000 };
+const BUDGET = { js: 70_000, css: 12_000 };
 const dist = new URL('../dist/', import.meta.url);
 
 const html = await readFile(new URL('index.html', dist), 'utf8');
 const assets = (pattern) => [...html.matchAll(pattern)].map((match) => match[1].replace(/^\//, ''));
 const files = {
   js: [
-    ...assets(/<script[^>]+type="module"[^>]+src="([^"]+)"/g),
+    ...assets(/<script[^>]+src="([^"]+)"/g),
     ...assets(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g),
   ],
   css: assets(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/g),

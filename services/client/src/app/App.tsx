@@ -1,14 +1,19 @@
 import { BrowserRouter } from 'react-router';
 
+import { ErrorBoundary } from '@/components/layout/ErrorBoundary';
+
 import { AppProviders } from './AppProviders';
 import { AppRoutes } from './AppRoutes';
 
 export function App() {
   return (
     <BrowserRouter>
-      <AppProviders>
-        <AppRoutes />
-      </AppProviders>
+      {/* The layout has a boundary of its own around each page; this one catches the rest. */}
+      <ErrorBoundary standalone>
+        <AppProviders>
+          <AppRoutes />
+        </AppProviders>
+      </ErrorBoundary>
     </BrowserRouter>
   );
 }

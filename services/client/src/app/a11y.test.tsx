@@ -1,5 +1,7 @@
+import { http, HttpResponse } from 'msw';
+
 import { seriousViolations } from '@/testing/axe';
-import { admin, member, renderApp, screen } from '@/testing/test-utils';
+import { admin, member, renderApp, screen, server } from '@/testing/test-utils';
 
 const pages: [string, string][] = [
   ['/', 'All Users'],
@@ -48,6 +50,14 @@ describe('Accessibility', () => {
 
     await user.click(screen.getByRole('button', { name: 'Edit michael' }));
     await screen.findByRole('dialog', { name: 'Edit michael' });
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('the error page has no serious or critical axe violations', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    server.use(http.get('*/users', () => HttpResponse.json({ status: 'success', data: {} })));
+    await renderApp('/');
+    await screen.findByRole('heading', { level: 1, name: 'Something Went Wrong' });
     expect(await seriousViolations()).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+/** The client's routes. Pages never use the /users or /auth prefixes: the gateway sends those to the API. */
 export const paths = {
   home: '/',
   about: '/about',
@@ -10,7 +11,3 @@ export const paths = {
   resetPassword: '/reset-password',
   admin: '/admin',
 } as const;
-
-export const APP_TITLE = 'Users';
-export const USERS_PER_PAGE = 10;
-export const FLASH_TIMEOUT_MS = 3000;

@@ -1,10 +1,14 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 
 import { tokenStore } from '@/lib/api-client';
 
 import { db } from './mocks/db';
 import { server } from './mocks/server';
+
+// Pages load their modules on first render, and a test run transforms each module the
+// first time it is imported: on a busy machine that alone can take a second.
+configure({ asyncUtilTimeout: 5000 });
 
 // A request no handler answers fails the test that made it, even when the UI copes with the error.
 const unhandled: string[] = [];
@@ -23,6 +27,8 @@ afterEach(() => {
   if (missed.length > 0) throw new Error(`Requests without a handler: ${missed.join(', ')}`);
   server.resetHandlers();
   tokenStore.set(null);
+  window.localStorage.clear();
+  document.documentElement.removeAttribute('data-theme');
   vi.useRealTimers();
 });
 afterAll(() => server.close());

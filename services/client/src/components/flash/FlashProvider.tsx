@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
-import { FLASH_TIMEOUT_MS } from '@/config/paths';
+import { FLASH_TIMEOUT_MS } from '@/config/constants';
 
 import { FlashContext, type FlashMessage, type FlashType } from './flash-context';
 

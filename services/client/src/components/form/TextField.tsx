@@ -1,5 +1,7 @@
 import { useId, type InputHTMLAttributes } from 'react';
 
+import '@/styles/forms.scss';
+
 interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> {
   label: string;
   name: string;

@@ -1,3 +1,4 @@
-export { TextField } from './TextField';
-export { ValidationList } from './ValidationList';
 export { ProfileFields } from './ProfileFields';
+export { TextField } from './TextField';
+export { useSubmit, type SubmitOptions, type Submission } from './use-submit';
+export { ValidationList } from './ValidationList';

@@ -3,8 +3,9 @@ import { Outlet, useLocation } from 'react-router';
 
 import { FlashMessages } from '@/components/flash';
 import { Loading } from '@/components/ui/Loading';
-import { APP_TITLE } from '@/config/paths';
+import { APP_TITLE } from '@/config/constants';
 
+import { ErrorBoundary } from './ErrorBoundary';
 import { Navbar } from './Navbar';
 
 export function Layout() {
@@ -29,13 +30,13 @@ export function Layout() {
       <Navbar title={APP_TITLE} />
       <main id="main" ref={main} className="section" tabIndex={-1}>
         <div className="container">
-          <div className="columns is-centered">
-            <div className="column is-three-quarters-desktop">
-              <FlashMessages />
+          <div className="page-column">
+            <FlashMessages />
+            <ErrorBoundary resetKey={pathname}>
               <Suspense fallback={<Loading />}>
                 <Outlet />
               </Suspense>
-            </div>
+            </ErrorBoundary>
           </div>
         </div>
       </main>

@@ -4,6 +4,8 @@ import { NavLink } from 'react-router';
 import { paths } from '@/config/paths';
 import { useSession } from '@/lib/session';
 
+import { ThemeSwitch } from './ThemeSwitch';
+
 const itemClass = ({ isActive }: { isActive: boolean }) => `navbar-item${isActive ? ' is-active' : ''}`;
 
 export function Navbar({ title }: { title: string }) {
@@ -65,6 +67,7 @@ export function Navbar({ title }: { title: string }) {
                 Log Out
               </NavLink>
             )}
+            <ThemeSwitch />
           </div>
         </div>
       </div>

@@ -1,4 +1,4 @@
-import { APP_TITLE } from '@/config/paths';
+import { APP_TITLE } from '@/config/constants';
 
 /** Sets the browser tab's title; React places the element in the document head. */
 export function PageTitle({ title }: { title: string }) {

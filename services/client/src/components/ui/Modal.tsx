@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
+import '@/styles/modal.scss';
+
 const FOCUSABLE = [
   'a[href]',
   'button:not([disabled])',

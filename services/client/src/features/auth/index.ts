@@ -1,6 +1,10 @@
-export { AuthForm, type AuthMode } from './components/AuthForm';
-export { ForgotPassword, RESET_REQUESTED_MESSAGE } from './components/ForgotPassword';
-export { LoggedOut } from './components/LoggedOut';
-export { ResetPassword, PASSWORD_RESET_MESSAGE } from './components/ResetPassword';
-export { Settings } from './components/Settings';
-export { UserStatus } from './components/UserStatus';
+import { lazyImport } from '@/lib/lazy-import';
+
+// Each page is a module of its own, fetched the first time it is opened.
+export const ForgotPasswordPage = lazyImport(() => import('./components/ForgotPasswordPage'), 'ForgotPasswordPage');
+export const LoginPage = lazyImport(() => import('./components/LoginPage'), 'LoginPage');
+export const LogoutPage = lazyImport(() => import('./components/LogoutPage'), 'LogoutPage');
+export const RegisterPage = lazyImport(() => import('./components/RegisterPage'), 'RegisterPage');
+export const ResetPasswordPage = lazyImport(() => import('./components/ResetPasswordPage'), 'ResetPasswordPage');
+export const SettingsPage = lazyImport(() => import('./components/SettingsPage'), 'SettingsPage');
+export const StatusPage = lazyImport(() => import('./components/StatusPage'), 'StatusPage');

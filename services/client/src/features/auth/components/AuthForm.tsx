@@ -1,11 +1,9 @@
-import { useState, type ChangeEvent, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { useState, type ChangeEvent } from 'react';
+import { Link, Navigate, useNavigate } from 'react-router';
 
-import { useFlash } from '@/components/flash';
+import { TextField, useSubmit, ValidationList } from '@/components/form';
 import { PageTitle } from '@/components/layout/PageTitle';
-import { TextField, ValidationList } from '@/components/form';
 import { paths } from '@/config/paths';
-import { ApiError, type FieldErrors } from '@/lib/api-client';
 import { useSession } from '@/lib/session';
 import { allValid, checkRules, loginRules, registerRules, type Field } from '@/lib/validation';
 
@@ -16,15 +14,19 @@ const copy = {
   login: { title: 'Log In', rules: loginRules },
 } as const;
 
-/** The register and log-in forms: the same fields, each with its own live rules. */
+/**
+ * The register and log-in forms: the same fields, each with its own live rules.
+ * A signed-in user has nothing to do here and goes home.
+ */
 export function AuthForm({ mode }: { mode: AuthMode }) {
   const { title, rules } = copy[mode];
   const session = useSession();
-  const { flash } = useFlash();
   const navigate = useNavigate();
   const [values, setValues] = useState<Record<Field, string>>({ username: '', email: '', password: '' });
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [submitting, setSubmitting] = useState(false);
+  const { submitting, fieldErrors, submit } = useSubmit(
+    () => (mode === 'register' ? session.register(values) : session.login(values)),
+    { successMessage: 'Welcome!', onSuccess: () => navigate(paths.home), failure: 'flash' },
+  );
 
   const results = checkRules(rules, values);
   const valid = allValid(results);
@@ -34,22 +36,7 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
     setValues((previous) => ({ ...previous, [name]: value }));
   };
 
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (!valid || submitting) return;
-    setSubmitting(true);
-    setFieldErrors({});
-    try {
-      if (mode === 'register') await session.register(values);
-      else await session.login(values);
-      flash('success', 'Welcome!');
-      navigate(paths.home);
-    } catch (error) {
-      if (error instanceof ApiError) setFieldErrors(error.errors);
-      flash('danger', error instanceof Error ? error.message : String(error));
-      setSubmitting(false);
-    }
-  };
+  if (session.isAuthenticated) return <Navigate to={paths.home} replace />;
 
   return (
     <div>
@@ -57,7 +44,7 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
       <h1 className="title is-1">{title}</h1>
       <hr />
       <ValidationList results={results} />
-      <form onSubmit={onSubmit} noValidate>
+      <form onSubmit={submit} noValidate>
         {mode === 'register' && (
           <TextField
             label="Username"
@@ -115,3 +102,4 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
     </div>
   );
 }
+

@@ -1,12 +1,10 @@
-import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { useState, type ChangeEvent } from 'react';
 
-import { ProfileFields, TextField, ValidationList } from '@/components/form';
+import { ProfileFields, TextField, useSubmit, ValidationList } from '@/components/form';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Modal } from '@/components/ui/Modal';
-import { ApiError, type FieldErrors } from '@/lib/api-client';
+import { createUser } from '@/lib/api/users';
 import { allValid, checkRules, registerRules, type Field } from '@/lib/validation';
-
-import { createUser } from '../api/users';
 
 interface AddUserModalProps {
   onClose: () => void;
@@ -15,28 +13,13 @@ interface AddUserModalProps {
 
 export function AddUserModal({ onClose, onAdded }: AddUserModalProps) {
   const [values, setValues] = useState<Record<Field, string>>({ username: '', email: '', password: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<Error | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { submitting, error, fieldErrors, submit } = useSubmit(() => createUser(values), {
+    onSuccess: ({ message }) => onAdded(message),
+  });
   const results = checkRules(registerRules, values);
 
   const onChange = (event: ChangeEvent<HTMLInputElement>) =>
     setValues({ ...values, [event.target.name]: event.target.value });
-
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    setErrors({});
-    try {
-      const { message } = await createUser(values);
-      onAdded(message);
-    } catch (caught) {
-      if (caught instanceof ApiError) setErrors(caught.errors);
-      setError(caught instanceof Error ? caught : new Error(String(caught)));
-      setSaving(false);
-    }
-  };
 
   return (
     <Modal
@@ -47,8 +30,8 @@ export function AddUserModal({ onClose, onAdded }: AddUserModalProps) {
           <button
             type="submit"
             form="add-user-form"
-            className={`button is-primary${saving ? ' is-loading' : ''}`}
-            disabled={!allValid(results) || saving}
+            className={`button is-primary${submitting ? ' is-loading' : ''}`}
+            disabled={!allValid(results) || submitting}
           >
             Add
           </button>
@@ -58,13 +41,13 @@ export function AddUserModal({ onClose, onAdded }: AddUserModalProps) {
         </div>
       }
     >
-      <form id="add-user-form" onSubmit={onSubmit} noValidate>
+      <form id="add-user-form" onSubmit={submit} noValidate>
         {error && <ErrorNotice error={error} />}
         <ValidationList results={results} />
         <ProfileFields
           username={values.username}
           email={values.email}
-          errors={errors}
+          errors={fieldErrors}
           onChange={onChange}
           ownAccount={false}
         />
@@ -75,7 +58,7 @@ export function AddUserModal({ onClose, onAdded }: AddUserModalProps) {
           autoComplete="new-password"
           value={values.password}
           onChange={onChange}
-          errors={errors.password}
+          errors={fieldErrors.password}
         />
       </form>
     </Modal>

@@ -1,10 +1,8 @@
-import { useState } from 'react';
-
+import { useSubmit } from '@/components/form';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Modal } from '@/components/ui/Modal';
 import type { User } from '@/lib/api/types';
-
-import { deleteUser } from '../api/users';
+import { deleteUser } from '@/lib/api/users';
 
 interface DeleteUserModalProps {
   user: User;
@@ -13,19 +11,7 @@ interface DeleteUserModalProps {
 }
 
 export function DeleteUserModal({ user, onClose, onDeleted }: DeleteUserModalProps) {
-  const [error, setError] = useState<Error | null>(null);
-  const [deleting, setDeleting] = useState(false);
-
-  const onConfirm = async () => {
-    setDeleting(true);
-    setError(null);
-    try {
-      onDeleted(await deleteUser(user.id));
-    } catch (caught) {
-      setError(caught instanceof Error ? caught : new Error(String(caught)));
-      setDeleting(false);
-    }
-  };
+  const { submitting: deleting, error, submit: confirm } = useSubmit(() => deleteUser(user.id), { onSuccess: onDeleted });
 
   return (
     <Modal
@@ -37,7 +23,7 @@ export function DeleteUserModal({ user, onClose, onDeleted }: DeleteUserModalPro
             type="button"
             className={`button is-danger${deleting ? ' is-loading' : ''}`}
             disabled={deleting}
-            onClick={onConfirm}
+            onClick={() => void confirm()}
           >
             Delete
           </button>

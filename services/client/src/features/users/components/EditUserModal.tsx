@@ -1,13 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 
-import { ProfileFields, ValidationList } from '@/components/form';
+import { ProfileFields, useSubmit, ValidationList } from '@/components/form';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Modal } from '@/components/ui/Modal';
-import { ApiError, type FieldErrors } from '@/lib/api-client';
 import type { User, UserUpdate } from '@/lib/api/types';
+import { updateUser } from '@/lib/api/users';
 import { allValid, checkRules, profileRules } from '@/lib/validation';
-
-import { updateUser } from '../api/users';
 
 interface EditUserModalProps {
   user: User;
@@ -23,9 +21,6 @@ export function EditUserModal({ user, onClose, onSaved }: EditUserModalProps) {
     active: user.active,
     admin: user.admin ?? false,
   });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<Error | null>(null);
-  const [saving, setSaving] = useState(false);
   const results = checkRules(profileRules, values);
 
   const changes: UserUpdate = {};
@@ -35,19 +30,7 @@ export function EditUserModal({ user, onClose, onSaved }: EditUserModalProps) {
   if (values.admin !== (user.admin ?? false)) changes.admin = values.admin;
   const changed = Object.keys(changes).length > 0;
 
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    setErrors({});
-    try {
-      onSaved(await updateUser(user.id, changes));
-    } catch (caught) {
-      if (caught instanceof ApiError) setErrors(caught.errors);
-      setError(caught instanceof Error ? caught : new Error(String(caught)));
-      setSaving(false);
-    }
-  };
+  const { submitting, error, fieldErrors, submit } = useSubmit(() => updateUser(user.id, changes), { onSuccess: onSaved });
 
   return (
     <Modal
@@ -58,8 +41,8 @@ export function EditUserModal({ user, onClose, onSaved }: EditUserModalProps) {
           <button
             type="submit"
             form="edit-user-form"
-            className={`button is-primary${saving ? ' is-loading' : ''}`}
-            disabled={!allValid(results) || !changed || saving}
+            className={`button is-primary${submitting ? ' is-loading' : ''}`}
+            disabled={!allValid(results) || !changed || submitting}
           >
             Save
           </button>
@@ -69,13 +52,13 @@ export function EditUserModal({ user, onClose, onSaved }: EditUserModalProps) {
         </div>
       }
     >
-      <form id="edit-user-form" onSubmit={onSubmit} noValidate>
+      <form id="edit-user-form" onSubmit={submit} noValidate>
         {error && <ErrorNotice error={error} />}
         <ValidationList results={results} />
         <ProfileFields
           username={values.username}
           email={values.email}
-          errors={errors}
+          errors={fieldErrors}
           onChange={(event) => setValues({ ...values, [event.target.name]: event.target.value })}
           ownAccount={false}
         />

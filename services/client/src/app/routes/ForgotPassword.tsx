@@ -1,5 +1,0 @@
-import { ForgotPassword } from '@/features/auth';
-
-export default function ForgotPasswordPage() {
-  return <ForgotPassword />;
-}

@@ -1,5 +1,0 @@
-import { UsersList } from '@/features/users';
-
-export default function Home() {
-  return <UsersList />;
-}

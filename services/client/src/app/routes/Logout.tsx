@@ -1,5 +1,0 @@
-import { LoggedOut } from '@/features/auth';
-
-export default function LogoutPage() {
-  return <LoggedOut />;
-}

@@ -1,5 +1,0 @@
-import { ResetPassword } from '@/features/auth';
-
-export default function ResetPasswordPage() {
-  return <ResetPassword />;
-}

@@ -1,5 +1,0 @@
-import { Settings } from '@/features/auth';
-
-export default function SettingsPage() {
-  return <Settings />;
-}

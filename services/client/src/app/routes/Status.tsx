@@ -1,5 +1,0 @@
-import { UserStatus } from '@/features/auth';
-
-export default function StatusPage() {
-  return <UserStatus />;
-}

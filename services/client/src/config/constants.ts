@@ -1,0 +1,3 @@
+export const APP_TITLE = 'Users';
+export const USERS_PER_PAGE = 10;
+export const FLASH_TIMEOUT_MS = 3000;

@@ -1,0 +1,48 @@
+import { useState } from 'react';
+
+import { ProfileFields, useSubmit, ValidationList } from '@/components/form';
+import type { User, UserUpdate } from '@/lib/api/types';
+import { updateUser } from '@/lib/api/users';
+import { useSession } from '@/lib/session';
+import { allValid, checkRules, profileRules } from '@/lib/validation';
+
+/** The signed-in user's own username and email. */
+export function ProfileForm({ user }: { user: User }) {
+  const { setCurrentUser } = useSession();
+  const [values, setValues] = useState({ username: user.username, email: user.email ?? '', password: '' });
+
+  const changes: Pick<UserUpdate, 'username' | 'email'> = {};
+  if (values.username !== user.username) changes.username = values.username;
+  if (values.email !== (user.email ?? '')) changes.email = values.email;
+  const changed = Object.keys(changes).length > 0;
+
+  const { submitting, fieldErrors, submit } = useSubmit(() => updateUser(user.id, changes), {
+    onSuccess: setCurrentUser,
+    successMessage: 'Your details have been saved.',
+    failure: 'flash',
+  });
+  const results = checkRules(profileRules, values);
+
+  return (
+    <form className="box" onSubmit={submit} noValidate aria-labelledby="profile-heading">
+      <h2 id="profile-heading" className="title is-4">
+        Profile
+      </h2>
+      <ValidationList results={results} label="Profile rules" />
+      <ProfileFields
+        username={values.username}
+        email={values.email}
+        errors={fieldErrors}
+        onChange={(event) => setValues({ ...values, [event.target.name]: event.target.value })}
+        ownAccount
+      />
+      <button
+        type="submit"
+        className={`button is-primary${submitting ? ' is-loading' : ''}`}
+        disabled={!allValid(results) || !changed || submitting}
+      >
+        Save changes
+      </button>
+    </form>
+  );
+}

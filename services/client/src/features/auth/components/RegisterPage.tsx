@@ -1,0 +1,5 @@
+import { AuthForm } from './AuthForm';
+
+export function RegisterPage() {
+  return <AuthForm mode="register" />;
+}

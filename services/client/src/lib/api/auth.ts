@@ -1,0 +1,41 @@
+/** The /auth endpoints, one function each (POST /auth/refresh is the API client's own). */
+import { api, tokenStore } from '@/lib/api-client';
+
+import type { Login, PasswordChange, Registration, User } from './types';
+
+/** Returns the new access token; the answer also sets the refresh cookie. */
+export async function logIn({ email, password }: Login): Promise<string> {
+  const { auth_token } = await api.post('/auth/login', { body: { email, password }, auth: false });
+  return auth_token;
+}
+
+/** Returns the new account's access token; the answer also sets the refresh cookie. */
+export async function register({ username, email, password }: Registration): Promise<string> {
+  const { auth_token } = await api.post('/auth/register', { body: { username, email, password }, auth: false });
+  return auth_token;
+}
+
+export async function logOut(): Promise<void> {
+  await api.post('/auth/logout');
+}
+
+/** The signed-in user, with their email and admin flag. */
+export async function getCurrentUser(): Promise<User> {
+  const { data } = await api.get('/auth/status');
+  return data;
+}
+
+/** Other sessions end; this one carries on with the fresh token in the answer. */
+export async function changePassword(body: PasswordChange): Promise<string> {
+  const { message, auth_token } = await api.put('/auth/password', { body });
+  tokenStore.set(auth_token);
+  return message;
+}
+
+export async function requestPasswordReset(email: string): Promise<void> {
+  await api.post('/auth/password-reset', { body: { email }, auth: false });
+}
+
+export async function confirmPasswordReset(body: { token: string; password: string }): Promise<void> {
+  await api.post('/auth/password-reset/confirm', { body, auth: false });
+}

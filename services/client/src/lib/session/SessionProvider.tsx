@@ -1,0 +1,106 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+
+import { useFlash } from '@/components/flash';
+import { getCurrentUser, logIn, logOut, register as registerAccount } from '@/lib/api/auth';
+import type { User } from '@/lib/api/types';
+import { onSessionEnd, refreshSession, tokenStore } from '@/lib/api-client';
+
+import { SessionContext, type Credentials, type Registration, type SessionStatus } from './session-context';
+
+export const SESSION_EXPIRED_MESSAGE = 'Your session has expired. Please log in again.';
+
+/**
+ * Knows who is signed in. On start it trades the refresh cookie for an access token,
+ * so a reload keeps the user logged in although the token itself lives in memory only.
+ */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const { flash } = useFlash();
+  const [status, setStatus] = useState<SessionStatus>('loading');
+  const [user, setUser] = useState<User | null>(null);
+  const loggingOut = useRef(false);
+
+  const signIn = useCallback(async (token: string) => {
+    tokenStore.set(token);
+    const current = await getCurrentUser();
+    setUser(current);
+    setStatus('authenticated');
+  }, []);
+
+  const signOut = useCallback(() => {
+    tokenStore.set(null);
+    setUser(null);
+    setStatus('anonymous');
+  }, []);
+
+  useEffect(() => {
+    let current = true;
+    (async () => {
+      const token = await refreshSession();
+      if (!current) return;
+      if (!token) {
+        signOut();
+        return;
+      }
+      try {
+        const me = await getCurrentUser();
+        if (!current) return;
+        setUser(me);
+        setStatus('authenticated');
+      } catch {
+        if (current) signOut();
+      }
+    })();
+    return () => {
+      current = false;
+    };
+  }, [signOut]);
+
+  useEffect(
+    () =>
+      onSessionEnd(() => {
+        signOut();
+        if (!loggingOut.current) flash('danger', SESSION_EXPIRED_MESSAGE);
+      }),
+    [flash, signOut],
+  );
+
+  const login = useCallback(async (credentials: Credentials) => signIn(await logIn(credentials)), [signIn]);
+
+  const register = useCallback(
+    async (registration: Registration) => signIn(await registerAccount(registration)),
+    [signIn],
+  );
+
+  const pendingLogout = useRef<Promise<void> | null>(null);
+  const logout = useCallback(() => {
+    pendingLogout.current ??= (async () => {
+      loggingOut.current = true;
+      try {
+        if (tokenStore.get()) await logOut();
+      } catch {
+        // The session ends on this side whatever the server answered.
+      } finally {
+        loggingOut.current = false;
+        pendingLogout.current = null;
+        signOut();
+      }
+    })();
+    return pendingLogout.current;
+  }, [signOut]);
+
+  const value = useMemo(
+    () => ({
+      status,
+      user,
+      isAuthenticated: status === 'authenticated',
+      isAdmin: status === 'authenticated' && user?.admin === true,
+      login,
+      register,
+      logout,
+      setCurrentUser: setUser,
+    }),
+    [status, user, login, register, logout],
+  );
+
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
