@@ -27,7 +27,7 @@ help:
 	@echo "make test    every test suite, one summary line per suite"
 	@echo "make dev     users service with reload + Vite dev server on :3007"
 	@echo "make lint    ruff, mypy, eslint and typecheck"
-	@echo "make bench   load benchmarks, appended to bench/RESULTS.md"
+	@echo "make bench   load benchmarks, recorded in bench/RESULTS.md (BASELINE=<rev>, BENCH_ARGS=)"
 	@echo "make lock    re-lock the Python dependencies (hashed, no index URLs)"
 
 up: install
@@ -44,8 +44,10 @@ lint: install
 	$(PY) -m ruff check tools e2e services/nginx services/swagger bench
 	cd $(CLIENT) && npm run --silent lint && npm run --silent typecheck
 
+# BASELINE=<rev>: that revision's stack is measured beside ours, taking turns, in the same run.
+# BENCH_ARGS: more options of bench/run.py, e.g. BENCH_ARGS="--seconds 3 --rounds 1".
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(BASELINE),--baseline '$(BASELINE)') $(BENCH_ARGS)
 
 install: prereqs $(VENV_STAMP) $(CLIENT_BUILD) $(SWAGGER_BUILD)
 

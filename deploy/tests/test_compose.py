@@ -22,6 +22,7 @@ from conftest import (
     run,
     tool,
 )
+from gateway_tests.harness import nginx, start_container
 
 PROD_LIKE = ("docker-compose-stage.yml", "docker-compose-prod.yml")
 # The env file each production-like stack reads, and the example it is copied from.
@@ -124,7 +125,7 @@ def test_images_build_from_each_services_dockerfile(compose: dict[str, dict[str,
 @pytest.mark.parametrize("name", COMPOSE_FILES)
 def test_postgres_keeps_its_data_in_a_volume(compose: dict[str, dict[str, Any]], name: str) -> None:
     db = services(compose, name)["users-db"]
-    assert re.fullmatch(r"postgres:1[67]\.\d+-\w+", db["image"])
+    assert re.fullmatch(r"postgres:1[67]\.\d+-\w+@sha256:[0-9a-f]{64}", db["image"])
     assert "users-db-data:/var/lib/postgresql/data" in db["volumes"]
     assert "users-db-data" in compose[name]["volumes"]
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
@@ -151,11 +152,20 @@ def test_dev_reloads_the_mounted_code(compose: dict[str, dict[str, Any]]) -> Non
     )
 
 
-def test_dev_has_a_database_for_the_users_tests(compose: dict[str, dict[str, Any]]) -> None:
-    environment = services(compose, "docker-compose.yml")["users"]["environment"]
-    assert environment["DATABASE_TEST_URL"].endswith("/users_test")
-    init = (ROOT / "deploy" / "compose" / "initdb").glob("*.sql")
-    assert any("CREATE DATABASE users_test" in path.read_text() for path in init)
+def test_dev_points_the_users_tests_at_the_database_server_and_redis(
+    compose: dict[str, dict[str, Any]],
+) -> None:
+    # The suite creates and drops its own users_test_<random> databases on that server, as its
+    # superuser; the URL names a database that exists from the start, so no init script is needed.
+    stack = services(compose, "docker-compose.yml")
+    environment = stack["users"]["environment"]
+    db = stack["users-db"]["environment"]
+    url = environment["DATABASE_TEST_URL"]
+    assert url.startswith(f"postgresql://{db['POSTGRES_USER']}:{db['POSTGRES_PASSWORD']}@users-db:5432/")
+    assert url.rsplit("/", 1)[1] in ("postgres", db["POSTGRES_DB"])
+    assert not [volume for volume in stack["users-db"]["volumes"] if "docker-entrypoint-initdb.d" in volume]
+    # The users tests find Redis inside compose here, in a database of their own.
+    assert environment["REDIS_TEST_URL"] == "redis://redis:6379/13"
 
 
 def test_the_operator_commands_exist_in_the_users_service() -> None:
@@ -220,8 +230,9 @@ def test_production_like_stacks_run_hardened(compose: dict[str, dict[str, Any]],
     expected_env = "staging" if "stage" in name else "production"
     assert stack["users"]["environment"]["APP_ENV"] == expected_env
     assert compose[name]["name"].endswith("stage" if "stage" in name else "prod")
-    for service in APP_SERVICES:
+    for service in (*APP_SERVICES, "gateway"):
         assert stack[service].get("read_only") is True, f"{name}: {service} has a writable root filesystem"
+        assert stack[service]["tmpfs"] == ["/tmp"], f"{name}: {service} has nowhere to write"
         assert "volumes" not in stack[service], f"{name}: {service} mounts code"
         assert stack[service]["deploy"]["resources"]["limits"]
     # Only the users service joins the network of the database and Redis.
@@ -259,3 +270,57 @@ def test_healthchecks_match_the_dockerfiles(compose: dict[str, dict[str, Any]], 
         url = next(part for part in stack[service]["healthcheck"]["test"] if "http://" in part)
         url = re.search(r"http://[^'\"]+", url).group(0)
         assert url in (ROOT / "services" / service / "Dockerfile").read_text()
+
+
+def redis_options(command: list[str]) -> dict[str, str]:
+    """``--name value`` pairs of a redis-server command line."""
+    assert command[0] == "redis-server"
+    return {arg[2:]: command[index + 1] for index, arg in enumerate(command) if arg.startswith("--")}
+
+
+# SECURITY row 73: limiter-not-evictable
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_the_limiters_redis_never_evicts(compose: dict[str, dict[str, Any]], name: str) -> None:
+    redis = services(compose, name)["redis"]
+    options = redis_options(redis["command"])
+    assert options["maxmemory-policy"] == "noeviction"
+    if name in PROD_LIKE:
+        assert options["maxmemory"] == "128mb"
+        # Room for Redis itself beside its data.
+        assert redis["deploy"]["resources"]["limits"]["memory"] == "192m"
+
+
+# SECURITY row 61: client-identity-behind-proxies
+# SECURITY row 69: hsts-everywhere-https
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_the_gateway_gets_its_trusted_proxies_and_the_public_url(
+    compose: dict[str, dict[str, Any]], name: str, tmp_path: Path
+) -> None:
+    stack = services(compose, name)
+    environment = stack["gateway"]["environment"]
+    assert environment["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-}"
+    env = example_env(name) if name in PROD_LIKE else {}
+    # Unset, no proxy is trusted.
+    assert interpolate(environment, env)["TRUSTED_PROXIES"] == ""
+    settings = interpolate(environment, env | {"TRUSTED_PROXIES": "172.18.0.1/32"})
+    if name in PROD_LIKE:
+        # The address users open, as the users service has it.
+        assert settings["PUBLIC_URL"] == interpolate(stack["users"]["environment"], env)["PUBLIC_URL"]
+        assert settings["PUBLIC_URL"].startswith("https://")
+    else:
+        assert settings["PUBLIC_URL"] == "http://localhost:80"
+    # The gateway image, started with that environment.
+    conf = start_container("compose", tmp_path, env=settings)
+    result = nginx("-T", conf=conf)
+    assert result.returncode == 0, result.stderr
+    assert "set_real_ip_from 172.18.0.1/32;" in result.stdout
+    scheme = "https" if name in PROD_LIKE else "http"
+    assert f"map {scheme} $strict_transport_security {{" in result.stdout
+
+
+@pytest.mark.parametrize("name", PROD_LIKE)
+def test_the_gateway_refuses_to_start_without_public_url(
+    compose: dict[str, dict[str, Any]], name: str
+) -> None:
+    with pytest.raises(MissingVariable, match="PUBLIC_URL"):
+        interpolate(services(compose, name)["gateway"], example_env(name) | {"PUBLIC_URL": ""})

@@ -232,11 +232,32 @@ def test_the_kubernetes_section_says_readiness_waits_for_the_schema() -> None:
 
 def test_commands_that_pipe_a_container_into_a_file_have_no_terminal() -> None:
     """`exec -t` would mix carriage returns into a dump; Compose's exec allocates a TTY unless -T."""
-    for title in ("## Kubernetes", "## AWS ECS"):
-        body = DOC.split(title, 1)[1].split("\n## ", 1)[0]
-        for command in re.findall(r"`([^`]*\bexec\b[^`]*>[^`]*)`", body):
-            words = command.split()
-            if words[0] == "kubectl":
-                assert "-t" not in words and "-it" not in words, command
-            else:
-                assert "-T" in words, command
+    commands = re.findall(r"`([^`]*\bexec\b[^`]*>[^`]*)`", DOC)
+    assert any(command.startswith("docker-compose") for command in commands), commands
+    assert any(command.startswith("kubectl") for command in commands), commands
+    for command in commands:
+        words = command.split()
+        if words[0] == "kubectl":
+            assert "-t" not in words and "-it" not in words, command
+        else:
+            assert "-T" in words, command
+
+
+def test_each_target_says_how_to_set_trusted_proxies() -> None:
+    body = section("### Client addresses behind proxies")
+    for target in ("**Compose behind a TLS terminator", "**Kubernetes.**", "**AWS ECS.**"):
+        assert target in body
+    # Compose: the network the published port forwards from, by the name Compose gives it.
+    assert "microservices-prod_edge" in body and "microservices-stage_edge" in body
+    kustomization = yaml.safe_load((KUBE / "base" / "kustomization.yaml").read_text())
+    literals = dict(item.split("=", 1) for item in kustomization["configMapGenerator"][0]["literals"])
+    assert f"`{literals['TRUSTED_PROXIES']}`" in body
+    for needed in ("`externalTrafficPolicy: Local`", "PROXY protocol", "VPC's CIDR"):
+        assert needed in body
+
+
+def test_the_redis_section_says_what_happens_when_it_is_full(compose: dict) -> None:
+    body = section("### Redis: never evicted")
+    command = compose["docker-compose-prod.yml"]["services"]["redis"]["command"]
+    assert f"`--maxmemory {command[command.index('--maxmemory') + 1]} --maxmemory-policy noeviction`" in body
+    assert "503" in body and "`Retry-After`" in body

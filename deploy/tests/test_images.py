@@ -1,7 +1,7 @@
 """Third-party images are pinned by digest and carry no release with a known, fixed flaw.
 
-Covers the Dockerfiles of the users, client and Swagger UI images, the Kubernetes manifests
-and the GitHub workflow; each file of this list pulls by `name:tag@sha256:<digest>`.
+Covers the Dockerfiles of the users, client, Swagger UI and gateway images, the compose files,
+the Kubernetes manifests and the GitHub workflow; each of them pulls by `name:tag@sha256:<digest>`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,17 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DIGEST_PINNED, ROOT, load_yaml_documents, stage_chain, stages
+from conftest import (
+    COMPOSE_FILES,
+    DIGEST_PINNED,
+    ROOT,
+    load_compose,
+    load_yaml_documents,
+    stage_chain,
+    stages,
+)
 
-DOCKERFILES = [ROOT / "services" / name / "Dockerfile" for name in ("users", "client", "swagger")]
+DOCKERFILES = [ROOT / "services" / name / "Dockerfile" for name in ("users", "client", "swagger", "nginx")]
 OWN_IMAGES = {"users", "client", "swagger", "gateway"}  # built here, pinned to a tag by deploy.sh
 # The oldest release of each image line without a known flaw that a later release fixed, and
 # runtimes that still get security fixes.
@@ -43,6 +51,16 @@ def manifest_images() -> list[str]:
     return images
 
 
+def compose_images() -> list[str]:
+    """The images the compose stacks pull: those of the services that are not built here."""
+    images = []
+    for name in COMPOSE_FILES:
+        for service in load_compose(name)["services"].values():
+            if "build" not in service:
+                images.append(service["image"])
+    return images
+
+
 def workflow_images() -> list[str]:
     images = []
     for path in sorted((ROOT / ".github" / "workflows").glob("*.y*ml")):
@@ -56,6 +74,7 @@ def workflow_images() -> list[str]:
 
 IMAGES = sorted(
     {image for dockerfile in DOCKERFILES for image in dockerfile_images(dockerfile)}
+    | set(compose_images())
     | set(manifest_images())
     | set(workflow_images())
 )
@@ -71,6 +90,10 @@ def release(image: str) -> tuple[str, tuple[int, ...]]:
 def test_every_place_that_pulls_a_base_image_is_covered() -> None:
     names = {release(image)[0] for image in IMAGES}
     assert {"python", "node", "nginx-unprivileged", "postgres", "redis"} <= names
+    assert {release(image)[0] for image in compose_images()} == {"postgres", "redis"}
+    assert {release(image)[0] for image in dockerfile_images(ROOT / "services" / "nginx" / "Dockerfile")} == {
+        "nginx-unprivileged"
+    }
 
 
 @pytest.mark.parametrize("image", IMAGES)

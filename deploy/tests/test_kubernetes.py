@@ -20,7 +20,7 @@ from conftest import (
     run,
     tool,
 )
-from gateway_tests.harness import start_container
+from gateway_tests.harness import nginx, start_container
 
 KUBE = ROOT / "deploy" / "kubernetes"
 KIND_CONFIG = KUBE / "kind-config.yaml"
@@ -128,6 +128,81 @@ def test_service_ports_match_the_gateway_and_compose(
     gateway_conf = "".join(path.read_text() for path in conf.parent.rglob("*.conf"))
     for upstream in ("users", "client", "swagger"):
         assert f"{upstream}.shop.svc.cluster.local:{ports[upstream]} resolve" in gateway_conf
+
+
+def gateway_settings(resources: list[dict[str, Any]]) -> dict[str, str]:
+    """The gateway container's environment with each ConfigMap key it names looked up."""
+    container = pod_spec(of_kind(resources, "Deployment")["gateway"])["containers"][0]
+    config_maps = of_kind(resources, "ConfigMap")
+    settings = {}
+    for entry in container.get("env", []):
+        reference = entry["valueFrom"]["configMapKeyRef"]
+        assert not reference.get("optional"), f"the gateway starts without {entry['name']}"
+        settings[entry["name"]] = config_maps[reference["name"]]["data"][reference["key"]]
+    return settings
+
+
+# SECURITY row 61: client-identity-behind-proxies
+# SECURITY row 69: hsts-everywhere-https
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_the_gateway_trusts_the_ingress_hop_and_knows_the_public_scheme(
+    rendered: dict[str, list[dict[str, Any]]], environment: str, tmp_path: Path
+) -> None:
+    resources = rendered[environment]
+    settings = gateway_settings(resources)
+    users_config = next(iter(of_kind(resources, "ConfigMap").values()))["data"]
+    # The same values the users pods read.
+    assert settings == {name: users_config[name] for name in ("TRUSTED_PROXIES", "PUBLIC_URL")}
+    assert users_config["TRUSTED_PROXIES"] == "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+    # The gateway image, started in a pod with that environment.
+    conf = start_container(
+        "kubernetes",
+        tmp_path,
+        resolv_conf="search shop.svc.cluster.local svc.cluster.local\nnameserver 10.96.0.10\n",
+        env={"KUBERNETES_SERVICE_HOST": "10.96.0.1"} | settings,
+    )
+    result = nginx("-T", conf=conf)
+    assert result.returncode == 0, result.stderr
+    for proxy in settings["TRUSTED_PROXIES"].split(","):
+        assert f"set_real_ip_from {proxy};" in result.stdout
+    scheme = "https" if environment == "prod" else "http"
+    assert settings["PUBLIC_URL"].startswith(f"{scheme}://")
+    assert f"map {scheme} $strict_transport_security {{" in result.stdout
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_root_filesystem_is_read_only(
+    rendered: dict[str, list[dict[str, Any]]], environment: str
+) -> None:
+    for resource in rendered[environment]:
+        if resource["kind"] in WORKLOAD_KINDS:
+            for container in pod_spec(resource)["containers"]:
+                name = f"{resource['kind']}/{resource['metadata']['name']}"
+                assert container["securityContext"]["readOnlyRootFilesystem"] is True, name
+    gateway = pod_spec(of_kind(rendered[environment], "Deployment")["gateway"])
+    # Where the gateway's start script renders its configuration.
+    assert {"name": "tmp", "mountPath": "/tmp"} in gateway["containers"][0]["volumeMounts"]
+    assert any(volume["name"] == "tmp" and "emptyDir" in volume for volume in gateway["volumes"])
+
+
+def redis_options(arguments: list[str]) -> dict[str, str]:
+    """``--name value`` pairs of a redis-server command line."""
+    options = {}
+    for index, argument in enumerate(arguments):
+        if argument.startswith("--"):
+            options[argument[2:]] = arguments[index + 1]
+    return options
+
+
+# SECURITY row 73: limiter-not-evictable
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_limiters_redis_never_evicts(rendered: dict[str, list[dict[str, Any]]], environment: str) -> None:
+    container = pod_spec(of_kind(rendered[environment], "Deployment")["redis"])["containers"][0]
+    options = redis_options(container["args"])
+    assert options["maxmemory-policy"] == "noeviction"
+    assert options["maxmemory"] == "128mb"
+    # Room for Redis itself beside its data.
+    assert container["resources"]["limits"]["memory"] == "192Mi"
 
 
 def test_users_probes_use_the_health_endpoints(rendered: dict[str, list[dict[str, Any]]]) -> None:

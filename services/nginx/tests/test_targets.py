@@ -22,9 +22,12 @@ def dump(conf: Path) -> str:
     return result.stdout
 
 
-def kubernetes(tmp: Path) -> str:
+def kubernetes(tmp: Path, env: dict[str, str] | None = None) -> str:
     conf = rendered(
-        "kubernetes", tmp, resolv_conf=KUBERNETES_RESOLV_CONF, env={"KUBERNETES_SERVICE_HOST": "10.96.0.1"}
+        "kubernetes",
+        tmp,
+        resolv_conf=KUBERNETES_RESOLV_CONF,
+        env={"KUBERNETES_SERVICE_HOST": "10.96.0.1"} | (env or {}),
     )
     return dump(conf)
 
@@ -58,11 +61,18 @@ def test_the_renderer_substitutes_exactly_as_envsubst(tmp_path: Path) -> None:
         substitute("listen ${GATEWAY_MISSING};", {}, tmp_path)
 
 
-def test_hsts_only_where_tls_terminates_in_front(tmp_path: Path) -> None:
-    hsts = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'
-    assert hsts in kubernetes(tmp_path / "kubernetes")
-    assert "add_header Strict-Transport-Security" not in dump(rendered("compose", tmp_path / "compose"))
-    assert "add_header Strict-Transport-Security" not in dump(rendered("local", tmp_path / "local"))
+@pytest.mark.parametrize("target", TARGETS)
+def test_the_public_scheme_follows_public_url(tmp_path: Path, target: str) -> None:
+    for public_url, scheme in (
+        ("https://app.example.com", "https"),
+        ("HTTPS://app.example.com", "https"),
+        ("http://localhost:8080", "http"),
+        ("", "http"),
+    ):
+        config = dump(
+            rendered(target, tmp_path / str(len(list(tmp_path.iterdir()))), env={"PUBLIC_URL": public_url})
+        )
+        assert f"map {scheme} $strict_transport_security {{" in config, public_url
 
 
 def test_container_targets_resolve_services_at_run_time(tmp_path: Path) -> None:
@@ -71,7 +81,7 @@ def test_container_targets_resolve_services_at_run_time(tmp_path: Path) -> None:
     assert "server client:80 resolve" in config
     assert "server swagger:8080 resolve" in config
     assert "resolver 127.0.0.11 valid=10s;" in config
-    assert "set_real_ip_from" not in config
+    assert not re.search(r"^\s*set_real_ip_from", config, re.M)
 
 
 def test_kubernetes_qualifies_service_names_and_trusts_the_ingress(tmp_path: Path) -> None:
@@ -80,8 +90,18 @@ def test_kubernetes_qualifies_service_names_and_trusts_the_ingress(tmp_path: Pat
     assert "server client.shop.svc.cluster.local:80 resolve" in config
     assert "server swagger.shop.svc.cluster.local:8080 resolve" in config
     assert "resolver 10.96.0.10 valid=10s;" in config
-    assert "set_real_ip_from 10.0.0.0/8;" in config
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_every_target_takes_its_trusted_proxies_from_trusted_proxies(tmp_path: Path, target: str) -> None:
+    proxies = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+    config = dump(rendered(target, tmp_path / "set", env={"TRUSTED_PROXIES": proxies}))
+    for proxy in proxies.split(","):
+        assert f"set_real_ip_from {proxy};" in config
     assert "real_ip_header X-Forwarded-For;" in config
+    assert "real_ip_recursive on;" in config
+    # Nothing is trusted unless TRUSTED_PROXIES says so.
+    assert not re.search(r"^\s*set_real_ip_from", dump(rendered(target, tmp_path / "unset")), re.M)
 
 
 def test_an_ipv6_resolver_is_bracketed(tmp_path: Path) -> None:
@@ -124,15 +144,18 @@ def test_proxied_client_passes_websocket_upgrades_for_hot_reload(tmp_path: Path)
 def test_the_image_is_laid_out_and_started_as_the_tests_do() -> None:
     dockerfile = DOCKERFILE.read_text()
     for line in (
-        "COPY --chown=101:101 services/nginx/nginx.conf.template services/nginx/gateway.env /etc/nginx/",
-        "COPY --chown=101:101 services/nginx/snippets/ /etc/nginx/snippets/",
-        "COPY --chown=101:101 services/nginx/targets/compose/ /etc/nginx/target/",
-        "COPY --chown=101:101 services/nginx/targets/${TARGET}/ /etc/nginx/target/",
+        "COPY services/nginx/nginx.conf.template services/nginx/gateway.env /etc/nginx/gateway/",
+        "COPY services/nginx/snippets/ /etc/nginx/gateway/snippets/",
+        "COPY services/nginx/targets/compose/ /etc/nginx/gateway/target/",
+        "COPY services/nginx/targets/${TARGET}/ /etc/nginx/gateway/target/",
         "COPY services/nginx/gateway.envsh /docker-entrypoint.d/15-gateway.envsh",
+        'CMD ["nginx", "-c", "/tmp/gateway/nginx.conf", "-g", "daemon off;"]',
     ):
         assert line in dockerfile
-    assert "NGINX_ENVSUBST_TEMPLATE_DIR=/etc/nginx" in dockerfile
-    assert "NGINX_ENVSUBST_OUTPUT_DIR=/etc/nginx" in dockerfile
+    assert "NGINX_ENVSUBST_TEMPLATE_DIR=/tmp/gateway" in dockerfile
+    assert "NGINX_ENVSUBST_OUTPUT_DIR=/tmp/gateway" in dockerfile
+    # The rendered configuration is written under /tmp only: the root filesystem may be read-only.
+    assert ENTRYPOINT_SCRIPT.read_text().count('cp -R /etc/nginx/gateway/. "${gateway_conf}/"') == 1
 
 
 def test_the_configuration_is_nginx_files_only() -> None:
