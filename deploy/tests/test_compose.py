@@ -169,7 +169,7 @@ def test_dev_points_the_users_tests_at_the_database_server_and_redis(
 
 
 def test_the_operator_commands_exist_in_the_users_service() -> None:
-    cli = (ROOT / "services" / "users" / "users_service" / "cli.py").read_text()
+    cli = (ROOT / "services" / "users" / "users_service" / "web" / "cli.py").read_text()
     for command in ("recreate_db", "seed_db", "test", "wait-db", "create-admin"):
         assert f'command("{command}"' in cli, f"manage.py has no {command} command"
     assert (ROOT / "services" / "users" / "manage.py").is_file()

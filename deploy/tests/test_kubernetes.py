@@ -339,10 +339,10 @@ def database_connections(resources: list[dict[str, Any]]) -> tuple[int, int]:
     threads = setting("WEB_THREADS", source_default(USERS_SOURCE / "server.py", r'"WEB_THREADS", (\d+)\)'))
     pool = setting(
         "DB_POOL_SIZE",
-        source_default(USERS_SOURCE / "settings.py", r"DB_POOL_SIZE: int = Field\(default=(\d+)"),
+        source_default(USERS_SOURCE / "runtime" / "settings.py", r"DB_POOL_SIZE: int = Field\(default=(\d+)"),
     ) + setting(
         "DB_MAX_OVERFLOW",
-        source_default(USERS_SOURCE / "settings.py", r"DB_MAX_OVERFLOW: int = Field\(default=(\d+)"),
+        source_default(USERS_SOURCE / "runtime" / "settings.py", r"DB_MAX_OVERFLOW: int = Field\(default=(\d+)"),
     )
     # A worker's threads each hold at most one pooled connection.
     per_pod = workers * min(threads, pool)
