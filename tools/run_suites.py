@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Run every test suite of the project and print one summary line per suite.
 
-Called by `make test` (and so by .ci/run). The users suite runs twice: on SQLite and on
-PostgreSQL (DATABASE_TEST_URL, default postgresql://postgres@127.0.0.1:5432/postgres). Without
-a reachable PostgreSQL a laptop run says so and goes on; under CI (CI=true) it is a failure.
+Called by `make test` (and so by .ci/run), after tools/test-prereqs.sh has set up what the
+suites need. The users suite runs twice: on SQLite and on PostgreSQL (DATABASE_TEST_URL, default
+postgresql://postgres@127.0.0.1:5432/postgres). Without a reachable PostgreSQL a laptop run
+says so and goes on; under CI (CI=true) it is a failure.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def suites(pg_url: str | None) -> list[Suite]:
     users = ROOT / "services" / "users"
     no_pg = {"DATABASE_TEST_URL": ""}
     plan = [
+        Suite("tools", [[*pytest, "tools/tests"]]),
         Suite("config (gateway)", [[*pytest, "services/nginx/tests"]]),
         Suite("users (SQLite)", [pytest], cwd=users, env=no_pg),
     ]
