@@ -1,6 +1,6 @@
 #!/bin/sh
 # What `make test` needs besides what `make up` needs, set up when this user may:
-#   - Debian's chromium, for the end-to-end tests (test tools cannot download a browser here);
+#   - Debian's chromium, for the end-to-end tests (no test tool downloads a browser);
 #   - the PostgreSQL server binaries, redis-server and slowhttptest, for the reliability suite,
 #     which starts private PostgreSQL and Redis servers and attacks the gateway with slow clients;
 #   - PostgreSQL on 127.0.0.1:5432 (DATABASE_TEST_URL) and Redis on 127.0.0.1:6379, running:
