@@ -19,7 +19,7 @@ SWAGGER_BUILD := $(SWAGGER)/dist/index.html
 CLIENT_SOURCES := $(shell find $(CLIENT)/src $(CLIENT)/public -type f 2>/dev/null) \
 	$(wildcard $(CLIENT)/index.html $(CLIENT)/vite.config.* $(CLIENT)/tsconfig*.json)
 
-.PHONY: up dev test lint bench lock prereqs install clean help
+.PHONY: up dev test lint bench lock prereqs test-prereqs install clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -36,7 +36,9 @@ up: install
 dev: install
 	exec $(PY) tools/stack.py dev
 
-test: install
+# Test-only system packages and servers come first, so a machine that lacks them learns it
+# before anything is built; `make up` never installs them.
+test: prereqs test-prereqs install
 	$(PY) tools/run_suites.py
 
 lint: install
@@ -53,6 +55,11 @@ install: prereqs $(VENV_STAMP) $(CLIENT_BUILD) $(SWAGGER_BUILD)
 
 prereqs:
 	@sh tools/check-prereqs.sh "$(PYTHON)"
+
+# Debian's chromium, PostgreSQL, redis-server and slowhttptest, installed as root (or with
+# passwordless sudo); PostgreSQL and Redis started when stopped.
+test-prereqs:
+	@sh tools/test-prereqs.sh
 
 # The locked packages (hashes checked), then the root project (pyproject.toml: tools, e2e,
 # bench, the gateway tests) editable, built by the setuptools the lock just installed: no

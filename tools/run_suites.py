@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Run every test suite of the project and print one summary line per suite.
 
-Called by `make test` (and so by .ci/run). The users suite runs twice: on SQLite and on
-PostgreSQL (DATABASE_TEST_URL, default postgresql://postgres@127.0.0.1:5432/postgres). Without
-a reachable PostgreSQL a laptop run says so and goes on; under CI (CI=true) it is a failure.
+Called by `make test` (and so by .ci/run), after tools/test-prereqs.sh has set up what the
+suites need. The users suite runs twice: on SQLite and on PostgreSQL (DATABASE_TEST_URL, default
+postgresql://postgres@127.0.0.1:5432/postgres). Without a reachable PostgreSQL a laptop run
+says so and goes on; under CI (CI=true) it is a failure.
+
+Coverage: both runs of the users suite measure branch coverage and fail under the floor in
+services/users/pyproject.toml ([tool.coverage]); the client's `npm test` has its own gate. Each
+suite's summary line carries the figure its runner printed.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+COVERAGE_DIR = ROOT / "var" / "coverage"
 
 
 @dataclass
@@ -52,6 +58,17 @@ def postgres_reachable(url: str) -> str | None:
 
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+# pytest-cov: "Required test coverage of 90% reached. Total coverage: 91.24%" (or "not reached");
+# without a floor, only coverage's own table and its "TOTAL ... 91%" row.
+PYTEST_COV_TOTAL = re.compile(r"Total coverage: (\d+(?:\.\d+)?)%|^TOTAL\s.*\s(\d+(?:\.\d+)?)%\s*$", re.M)
+PYTEST_COV_FLOOR = re.compile(r"Required test coverage of (\d+(?:\.\d+)?)% not reached")
+# vitest's text coverage report: a header row naming the columns, then "All files | ... |".
+VITEST_COLUMNS = re.compile(r"^\s*File\s*\|.*% Lines")
+VITEST_ALL_FILES = re.compile(r"^\s*All files\s*\|")
+# vitest's gate: "ERROR: Coverage for lines (75%) does not meet global threshold (80%)".
+VITEST_FLOOR = re.compile(
+    r"Coverage for lines \((\d+(?:\.\d+)?)%\) does not meet global threshold \((\d+(?:\.\d+)?)%\)"
+)
 
 
 def last_summary(output: str) -> str:
@@ -61,6 +78,28 @@ def last_summary(output: str) -> str:
         if any(word in text for word in (" passed", " failed", " error", "Tests ")):
             return text
     return ""
+
+
+def coverage_figure(output: str) -> str:
+    """The coverage a runner printed, as a few words for the summary line ("" when none)."""
+    text = ANSI_ESCAPE.sub("", output)
+    totals = [precise or rounded for precise, rounded in PYTEST_COV_TOTAL.findall(text)]
+    if totals:
+        figure = f"branch coverage {totals[-1]} %"
+        floor = PYTEST_COV_FLOOR.search(text)
+        return figure + (f", under the {floor.group(1)} % floor" if floor else "")
+    lines_column = 4  # File | % Stmts | % Branch | % Funcs | % Lines | Uncovered
+    figure = ""
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if VITEST_COLUMNS.match(line):
+            lines_column = cells.index("% Lines")
+        elif VITEST_ALL_FILES.match(line) and len(cells) > lines_column:
+            figure = f"lines coverage {cells[lines_column]} %"
+    floor = VITEST_FLOOR.search(text)
+    if floor:
+        return f"lines coverage {floor.group(1)} %, under the {floor.group(2)} % floor"
+    return figure
 
 
 def run_suite(suite: Suite) -> Outcome:
@@ -79,7 +118,8 @@ def run_suite(suite: Suite) -> Outcome:
             captured.append(line)
         sys.stdout.flush()
         returncode = process.wait()
-        summary = last_summary("".join(captured))
+        output = "".join(captured)
+        summary = "; ".join(part for part in (last_summary(output), coverage_figure(output)) if part)
         if summary:
             details.append(summary)
         if returncode != 0:
@@ -88,16 +128,25 @@ def run_suite(suite: Suite) -> Outcome:
     return Outcome(suite.name, "passed", "; ".join(details), time.monotonic() - started)
 
 
+def users_env(database_test_url: str, name: str) -> dict[str, str]:
+    return {"DATABASE_TEST_URL": database_test_url, "COVERAGE_FILE": str(COVERAGE_DIR / f"users-{name}")}
+
+
 def suites(pg_url: str | None) -> list[Suite]:
     pytest = [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     users = ROOT / "services" / "users"
-    no_pg = {"DATABASE_TEST_URL": ""}
+    # Branch coverage, subprocesses included, with the floor of services/users/pyproject.toml
+    # ([tool.coverage]); each run keeps its data in var/coverage.
+    users_with_coverage = [*pytest, "--cov", "--cov-report=term-missing"]
     plan = [
+        Suite("tools", [[*pytest, "tools/tests"]]),
         Suite("config (gateway)", [[*pytest, "services/nginx/tests"]]),
-        Suite("users (SQLite)", [pytest], cwd=users, env=no_pg),
+        Suite("users (SQLite)", [users_with_coverage], cwd=users, env=users_env("", "sqlite")),
     ]
     if pg_url:
-        plan.append(Suite("users (PostgreSQL)", [pytest], cwd=users, env={"DATABASE_TEST_URL": pg_url}))
+        plan.append(
+            Suite("users (PostgreSQL)", [users_with_coverage], cwd=users, env=users_env(pg_url, "postgresql"))
+        )
     client = ROOT / "services" / "client"
     plan.append(
         Suite(
@@ -119,6 +168,7 @@ def suites(pg_url: str | None) -> list[Suite]:
 
 
 def main() -> int:
+    COVERAGE_DIR.mkdir(parents=True, exist_ok=True)
     in_ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
     pg_url = os.environ.get("DATABASE_TEST_URL") or DEFAULT_PG_URL
     outcomes: list[Outcome] = []

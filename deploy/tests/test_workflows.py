@@ -66,19 +66,23 @@ def test_the_workflow_tests_exactly_what_ci_run_tests(ci: dict[str, Any]) -> Non
     assert set(env) <= {"CI"} and env.get("CI") == "true"
 
 
-def debian_packages_installed_by_ci_run() -> set[str]:
-    text = CI_RUN.read_text()
-    packages = set(re.findall(r"missing\+=\(([\w-]+)\)", text))
-    packages |= set(re.findall(r"apt-get install [^\n]*?(chromium)\b", text))
-    return packages
+TEST_PREREQS = ROOT / "tools" / "test-prereqs.sh"
+
+
+def debian_packages_installed_by_make_test() -> set[str]:
+    return set(re.findall(r'missing="\$missing ([\w-]+)"', TEST_PREREQS.read_text()))
 
 
 def test_the_test_job_is_a_machine_ci_run_can_prepare(ci: dict[str, Any]) -> None:
-    """.ci/run installs Debian's chromium, redis-server and slowhttptest, as root, and starts
-    Redis; PostgreSQL it only starts, so trust auth for postgres@127.0.0.1 (which the suites
-    connect as, without a password) must be there before."""
-    assert {"chromium", "postgresql", "redis-server", "slowhttptest"} <= debian_packages_installed_by_ci_run()
-    assert "redis-server --daemonize yes --bind 127.0.0.1 --port 6379" in CI_RUN.read_text()
+    """`make test` (which .ci/run runs) installs Debian's chromium, PostgreSQL, redis-server and
+    slowhttptest, as root, and starts Redis; PostgreSQL it only starts, so trust auth for
+    postgres@127.0.0.1 (which the suites connect as, without a password) must be there before."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test:.*\btest-prereqs\b", makefile, re.M)
+    assert re.search(r"^test-prereqs:\n\t@?sh tools/test-prereqs\.sh$", makefile, re.M)
+    installed = debian_packages_installed_by_make_test()
+    assert {"chromium", "postgresql", "redis-server", "slowhttptest"} <= installed
+    assert "redis-server --daemonize yes --bind 127.0.0.1 --port 6379" in TEST_PREREQS.read_text()
     job = ci["jobs"]["test"]
     container = job["container"]
     image = container if isinstance(container, str) else container["image"]

@@ -1,0 +1,71 @@
+"""The summary line of each suite: the runner's closing line, and the coverage it printed."""
+
+from __future__ import annotations
+
+from tools.run_suites import coverage_figure, last_summary
+
+PYTEST_COV = """\
+................                                                     [100%]
+================================ tests coverage ================================
+Name                                Stmts   Miss Branch BrPart  Cover   Missing
+-------------------------------------------------------------------------------
+users_service/server.py                96     96     20      0     0%   24-174
+-------------------------------------------------------------------------------
+TOTAL                                2315    177    426     37    91%
+
+22 files skipped due to complete coverage.
+Required test coverage of 90.0% reached. Total coverage: 91.24%
+308 passed in 252.96s (0:04:12)
+"""
+
+VITEST = """\
+ Test Files  12 passed (12)
+      Tests  80 passed (80)
+
+ % Coverage report from v8
+-----------|---------|----------|---------|---------|-------------------
+File       | % Stmts | % Branch | % Funcs | % Lines | Uncovered Line #s
+-----------|---------|----------|---------|---------|-------------------
+All files  |   84.21 |    71.42 |     100 |   83.87 |
+ math.ts   |   84.21 |    71.42 |     100 |   83.87 | 5-7
+-----------|---------|----------|---------|---------|-------------------
+"""
+
+
+def test_the_users_line_shows_the_precise_total_of_pytest_cov() -> None:
+    assert last_summary(PYTEST_COV) == "308 passed in 252.96s (0:04:12)"
+    assert coverage_figure(PYTEST_COV) == "branch coverage 91.24 %"
+
+
+def test_a_coverage_under_the_floor_says_so() -> None:
+    failing = PYTEST_COV.replace(
+        "Required test coverage of 90.0% reached. Total coverage: 91.24%",
+        "FAIL Required test coverage of 90.0% not reached. Total coverage: 87.50%",
+    )
+    assert coverage_figure(failing) == "branch coverage 87.50 %, under the 90.0 % floor"
+
+
+def test_without_a_floor_the_total_row_gives_the_figure() -> None:
+    floor_line = "Required test coverage of 90.0% reached. Total coverage: 91.24%\n"
+    without_floor = PYTEST_COV.replace(floor_line, "")
+    assert coverage_figure(without_floor) == "branch coverage 91 %"
+
+
+def test_the_client_line_shows_vitest_lines_coverage() -> None:
+    assert coverage_figure("\x1b[32m" + VITEST + "\x1b[39m") == "lines coverage 83.87 %"
+
+
+def test_the_lines_column_is_found_by_its_header() -> None:
+    columns = "% Stmts | % Branch | % Funcs | % Lines"
+    reordered = VITEST.replace(columns, "% Lines | % Branch | % Funcs | % Stmts")
+    assert coverage_figure(reordered) == "lines coverage 84.21 %"
+
+
+def test_vitest_under_its_threshold_says_so() -> None:
+    failing = VITEST + "ERROR: Coverage for lines (83.87%) does not meet global threshold (85%)\n"
+    assert coverage_figure(failing) == "lines coverage 83.87 %, under the 85 % floor"
+
+
+def test_no_coverage_printed_adds_nothing() -> None:
+    assert coverage_figure(" Test Files  12 passed (12)\n      Tests  80 passed (80)\n") == ""
+    assert coverage_figure("== 25 passed in 3.10s ==\n") == ""
