@@ -68,6 +68,13 @@ class RunningStack:
     users_port: int
     marker: str
     log: Path
+    # The gateway's files, when the command puts them in the `{run_dir}` it is given.
+    run_dir: Path
+
+    @property
+    def access_log(self) -> Path:
+        """The gateway's access log: one JSON line per request, written as it is answered."""
+        return self.run_dir / "access.log"
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
         if self.process.poll() is None:
@@ -93,16 +100,16 @@ def start_stack(tmp: Path, command: list[str], extra_env: dict[str, str] | None 
     env.pop("DATABASE_TEST_URL", None)
     # The runner then sets PUBLIC_URL to the stack's own gateway, the base of mailed links.
     env.pop("PUBLIC_URL", None)
-    log = tmp / "stack.log"
+    log, run_dir = tmp / "stack.log", tmp / "nginx"
     process = subprocess.Popen(
-        [part.format(port=port, users_port=users_port, run_dir=tmp / "nginx") for part in command],
+        [part.format(port=port, users_port=users_port, run_dir=run_dir) for part in command],
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
         text=True,
     )
-    stack = RunningStack(process, f"http://127.0.0.1:{port}", port, users_port, marker, log)
+    stack = RunningStack(process, f"http://127.0.0.1:{port}", port, users_port, marker, log, run_dir)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:

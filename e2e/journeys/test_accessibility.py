@@ -113,7 +113,7 @@ VISITOR_SCREENS = [
     Screen("/logout", shows_text("You are now logged out.")),
     Screen("/status", shows_text("You must be logged in to view this.")),
     Screen("/forgot-password", shows_heading_matching("forgot|reset")),
-    Screen("/reset-password?token=not-a-real-token", shows_heading_matching("reset")),
+    Screen("/reset-password#token=not-a-real-token", shows_heading_matching("reset")),
     Screen("/no/such/page", shows_not_found),
     Screen("/", shows_page_that_failed_to_load, "a page that failed to load"),
 ]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
+import time
+from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Error, Page, expect
+
+from e2e.conftest import RunningStack
 
 from .conftest import Account
 from .ui import (
@@ -144,3 +150,52 @@ def test_after_logging_out_a_reload_stays_logged_out(page: Page, account: Accoun
     page.reload()
     expect(content(page)).to_contain_text(LOGIN_REQUIRED_TEXT)
     expect_logged_out(page)
+
+
+def gateway_logouts(stack: RunningStack) -> int:
+    """How many POST /auth/logout the gateway has answered so far."""
+    entries = [json.loads(line) for line in stack.access_log.read_text().splitlines()]
+    return sum(1 for entry in entries if entry["method"] == "POST" and entry["uri"] == "/auth/logout")
+
+
+# SECURITY row 75
+def test_logging_out_holds_when_another_page_is_opened_at_once(
+    member_page: Page, stack: RunningStack
+) -> None:
+    page = member_page
+    page.goto("/")
+    expect_logged_in(page)
+    logouts_before = gateway_logouts(stack)
+
+    # A slow network, played by DevTools: the logout is still on its way when the user opens
+    # the next page, and goes on only once the page that sent it is gone. The next page's
+    # session check waits behind it, as it would behind a slow request on one connection.
+    network = page.context.new_cdp_session(page)
+    held: list[dict[str, Any]] = []
+    network.on("Fetch.requestPaused", lambda event: held.append(event))
+    network.send(
+        "Fetch.enable", {"patterns": [{"urlPattern": "*/auth/logout"}, {"urlPattern": "*/auth/refresh"}]}
+    )
+    with page.expect_request(
+        lambda request: request.method == "POST" and request.url.endswith("/auth/logout")
+    ):
+        nav_link(page, "Log Out").click()
+    page.goto("/register", wait_until="commit")
+    logouts = [paused for paused in held if paused["request"]["url"].endswith("/auth/logout")]
+    assert len(logouts) == 1
+    # Without keepalive the request went with the page that sent it: "Invalid InterceptionId".
+    with contextlib.suppress(Error):
+        network.send("Fetch.continueRequest", {"requestId": logouts[0]["requestId"]})
+    deadline = time.monotonic() + 10
+    while gateway_logouts(stack) == logouts_before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    network.send("Fetch.disable")  # the held session check goes on
+
+    expect_logged_out(page)
+    page.reload()
+    expect_logged_out(page)
+    refresh_status = page.evaluate(
+        "fetch('/auth/refresh', { method: 'POST' }).then((response) => response.status)"
+    )
+    assert refresh_status == 401
+    assert gateway_logouts(stack) == logouts_before + 1

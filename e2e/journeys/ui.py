@@ -12,6 +12,7 @@ EMAIL_FORMAT_RULE = "Email must be a valid email address."
 PASSWORD_LENGTH_RULE = "Password must be greater than 10 characters."
 EMAIL_REQUIRED_RULE = "Email is required."
 PASSWORD_REQUIRED_RULE = "Password is required."
+CURRENT_PASSWORD_RULE = "Current password is required."
 REGISTER_RULES = [USERNAME_RULE, EMAIL_LENGTH_RULE, EMAIL_FORMAT_RULE, PASSWORD_LENGTH_RULE]
 LOGIN_RULES = [EMAIL_REQUIRED_RULE, PASSWORD_REQUIRED_RULE]
 
@@ -19,6 +20,7 @@ LOGGED_OUT_TEXT = "You are now logged out. Click here to log back in."
 LOGIN_REQUIRED_TEXT = "You must be logged in to view this. Click here to log back in."
 INVALID_CREDENTIALS = "Invalid email or password."
 DUPLICATE_USER = "Sorry. That user already exists."
+EMAIL_NEEDS_PASSWORD = "Enter your current password to change your email."
 
 FAILED = re.compile(r"(^|\s)error(\s|$)")
 MET = re.compile(r"(^|\s)success(\s|$)")

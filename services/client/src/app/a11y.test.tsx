@@ -9,7 +9,7 @@ const pages: [string, string][] = [
   ['/register', 'Register'],
   ['/login', 'Log In'],
   ['/forgot-password', 'Forgot Password'],
-  ['/reset-password?token=abc', 'Reset Password'],
+  ['/reset-password#token=abc', 'Reset Password'],
   ['/nowhere', 'Page Not Found'],
 ];
 

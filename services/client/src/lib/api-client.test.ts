@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 
 import { server } from '@/testing/mocks/server';
 
-import { ApiError, api, onSessionEnd, refreshSession, tokenStore } from './api-client';
+import { ApiError, api, logOut, onSessionEnd, refreshSession, tokenStore } from './api-client';
 
 const ok = (data: unknown) => HttpResponse.json({ status: 'success', data });
 const unauthorized = () => HttpResponse.json({ status: 'fail', message: 'Signature expired. Please log in again.' }, { status: 401 });
@@ -90,5 +90,48 @@ describe('API client', () => {
 
     await expect(Promise.all([refreshSession(), refreshSession()])).resolves.toEqual(['shared', 'shared']);
     expect(refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('logs out with a request that outlives the page, and forgets the token at once', async () => {
+    tokenStore.set('abc');
+    const sent = vi.spyOn(window, 'fetch');
+    const logout = vi.fn(({ request }: { request: Request }) => {
+      expect(request.headers.get('Authorization')).toBe('Bearer abc');
+      return HttpResponse.json({ status: 'success', message: 'Successfully logged out.' });
+    });
+    server.use(http.post('*/auth/logout', logout));
+
+    const loggingOut = logOut();
+    expect(tokenStore.get()).toBeNull();
+    await loggingOut;
+    expect(logout).toHaveBeenCalledTimes(1);
+    expect(sent).toHaveBeenCalledWith(expect.stringMatching(/\/auth\/logout$/), expect.objectContaining({ keepalive: true }));
+    expect(tokenStore.get()).toBeNull();
+  });
+
+  it('ends the session behind the refresh cookie when the access token has expired', async () => {
+    tokenStore.set('expired');
+    const endedWith: (string | null)[] = [];
+    server.use(
+      http.post('*/auth/refresh', () => HttpResponse.json({ status: 'success', auth_token: 'fresh' })),
+      http.post('*/auth/logout', ({ request }) => {
+        endedWith.push(request.headers.get('Authorization'));
+        return request.headers.get('Authorization') === 'Bearer fresh'
+          ? HttpResponse.json({ status: 'success', message: 'Successfully logged out.' })
+          : unauthorized();
+      }),
+    );
+
+    await logOut();
+    expect(endedWith).toEqual(['Bearer expired', 'Bearer fresh']);
+    expect(tokenStore.get()).toBeNull();
+  });
+
+  it('sends no logout without a session', async () => {
+    const logout = vi.fn(() => HttpResponse.json({ status: 'success' }));
+    server.use(http.post('*/auth/logout', logout));
+
+    await logOut();
+    expect(logout).not.toHaveBeenCalled();
   });
 });

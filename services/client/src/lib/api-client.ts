@@ -6,6 +6,7 @@
  *   the browser sends to /auth/refresh by itself.
  * - When an authenticated request gets a 401, it refreshes the session once and
  *   retries; when that fails too, the session is over and listeners are told.
+ * - Refreshing and logging out are its own: both handle the tokens it keeps.
  */
 
 import type { Method, Operation, PathFor, PathParams, QueryParams, RequestBody, SuccessBody } from './api/types';
@@ -39,6 +40,8 @@ interface SendOptions {
   query?: Record<string, string | number | boolean | undefined> | undefined;
   /** Send the access token and refresh once on a 401 (default: true). */
   auth?: boolean | undefined;
+  /** Let the request outlive the page (fetch's `keepalive`), for calls that leaving it must not cancel. */
+  keepalive?: boolean | undefined;
 }
 
 const NETWORK_ERROR = 'Could not reach the server. Check your connection and try again.';
@@ -69,16 +72,22 @@ function buildUrl(path: string, query?: SendOptions['query']): string {
   return url.toString();
 }
 
-async function send(method: HttpMethod, path: string, options: SendOptions): Promise<Response> {
+async function send(
+  method: HttpMethod,
+  path: string,
+  options: SendOptions,
+  token: string | null = options.auth === false ? null : accessToken,
+): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (options.auth !== false && accessToken) headers.Authorization = `Bearer ${accessToken}`;
+  if (token) headers.Authorization = `Bearer ${token}`;
   try {
     return await fetch(buildUrl(path, options.query), {
       method,
       headers,
       credentials: 'same-origin',
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      keepalive: options.keepalive === true,
     });
   } catch {
     throw new ApiError(0, NETWORK_ERROR);
@@ -120,6 +129,26 @@ export function refreshSession(): Promise<string | null> {
     refreshing = null;
   });
   return refreshing;
+}
+
+/**
+ * Ends the session. The access token is forgotten at once, and POST /auth/logout is sent
+ * with `keepalive`: opening another page right after clicking Log Out must not cancel it,
+ * or the refresh cookie would go on working and the next page would log the user back in.
+ */
+export async function logOut(): Promise<void> {
+  const token = accessToken;
+  accessToken = null;
+  if (!token) return;
+  let response = await send('POST', '/auth/logout', { keepalive: true }, token);
+  if (response.status === 401) {
+    // The access token expired while the page sat idle; the session behind the refresh cookie still has to end.
+    const fresh = await refreshSession();
+    accessToken = null;
+    if (!fresh) return;
+    response = await send('POST', '/auth/logout', { keepalive: true }, fresh);
+  }
+  await parse(response);
 }
 
 async function request(method: HttpMethod, path: string, options: SendOptions = {}): Promise<Envelope> {

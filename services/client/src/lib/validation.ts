@@ -51,6 +51,13 @@ export const passwordRule: Rule = {
   test: (value) => value.length > 10,
 };
 
+export const currentPasswordRule: Rule<'current_password'> = {
+  id: 'current-password-required',
+  field: 'current_password',
+  text: 'Current password is required.',
+  test: (value) => value.length > 0,
+};
+
 export const registerRules: Rule[] = [usernameRule, emailLengthRule, emailFormatRule, passwordRule];
 
 export const loginRules: Rule[] = [

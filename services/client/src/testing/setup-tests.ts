@@ -26,6 +26,7 @@ afterEach(() => {
   const missed = unhandled.splice(0);
   if (missed.length > 0) throw new Error(`Requests without a handler: ${missed.join(', ')}`);
   server.resetHandlers();
+  server.events.removeAllListeners();
   tokenStore.set(null);
   window.localStorage.clear();
   document.documentElement.removeAttribute('data-theme');

@@ -7,9 +7,10 @@ import { AppProviders } from '@/app/AppProviders';
 import { AppRoutes } from '@/app/AppRoutes';
 
 import { db, type StoredUser } from './mocks/db';
+import { server } from './mocks/server';
 
 export { db } from './mocks/db';
-export { server } from './mocks/server';
+export { server };
 
 interface RenderOptions {
   /** Start with a refresh cookie for this user, as after an earlier login. */
@@ -41,6 +42,20 @@ export function renderWithProviders(ui: ReactElement, { path = '/' }: { path?: s
     </MemoryRouter>,
   );
   return { user, ...view };
+}
+
+/** The JSON bodies of the requests to `method path` the app sends from now on (until the test ends). */
+export function sentBodies(method: string, path: string): unknown[] {
+  const bodies: unknown[] = [];
+  server.events.on('request:start', ({ request }) => {
+    if (request.method === method && new URL(request.url).pathname === path) {
+      void request
+        .clone()
+        .json()
+        .then((body: unknown) => bodies.push(body));
+    }
+  });
+  return bodies;
 }
 
 export const admin = () => db.addUser({ username: 'administrator', email: 'admin@example.com', admin: true });

@@ -8,3 +8,5 @@ export const RegisterPage = lazyImport(() => import('./components/RegisterPage')
 export const ResetPasswordPage = lazyImport(() => import('./components/ResetPasswordPage'), 'ResetPasswordPage');
 export const SettingsPage = lazyImport(() => import('./components/SettingsPage'), 'SettingsPage');
 export const StatusPage = lazyImport(() => import('./components/StatusPage'), 'StatusPage');
+
+export { takeResetTokenFromAddressBar } from './reset-token';

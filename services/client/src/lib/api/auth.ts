@@ -1,4 +1,4 @@
-/** The /auth endpoints, one function each (POST /auth/refresh is the API client's own). */
+/** The /auth endpoints, one function each (refreshing and logging out are the API client's own). */
 import { api, tokenStore } from '@/lib/api-client';
 
 import type { Login, PasswordChange, Registration, User } from './types';
@@ -13,10 +13,6 @@ export async function logIn({ email, password }: Login): Promise<string> {
 export async function register({ username, email, password }: Registration): Promise<string> {
   const { auth_token } = await api.post('/auth/register', { body: { username, email, password }, auth: false });
   return auth_token;
-}
-
-export async function logOut(): Promise<void> {
-  await api.post('/auth/logout');
 }
 
 /** The signed-in user, with their email and admin flag. */

@@ -170,7 +170,8 @@ export interface paths {
         get?: never;
         /**
          * Change password
-         * @description Ends every other session; the response carries fresh tokens for this one.
+         * @description Ends every other session; the response carries fresh tokens for this one. Wrong
+         *     current passwords are throttled per account like failed logins (429 with `Retry-After`).
          */
         put: {
             parameters: {
@@ -699,7 +700,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["HealthEnvelope"];
+                        "application/json": components["schemas"]["MessageEnvelope"];
                     };
                 };
             };
@@ -721,7 +722,8 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description 200 when the database answers, otherwise 503 with `Retry-After`.
+         * @description 200 when the database answers and its schema is at this code's newest migration,
+         *     otherwise 503 with `Retry-After`.
          */
         get: {
             parameters: {
@@ -738,7 +740,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["HealthEnvelope"];
+                        "application/json": components["schemas"]["MessageEnvelope"];
                     };
                 };
                 /** @description Database unavailable */
@@ -965,8 +967,9 @@ export interface paths {
         };
         /**
          * Update a user
-         * @description Admins may change any field; a user may change their own `username` and `email`.
-         *     The last active admin cannot be demoted or deactivated.
+         * @description Admins may change any field; a user may change their own `username`, and their own
+         *     `email` with `current_password`. The old address is told of an email change. The last
+         *     active admin cannot be demoted or deactivated.
          */
         put: {
             parameters: {
@@ -1048,6 +1051,15 @@ export interface paths {
                 };
                 /** @description Content-Type is not application/json */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Too many email changes */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1155,7 +1167,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["UserUpdateInUpdate"];
+                    "application/json": components["schemas"]["UserUpdateIn"];
                 };
             };
             responses: {
@@ -1231,6 +1243,15 @@ export interface paths {
                         "application/json": components["schemas"]["FailEnvelope"];
                     };
                 };
+                /** @description Too many email changes */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
                 /** @description Database unavailable; retry after `Retry-After` seconds */
                 503: {
                     headers: {
@@ -1293,11 +1314,6 @@ export interface components {
             request_id?: string;
             /** @enum {string} */
             status: "fail";
-        };
-        HealthEnvelope: {
-            message: string;
-            /** @enum {string} */
-            status: "success";
         };
         LoginIn: {
             /** @example alice@example.com */
@@ -1407,23 +1423,8 @@ export interface components {
             active?: boolean;
             /** @description Admins only. */
             admin?: boolean;
-            /**
-             * Format: email
-             * @description Compared case-insensitively.
-             * @example alice@example.com
-             */
-            email?: string;
-            /**
-             * @description 6-128 characters.
-             * @example alice.smith
-             */
-            username?: string;
-        };
-        UserUpdateInUpdate: {
-            /** @description Admins only. */
-            active?: boolean;
-            /** @description Admins only. */
-            admin?: boolean;
+            /** @description Required to change one's own `email`. */
+            current_password?: string;
             /**
              * Format: email
              * @description Compared case-insensitively.

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
 import { useFlash } from '@/components/flash';
-import { getCurrentUser, logIn, logOut, register as registerAccount } from '@/lib/api/auth';
+import { getCurrentUser, logIn, register as registerAccount } from '@/lib/api/auth';
 import type { User } from '@/lib/api/types';
-import { onSessionEnd, refreshSession, tokenStore } from '@/lib/api-client';
+import { logOut, onSessionEnd, refreshSession, tokenStore } from '@/lib/api-client';
 
 import { SessionContext, type Credentials, type Registration, type SessionStatus } from './session-context';
 
@@ -76,7 +76,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     pendingLogout.current ??= (async () => {
       loggingOut.current = true;
       try {
-        if (tokenStore.get()) await logOut();
+        await logOut();
       } catch {
         // The session ends on this side whatever the server answered.
       } finally {

@@ -43,7 +43,12 @@ export const handlers = [
     const body = (await request.json()) as Body;
     const touchesRoles = 'admin' in body || 'active' in body;
     if (!viewer.admin && (viewer.id !== user.id || touchesRoles)) return forbidden();
-    Object.assign(user, body);
+    const { current_password: currentPassword, ...changes } = body;
+    const ownEmailChanges = viewer.id === user.id && 'email' in changes && changes.email !== user.email;
+    if (ownEmailChanges && currentPassword !== user.password) {
+      return fail(400, 'Invalid payload.', { current_password: ['Enter your current password to change your email.'] });
+    }
+    Object.assign(user, changes);
     return HttpResponse.json({ status: 'success', data: publicUser(user, viewer) });
   }),
 

@@ -2,12 +2,9 @@ import { useState } from 'react';
 
 import { TextField, useSubmit, ValidationList } from '@/components/form';
 import { changePassword } from '@/lib/api/auth';
-import { allValid, checkRules, passwordRule, type Rule } from '@/lib/validation';
+import { allValid, checkRules, currentPasswordRule, passwordRule, type Rule } from '@/lib/validation';
 
-const passwordRules: Rule<'current_password' | 'new_password'>[] = [
-  { id: 'current-required', field: 'current_password', text: 'Current password is required.', test: (value) => value.length > 0 },
-  { ...passwordRule, field: 'new_password' },
-];
+const passwordRules: Rule<'current_password' | 'new_password'>[] = [currentPasswordRule, { ...passwordRule, field: 'new_password' }];
 
 const empty = { current_password: '', new_password: '' };
 

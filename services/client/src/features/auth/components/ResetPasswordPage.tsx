@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useEffect, useState } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router';
 
 import { TextField, useSubmit, ValidationList } from '@/components/form';
 import { PageTitle } from '@/components/layout/PageTitle';
@@ -8,17 +8,28 @@ import { paths } from '@/config/paths';
 import { confirmPasswordReset } from '@/lib/api/auth';
 import { allValid, checkRules, passwordRule } from '@/lib/validation';
 
+import { forgetResetToken, resetTokenIn, takenResetToken } from '../reset-token';
+
 export const PASSWORD_RESET_MESSAGE = 'Your password has been reset. Please log in.';
 
 export function ResetPasswordPage() {
-  const [params] = useSearchParams();
-  const token = params.get('token') ?? '';
+  const location = useLocation();
   const navigate = useNavigate();
+  // Taken out of the address bar when the app started; a link followed inside the app
+  // still holds it, and loses it here.
+  const [token] = useState(() => takenResetToken() ?? resetTokenIn(location) ?? '');
+  const tokenInAddressBar = resetTokenIn(location) !== null;
+  useEffect(() => {
+    if (tokenInAddressBar) void navigate(paths.resetPassword, { replace: true });
+  }, [tokenInAddressBar, navigate]);
   const [password, setPassword] = useState('');
   const results = checkRules([passwordRule], { username: '', email: '', password });
   const { submitting, error, submit } = useSubmit(() => confirmPasswordReset({ token, password }), {
     successMessage: PASSWORD_RESET_MESSAGE,
-    onSuccess: () => navigate(paths.login),
+    onSuccess: () => {
+      forgetResetToken();
+      navigate(paths.login);
+    },
   });
 
   return (

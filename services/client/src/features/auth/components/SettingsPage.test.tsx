@@ -1,20 +1,23 @@
 import { http, HttpResponse } from 'msw';
 
-import { db, member, renderApp, screen, server, within } from '@/testing/test-utils';
+import { db, member, renderApp, screen, sentBodies, server, within } from '@/testing/test-utils';
 
 describe('Settings page', () => {
+
   it('asks a visitor to log in', async () => {
     await renderApp('/settings');
     expect(await screen.findByText(/You must be logged in to view this/)).toBeInTheDocument();
   });
 
-  it('changes the username and email of the signed-in user', async () => {
+  it('changes the email of the signed-in user once they give their current password', async () => {
     const me = member();
     const { user } = await renderApp('/settings', { loggedInAs: me });
+    const bodies = sentBodies('PATCH', `/users/${me.id}`);
 
     const profile = await screen.findByRole('form', { name: 'Profile' });
     const save = within(profile).getByRole('button', { name: 'Save changes' });
     expect(save).toBeDisabled();
+    expect(within(profile).queryByLabelText('Current password')).not.toBeInTheDocument();
 
     const email = within(profile).getByLabelText('Email');
     await user.clear(email);
@@ -22,10 +25,56 @@ describe('Settings page', () => {
     expect(within(profile).getByText('Email must be a valid email address.')).toHaveClass('error');
     expect(save).toBeDisabled();
     await user.type(email, 'example.org');
+    expect(within(profile).getByText('Current password is required.')).toHaveClass('error');
+    expect(save).toBeDisabled();
+
+    const password = within(profile).getByLabelText('Current password');
+    expect(password).toBeRequired();
+    await user.type(password, 'greaterthanten');
+    expect(within(profile).getByText('Current password is required.')).toHaveClass('success');
     await user.click(save);
 
     expect(await screen.findByText('Your details have been saved.')).toBeInTheDocument();
     expect(db.findUser(me.id)?.email).toBe('michael@example.org');
+    expect(bodies).toEqual([{ email: 'michael@example.org', current_password: 'greaterthanten' }]);
+    // The email is now the current one: no password is asked for, and none is kept.
+    expect(within(profile).queryByLabelText('Current password')).not.toBeInTheDocument();
+  });
+
+  it('shows why an email change without the right password was refused', async () => {
+    const me = member();
+    const { user } = await renderApp('/settings', { loggedInAs: me });
+
+    const profile = await screen.findByRole('form', { name: 'Profile' });
+    const email = within(profile).getByLabelText('Email');
+    await user.clear(email);
+    await user.type(email, 'michael@example.org');
+    await user.type(within(profile).getByLabelText('Current password'), 'not my password');
+    await user.click(within(profile).getByRole('button', { name: 'Save changes' }));
+
+    const password = within(profile).getByLabelText('Current password');
+    expect(await within(profile).findByText('Enter your current password to change your email.')).toBeInTheDocument();
+    expect(password).toHaveAttribute('aria-invalid', 'true');
+    expect(password).toHaveAccessibleDescription('Enter your current password to change your email.');
+    expect(screen.getByText('Invalid payload.').closest('.notification')).toHaveClass('is-danger');
+    expect(db.findUser(me.id)?.email).toBe('michael@herman.org');
+  });
+
+  it('changes the username alone without asking for the password', async () => {
+    const me = member();
+    const { user } = await renderApp('/settings', { loggedInAs: me });
+    const bodies = sentBodies('PATCH', `/users/${me.id}`);
+
+    const profile = await screen.findByRole('form', { name: 'Profile' });
+    const username = within(profile).getByLabelText('Username');
+    await user.clear(username);
+    await user.type(username, 'michael.herman');
+    expect(within(profile).queryByLabelText('Current password')).not.toBeInTheDocument();
+    await user.click(within(profile).getByRole('button', { name: 'Save changes' }));
+
+    expect(await screen.findByText('Your details have been saved.')).toBeInTheDocument();
+    expect(db.findUser(me.id)?.username).toBe('michael.herman');
+    expect(bodies).toEqual([{ username: 'michael.herman' }]);
   });
 
   it('shows the API message when the new details are refused', async () => {
@@ -42,6 +91,7 @@ describe('Settings page', () => {
     const email = within(profile).getByLabelText('Email');
     await user.clear(email);
     await user.type(email, 'fletcher@notreal.com');
+    await user.type(within(profile).getByLabelText('Current password'), 'greaterthanten');
     await user.click(within(profile).getByRole('button', { name: 'Save changes' }));
 
     const message = await screen.findByText('Sorry. That email already exists.');

@@ -5,7 +5,8 @@ import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Modal } from '@/components/ui/Modal';
 import type { User, UserUpdate } from '@/lib/api/types';
 import { updateUser } from '@/lib/api/users';
-import { allValid, checkRules, profileRules } from '@/lib/validation';
+import { useSession } from '@/lib/session';
+import { allValid, checkRules, currentPasswordRule, profileRules, type Field, type Rule } from '@/lib/validation';
 
 interface EditUserModalProps {
   user: User;
@@ -14,18 +15,25 @@ interface EditUserModalProps {
 }
 
 export function EditUserModal({ user, onClose, onSaved }: EditUserModalProps) {
+  const { user: signedIn } = useSession();
   const [values, setValues] = useState({
     username: user.username,
     email: user.email ?? '',
     password: '',
+    current_password: '',
     active: user.active,
     admin: user.admin ?? false,
   });
-  const results = checkRules(profileRules, values);
+  const emailChanges = values.email !== (user.email ?? '');
+  // Admins change anyone's email without a password, except their own.
+  const needsPassword = emailChanges && signedIn?.id === user.id;
+  const rules: Rule<Field | 'current_password'>[] = needsPassword ? [...profileRules, currentPasswordRule] : profileRules;
+  const results = checkRules(rules, values);
 
   const changes: UserUpdate = {};
   if (values.username !== user.username) changes.username = values.username;
-  if (values.email !== (user.email ?? '')) changes.email = values.email;
+  if (emailChanges) changes.email = values.email;
+  if (needsPassword) changes.current_password = values.current_password;
   if (values.active !== user.active) changes.active = values.active;
   if (values.admin !== (user.admin ?? false)) changes.admin = values.admin;
   const changed = Object.keys(changes).length > 0;
@@ -58,6 +66,7 @@ export function EditUserModal({ user, onClose, onSaved }: EditUserModalProps) {
         <ProfileFields
           username={values.username}
           email={values.email}
+          currentPassword={needsPassword ? values.current_password : undefined}
           errors={fieldErrors}
           onChange={(event) => setValues({ ...values, [event.target.name]: event.target.value })}
           ownAccount={false}

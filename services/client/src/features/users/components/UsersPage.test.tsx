@@ -1,6 +1,6 @@
 import { delay, http, HttpResponse } from 'msw';
 
-import { admin, db, member, renderApp, screen, server, waitFor, within } from '@/testing/test-utils';
+import { admin, db, member, renderApp, screen, sentBodies, server, waitFor, within } from '@/testing/test-utils';
 
 const row = (username: string) => screen.getByRole('cell', { name: username }).closest('tr') as HTMLElement;
 
@@ -155,6 +155,58 @@ describe('Admin actions on the home page', () => {
       'EditDelete',
     ]);
     expect(db.findUser(2)).toMatchObject({ username: 'michael.herman', active: false, admin: true });
+  });
+
+  it("let an admin change another user's email without a password", async () => {
+    const me = admin();
+    const michael = member();
+    const { user } = await renderApp('/', { loggedInAs: me });
+    const bodies = sentBodies('PATCH', `/users/${michael.id}`);
+
+    await screen.findByRole('cell', { name: 'michael' });
+    await user.click(within(row('michael')).getByRole('button', { name: 'Edit michael' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit michael' });
+    const email = within(dialog).getByLabelText('Email');
+    await user.clear(email);
+    await user.type(email, 'michael@example.org');
+    expect(within(dialog).queryByLabelText('Current password')).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(await screen.findByText('michael was updated.')).toBeInTheDocument();
+    expect(bodies).toEqual([{ email: 'michael@example.org' }]);
+    expect(db.findUser(michael.id)?.email).toBe('michael@example.org');
+  });
+
+  it('asks an admin who changes their own email for their password', async () => {
+    const me = admin();
+    const { user } = await renderApp('/', { loggedInAs: me });
+    const bodies = sentBodies('PATCH', `/users/${me.id}`);
+
+    await screen.findByRole('cell', { name: 'administrator' });
+    await user.click(within(row('administrator')).getByRole('button', { name: 'Edit administrator' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit administrator' });
+    const email = within(dialog).getByLabelText('Email');
+    await user.clear(email);
+    await user.type(email, 'boss@example.com');
+    const save = within(dialog).getByRole('button', { name: 'Save' });
+    expect(save).toBeDisabled();
+
+    await user.type(within(dialog).getByLabelText('Current password'), 'not the password');
+    await user.click(save);
+    expect(await within(dialog).findByText('Enter your current password to change your email.')).toBeInTheDocument();
+    expect(db.findUser(me.id)?.email).toBe('admin@example.com');
+
+    const password = within(dialog).getByLabelText('Current password');
+    await user.clear(password);
+    await user.type(password, 'greaterthanten');
+    await user.click(save);
+
+    expect(await screen.findByText('administrator was updated.')).toBeInTheDocument();
+    expect(bodies).toEqual([
+      { email: 'boss@example.com', current_password: 'not the password' },
+      { email: 'boss@example.com', current_password: 'greaterthanten' },
+    ]);
+    expect(db.findUser(me.id)?.email).toBe('boss@example.com');
   });
 
   it('let an admin delete a user after confirming', async () => {
