@@ -22,7 +22,7 @@ WRONG = "not the right password"
 
 
 def login_from(auth: AuthActions, email: str, password: str, ip: str) -> Any:
-    # The gateway's X-Forwarded-For; ProxyFix trusts exactly one hop.
+    # The gateway's X-Forwarded-For, whose last entry the service believes.
     return auth.login(email, password, headers={"X-Forwarded-For": ip})
 
 

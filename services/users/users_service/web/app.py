@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from apiflask import APIFlask
@@ -11,7 +10,6 @@ from flask.sessions import NullSession, SessionInterface, SessionMixin
 from flask_cors import CORS
 from flask_migrate import Migrate
 from limits.storage import Storage, storage_from_string
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import __doc__ as package_doc
 from ..db.database import Database
@@ -20,23 +18,39 @@ from ..domain.throttle import EmailChangeLimit, LoginThrottle
 from ..runtime.logging import configure_logging
 from ..runtime.settings import Settings, load_settings
 from .background import BackgroundWork
-from .errors import fail, register_error_handlers
-from .metrics import register_metrics
-from .middleware import ClientAddress, RequestContextFilter, ResponseDefaults
+from .errors import register_error_handlers
+from .metrics import RequestMetrics, serve_metrics
+from .middleware import GatewayEdge, RequestContextFilter, request_started
 from .rate_limits import AddressLimits
 from .schemas import FailEnvelope
 from .spec import finish_spec
 
 API_TITLE = "Users service"
 API_VERSION = "1.0.0"
-_JSON_MIMETYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json$")
+
+
+class UsersApp(APIFlask):
+    """APIFlask, counting every answer in the request metrics as Flask hands it over.
+
+    ``process_response`` is Flask's documented place for that: it runs for every answer,
+    errors included, without the cost of one more ``after_request`` hook per request.
+    """
+
+    request_metrics = RequestMetrics()
+
+    def process_response(self, response: Response) -> Response:
+        rule = request.url_rule
+        self.request_metrics.observe(
+            request.method, rule.rule if rule is not None else None, response.status_code, request_started()
+        )
+        return super().process_response(response)
 
 
 def create_app(settings: Settings | None = None) -> APIFlask:
     settings = settings or load_settings()
     configure_logging(settings.LOG_LEVEL, RequestContextFilter())
 
-    app = APIFlask(
+    app = UsersApp(
         __name__,
         title=API_TITLE,
         version=API_VERSION,
@@ -47,10 +61,8 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     app.config.update(_flask_config(settings))
     # No Flask session cookie: the API is stateless (bearer tokens; the refresh cookie is set by hand).
     app.session_interface = _NoSessions()
-    # The gateway sits in front: the client's address and scheme come from its headers.
-    app.wsgi_app = ResponseDefaults(  # type: ignore[method-assign]
-        ClientAddress(ProxyFix(app.wsgi_app, x_for=0, x_proto=1), settings.trusted_networks),
-        _security_headers(settings),
+    app.wsgi_app = GatewayEdge(  # type: ignore[method-assign]
+        app.wsgi_app, _security_headers(settings), settings.trusted_networks
     )
 
     database = Database(settings)
@@ -69,8 +81,7 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         CORS(app, origins=settings.cors_origins, supports_credentials=True, resources={r"/(users|auth)(/.*)?": {}})
 
     register_error_handlers(app)
-    register_metrics(app)
-    app.before_request(_require_json_body)
+    serve_metrics(app)
     _register_blueprints(app)
     app.spec_processor(finish_spec)  # type: ignore[arg-type]
 
@@ -128,19 +139,6 @@ def _security_headers(settings: Settings) -> dict[str, str]:
     if settings.is_production_like:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return headers
-
-
-def _require_json_body() -> None:
-    """Bodies are JSON or nothing, and within MAX_CONTENT_LENGTH."""
-    if request.method not in ("POST", "PUT", "PATCH"):
-        return
-    length = request.content_length
-    if length is not None and request.max_content_length is not None and length > request.max_content_length:
-        raise fail(413)
-    has_body = bool(length) or "Transfer-Encoding" in request.headers
-    if (has_body or request.mimetype) and not _JSON_MIMETYPE.match(request.mimetype or ""):
-        # Also refuses cross-site "simple" requests (text/plain, form posts): no CSRF.
-        raise fail(415)
 
 
 def _register_blueprints(app: APIFlask) -> None:

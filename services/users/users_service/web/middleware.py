@@ -1,8 +1,9 @@
-"""The WSGI layer under Flask: request ids, default response headers and the request clock;
-and the request's fields in every log record.
+"""The WSGI layer under Flask, which every request passes once: what the gateway forwarded
+(the client's address and scheme, the request id), the request's clock, and the headers
+every answer carries. Also the request's fields in every log record.
 
-Done here once per request, on plain lists and the WSGI environ, rather than in Flask hooks
-that go through werkzeug's header objects, which cost much more per request.
+Done on the WSGI environ and plain lists rather than in Flask hooks, which go through
+werkzeug's request and header objects and cost several times as much per request.
 """
 
 from __future__ import annotations
@@ -21,24 +22,37 @@ from flask import has_request_context, request
 REQUEST_ID_KEY = "users.request_id"
 STARTED_KEY = "users.started"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_SCHEMES = frozenset({"http", "https"})
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+Network = IPv4Network | IPv6Network
 
 
-class ResponseDefaults:
-    """Stamps every request with an id and a start time, and every answer with ``headers``
-    (unless the view set that header itself) plus ``X-Request-ID``.
+class GatewayEdge:
+    """Reads what the gateway forwarded and stamps every answer with ``headers``.
 
-    A well-formed incoming ``X-Request-ID`` (from the gateway) is kept, so one id follows a
-    request through the gateway's and the service's logs; anything else is replaced.
+    - ``REMOTE_ADDR`` becomes the client's address (see ``client_address``) and
+      ``wsgi.url_scheme`` the scheme the client used (``X-Forwarded-Proto``).
+    - A well-formed incoming ``X-Request-ID`` is kept, so one id follows a request through
+      the gateway's and the service's logs; anything else is replaced.
+    - Every answer gets ``headers`` (unless the view set that header itself) and ``X-Request-ID``.
     """
 
-    def __init__(self, app: WSGIApp, headers: Mapping[str, str]) -> None:
+    def __init__(self, app: WSGIApp, headers: Mapping[str, str], trusted: Sequence[Network] = ()) -> None:
         self.app = app
         self.headers = [(name.lower(), (name, value)) for name, value in headers.items()]
+        self.trusted = tuple(trusted)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         environ[STARTED_KEY] = time.perf_counter()
+        forwarded = environ.get("HTTP_X_FORWARDED_FOR")
+        if forwarded:
+            client = client_address(forwarded.split(","), self.trusted)
+            if client:
+                environ["REMOTE_ADDR"] = client
+        scheme = environ.get("HTTP_X_FORWARDED_PROTO")
+        if scheme in _SCHEMES:
+            environ["wsgi.url_scheme"] = scheme
         incoming = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         environ[REQUEST_ID_KEY] = request_id
@@ -46,11 +60,33 @@ class ResponseDefaults:
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             present = {name.lower() for name, _ in headers}
-            headers.extend(header for lowered, header in defaults if lowered not in present)
+            headers += [header for lowered, header in defaults if lowered not in present]
             headers.append(("X-Request-ID", request_id))
             return start_response(status, headers, exc_info)
 
         return self.app(environ, start)
+
+
+def client_address(hops: Sequence[str], trusted: Sequence[Network]) -> str | None:
+    """The client's address in an ``X-Forwarded-For`` list.
+
+    The gateway is this service's one peer and puts the address it saw last; that entry is
+    believed. An entry to its left is believed only while the address after it is one of
+    ``trusted`` (TRUSTED_PROXIES), as Nginx's ``real_ip_recursive`` does: a client cannot
+    choose its address by sending the header itself.
+    """
+    if not trusted:
+        return hops[-1].strip() or None
+    client = None
+    for hop in reversed(hops):
+        try:
+            address = ip_address(hop.strip())
+        except ValueError:
+            break
+        client = str(address)
+        if not any(address in network for network in trusted):
+            break
+    return client
 
 
 # The id of the request that background work was handed off by (see background.py).
@@ -70,42 +106,8 @@ def request_started() -> float | None:
     return float(started) if started is not None else None
 
 
-class ClientAddress:
-    """Sets ``REMOTE_ADDR`` to the client's address, read from ``X-Forwarded-For``.
-
-    The gateway is this service's one peer and puts the address it saw last; that entry is
-    believed. An entry to its left is believed only while the address after it is one of
-    ``trusted`` (TRUSTED_PROXIES), as Nginx's ``real_ip_recursive`` does: a client cannot
-    choose its address by sending the header itself.
-    """
-
-    def __init__(self, app: WSGIApp, trusted: Sequence[IPv4Network | IPv6Network]) -> None:
-        self.app = app
-        self.trusted = tuple(trusted)
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        forwarded = environ.get("HTTP_X_FORWARDED_FOR")
-        if forwarded:
-            client = self.client(forwarded.split(","))
-            if client is not None:
-                environ["REMOTE_ADDR"] = client
-        return self.app(environ, start_response)
-
-    def client(self, hops: Sequence[str]) -> str | None:
-        client = None
-        for hop in reversed(hops):
-            try:
-                address = ip_address(hop.strip())
-            except ValueError:
-                break
-            client = str(address)
-            if not any(address in network for network in self.trusted):
-                break
-        return client
-
-
 def client_ip() -> str:
-    """The caller's address (see ``ClientAddress``)."""
+    """The caller's address (see ``client_address``)."""
     return request.remote_addr or "unknown"
 
 

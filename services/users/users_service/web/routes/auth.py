@@ -9,6 +9,7 @@ from ...domain import auth as accounts
 from ...domain import tokens
 from ...domain.errors import DuplicateUser, TokenRejected
 from ..auth import auth, current_caller, token_claims
+from ..bodies import require_json_body
 from ..context import background_work, login_throttle, settings
 from ..database import autocommit, current_session, transactional
 from ..errors import fail
@@ -27,6 +28,7 @@ from ..schemas import (
 )
 
 bp = APIBlueprint("auth", __name__, tag={"name": "Auth", "description": "Registration, login, tokens and passwords."})
+bp.before_request(require_json_body)
 
 
 def refresh_cookie_name() -> str:

@@ -8,6 +8,7 @@ from flask import Response
 from ...domain import users
 from ...domain.models import User
 from ..auth import auth, current_caller, optional_caller, require_admin
+from ..bodies import require_json_body
 from ..context import email_change_limit, settings
 from ..database import autocommit, current_session, transactional
 from ..errors import fail
@@ -15,6 +16,7 @@ from ..responses import listed_user_views, success, user_view
 from ..schemas import MessageEnvelope, PaginationQuery, UserCreateIn, UserEnvelope, UserPageEnvelope, UserUpdateIn
 
 bp = APIBlueprint("users", __name__, tag={"name": "Users", "description": "Accounts."})
+bp.before_request(require_json_body)
 
 MAX_PER_PAGE = 100
 UPDATE_FAILURES = {
