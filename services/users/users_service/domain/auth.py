@@ -21,7 +21,15 @@ from .password_policy import password_problems
 from .passwords import burn_dummy_hash, hash_password, needs_rehash, verify_password
 from .throttle import LoginThrottle
 from .tokens import IssuedTokens, sha256, start_session
-from .users import Credentials, create_user, get_credentials, get_user_by_email, normalise_email, set_password
+from .users import (
+    Credentials,
+    create_user,
+    get_credentials,
+    get_user_by_email,
+    lock_user,
+    normalise_email,
+    set_password,
+)
 
 
 def register(
@@ -89,6 +97,9 @@ def _start_session(*, session: Session, settings: Settings, found: Credentials, 
 
 def logout(*, session: Session, claims: dict[str, Any], refresh_value: str | None) -> None:
     """Revoke the access token and end its session (and the one of the refresh cookie sent along)."""
+    # Locked first, as a refresh locks it before rotating: a successor minted meanwhile is
+    # either ended here, or the refresh sees its session ended.
+    lock_user(session=session, user_id=int(claims["sub"]))
     tokens.revoke_access_token(session=session, claims=claims)
     if claims.get("sid"):
         tokens.revoke_family(session=session, family_id=str(claims["sid"]))

@@ -542,8 +542,8 @@ def test_refresh_token_reuse_ends_the_sessions_access_tokens(
         assert client.get("/auth/status", headers=bearer(access)).status_code == 401
 
 
-# SECURITY row 74: refresh-vs-credential-change
-@pytest.mark.parametrize("change", ["password change", "deactivation"])
+# SECURITY row 74: refresh-vs-credential-change (and a logout of the same session, row 67)
+@pytest.mark.parametrize("change", ["password change", "deactivation", "logout"])
 @pytest.mark.parametrize("first", ["change", "refresh"])
 def test_a_refresh_racing_a_credential_change_mints_nothing_that_survives(
     postgres_app: APIFlask, monkeypatch: pytest.MonkeyPatch, change: str, first: str
@@ -575,6 +575,8 @@ def test_a_refresh_racing_a_credential_change_mints_nothing_that_survives(
         if change == "password change":
             body = {"current_password": DEFAULT_PASSWORD, "new_password": "a changed long passphrase"}
             return other.put("/auth/password", headers=bearer(token), json=body)
+        if change == "logout":
+            return other.post("/auth/logout", headers=bearer(token))
         return other.patch(f"/users/{user.id}", headers=admin_headers, json={"active": False})
 
     refreshed: list[Any] = []
