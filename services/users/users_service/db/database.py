@@ -11,19 +11,19 @@ for work that reads, or writes a single statement (a login's new session).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from ..runtime import metrics
 from ..runtime.settings import Settings
 from .base import Base
-from .deadline import Watchdog
+from .deadline import DeadlineExceeded, Watchdog
 
 
 class KeepChanges(Exception):
@@ -57,25 +57,13 @@ class Database:
         """Every table (for migrations)."""
         return Base.metadata
 
-    @contextmanager
-    def unit_of_work(self, *, autocommit: bool = False) -> Iterator[Session]:
+    def unit_of_work(self, *, autocommit: bool = False) -> UnitOfWork:
         """A session whose work is committed when the block ends and rolled back if it raises.
 
         Under ``REQUEST_DEADLINE``, a database error after the deadline passed is raised as
         ``DeadlineExceeded``.
         """
-        deadline: AbstractContextManager[None] = self.watchdog.armed() if self.watchdog else nullcontext()
-        factory = self._autocommit_sessions if autocommit else self._sessions
-        with deadline, factory() as session:
-            try:
-                yield session
-                session.commit()
-            except KeepChanges:
-                session.commit()
-                raise
-            except BaseException:
-                session.rollback()
-                raise
+        return UnitOfWork(self._autocommit_sessions if autocommit else self._sessions, autocommit, self.watchdog)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -130,11 +118,59 @@ def _count_pool_use(engine: Engine, settings: Settings) -> None:
         metrics.DB_POOL_CHECKED_OUT.dec()
 
 
+class UnitOfWork:
+    """``with database.unit_of_work() as session:`` (see ``Database.unit_of_work``)."""
+
+    __slots__ = ("autocommit", "session", "sessions", "watchdog")
+
+    def __init__(self, sessions: sessionmaker[Session], autocommit: bool, watchdog: Watchdog | None) -> None:
+        self.sessions = sessions
+        self.autocommit = autocommit
+        self.watchdog = watchdog
+
+    def __enter__(self) -> Session:
+        if self.watchdog is not None:
+            self.watchdog.arm()
+        self.session = self.sessions()
+        return self.session
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
+        session = self.session
+        completes = error is None or isinstance(error, KeepChanges)
+        try:
+            if completes:
+                self._complete(session)
+            else:
+                session.rollback()
+        except SQLAlchemyError as failure:
+            self._raise_past_deadline(failure)
+            raise
+        finally:
+            session.close()
+            if self.watchdog is not None:
+                self.watchdog.disarm()
+        if isinstance(error, SQLAlchemyError):
+            self._raise_past_deadline(error)
+        if completes:
+            for action in session.info.pop(_AFTER_COMMIT, ()):
+                action()
+
+    def _complete(self, session: Session) -> None:
+        if self.autocommit:
+            # Every statement committed as it ran: only ORM changes may still be pending.
+            session.flush()
+        else:
+            session.commit()
+
+    def _raise_past_deadline(self, error: BaseException) -> None:
+        if self.watchdog is not None and self.watchdog.expired():
+            raise DeadlineExceeded from error
+
+
+_AFTER_COMMIT = "after_commit"
+
+
 def after_commit(session: Session, action: Callable[[], None]) -> None:
     """Run ``action`` once the unit of work that owns ``session`` has committed, and not at
     all if it rolls back (a mail about a change goes out only when the change stands)."""
-
-    def run(committed: Session) -> None:
-        action()
-
-    event.listen(session, "after_commit", run, once=True)
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)

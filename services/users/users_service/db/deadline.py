@@ -21,12 +21,10 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError
 
 log = logging.getLogger("users_service.deadline")
 
@@ -59,19 +57,6 @@ class Watchdog:
         self._current = threading.local()
         self._pid = 0
 
-    @contextmanager
-    def armed(self) -> Iterator[None]:
-        """Run the block under a deadline; a database error after it expired becomes ``DeadlineExceeded``."""
-        deadline = self._arm()
-        try:
-            yield
-        except SQLAlchemyError as exc:
-            if deadline.expired:
-                raise DeadlineExceeded from exc
-            raise
-        finally:
-            self._disarm()
-
     def expired(self) -> bool:
         """Whether the current thread's unit of work ran past its deadline."""
         deadline: _Deadline | None = getattr(self._current, "deadline", None)
@@ -87,18 +72,18 @@ class Watchdog:
         event.listen(engine.pool, "checkin", self._on_checkin)
         event.listen(engine.pool, "close", self._on_close)
 
-    def _arm(self) -> _Deadline:
+    def arm(self) -> None:
+        """Start the current thread's deadline."""
         self._ensure_running()
         deadline = _Deadline(time.monotonic() + self.seconds)
         with self._lock:
             self._deadlines[threading.get_ident()] = deadline
         self._current.deadline = deadline
-        return deadline
 
-    def _disarm(self) -> None:
+    def disarm(self) -> None:
+        """End the current thread's deadline (``expired`` keeps its verdict until the next ``arm``)."""
         with self._lock:
             self._deadlines.pop(threading.get_ident(), None)
-        self._current.deadline = None
 
     def _ensure_running(self) -> None:
         # One thread per process; a forked worker starts its own.
