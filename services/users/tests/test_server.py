@@ -142,7 +142,7 @@ def test_access_log_is_json_with_the_request_id(database_url: str, tmp_path: Pat
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = _server_env(database_url, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
-    env.pop("ACCESS_LOG")
+    env["ACCESS_LOG"] = "-"
     log_path = tmp_path / "server.log"
     with running_server(env, log_path) as server:
         try:

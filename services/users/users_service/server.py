@@ -9,7 +9,8 @@ alive. Settings come from the environment:
 - ``WEB_CONCURRENCY`` (number of CPUs): worker processes.
 - ``WEB_THREADS`` (4): request threads per worker. Each thread may hold one database
   connection and run one argon2id hash (19 MiB) at a time.
-- ``ACCESS_LOG`` (``-``): JSON access log on stdout; empty turns it off.
+- ``ACCESS_LOG`` (off): ``-`` writes a JSON access log to stdout. Off by default: the gateway
+  already logs every request, with the same request id.
 - ``LOG_LEVEL`` (``info``).
 - ``SHUTDOWN_DRAIN_SECONDS`` (0): after SIGTERM, keep serving this long with
   ``/health/ready`` answering 503, so load balancers stop routing here first.
@@ -136,7 +137,7 @@ def build_server(app: str = DEFAULT_APP, reload: bool = False) -> _DrainingServe
         # at its default: capping it at the thread count stalls a gateway's pooled connections.)
         blocking_threads=threads,
         log_level=LogLevels(level),
-        log_access=os.environ.get("ACCESS_LOG", "-") != "",
+        log_access=os.environ.get("ACCESS_LOG", "") != "",
         log_access_format=ACCESS_LOG_FORMAT,
         workers_kill_timeout=_env_int("GRACEFUL_TIMEOUT", 30),
         respawn_failed_workers=not reload,
