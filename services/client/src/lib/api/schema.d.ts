@@ -967,9 +967,10 @@ export interface paths {
         };
         /**
          * Update a user
-         * @description Admins may change any field; a user may change their own `username`, and their own
-         *     `email` with `current_password`. The old address is told of an email change. The last
-         *     active admin cannot be demoted or deactivated.
+         * @description `PUT` and `PATCH` alike: the fields sent change, the others keep their values. Admins
+         *     may change any field; a user may change their own `username`, and their own `email`
+         *     with `current_password`. The old address is told of an email change. The last active
+         *     admin cannot be demoted or deactivated.
          */
         put: {
             parameters: {
@@ -1153,8 +1154,11 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Partly update a user
-         * @description Same rules as `PUT`.
+         * Update a user
+         * @description `PUT` and `PATCH` alike: the fields sent change, the others keep their values. Admins
+         *     may change any field; a user may change their own `username`, and their own `email`
+         *     with `current_password`. The old address is told of an email change. The last active
+         *     admin cannot be demoted or deactivated.
          */
         patch: {
             parameters: {

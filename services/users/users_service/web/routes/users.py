@@ -91,7 +91,27 @@ def create_user(body: dict[str, Any]) -> Response:
     return success(201, message=f"{user.email} was added!", data=user_view(user, actor))
 
 
-def _update(user_id: int, body: dict[str, Any]) -> Response:
+@bp.route("/users/<int:user_id>", methods=["PUT", "PATCH"])
+@transactional
+@bp.auth_required(auth)
+@bp.input(UserUpdateIn, arg_name="body")
+@bp.output(UserEnvelope)
+@bp.doc(
+    responses={
+        403: "Not allowed",
+        404: "User does not exist",
+        409: "Duplicate or last admin",
+        429: "Too many email changes",
+    }
+)
+def update_user(user_id: int, body: dict[str, Any]) -> Response:
+    """Update a user
+
+    `PUT` and `PATCH` alike: the fields sent change, the others keep their values. Admins
+    may change any field; a user may change their own `username`, and their own `email`
+    with `current_password`. The old address is told of an email change. The last active
+    admin cannot be demoted or deactivated.
+    """
     actor = current_caller()
     current_password = body.pop("current_password", None)
     user = users.update_user(
@@ -104,50 +124,6 @@ def _update(user_id: int, body: dict[str, Any]) -> Response:
         email_changes=email_change_limit(),
     )
     return success(message="User updated.", data=user_view(user, actor))
-
-
-@bp.put("/users/<int:user_id>")
-@transactional
-@bp.auth_required(auth)
-@bp.input(UserUpdateIn, arg_name="body")
-@bp.output(UserEnvelope)
-@bp.doc(
-    responses={
-        403: "Not allowed",
-        404: "User does not exist",
-        409: "Duplicate or last admin",
-        429: "Too many email changes",
-    }
-)
-def replace_user(user_id: int, body: dict[str, Any]) -> Response:
-    """Update a user
-
-    Admins may change any field; a user may change their own `username`, and their own
-    `email` with `current_password`. The old address is told of an email change. The last
-    active admin cannot be demoted or deactivated.
-    """
-    return _update(user_id, body)
-
-
-@bp.patch("/users/<int:user_id>")
-@transactional
-@bp.auth_required(auth)
-@bp.input(UserUpdateIn, arg_name="body")
-@bp.output(UserEnvelope)
-@bp.doc(
-    responses={
-        403: "Not allowed",
-        404: "User does not exist",
-        409: "Duplicate or last admin",
-        429: "Too many email changes",
-    }
-)
-def patch_user(user_id: int, body: dict[str, Any]) -> Response:
-    """Partly update a user
-
-    Same rules as `PUT`.
-    """
-    return _update(user_id, body)
 
 
 @bp.delete("/users/<int:user_id>")
