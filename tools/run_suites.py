@@ -62,7 +62,9 @@ ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # without a floor, only coverage's own table and its "TOTAL ... 91%" row.
 PYTEST_COV_TOTAL = re.compile(r"Total coverage: (\d+(?:\.\d+)?)%|^TOTAL\s.*\s(\d+(?:\.\d+)?)%\s*$", re.M)
 PYTEST_COV_FLOOR = re.compile(r"Required test coverage of (\d+(?:\.\d+)?)% not reached")
-# vitest's text coverage report: a header row naming the columns, then "All files | ... |".
+# vitest's coverage reports: "text-summary" (the client's) prints "Lines        : 97.84% ( 499/510 )";
+# "text" prints a table, a header row naming the columns, then "All files | ... |".
+VITEST_SUMMARY_LINES = re.compile(r"^\s*Lines\s*:\s*(\d+(?:\.\d+)?)%", re.M)
 VITEST_COLUMNS = re.compile(r"^\s*File\s*\|.*% Lines")
 VITEST_ALL_FILES = re.compile(r"^\s*All files\s*\|")
 # vitest's gate: "ERROR: Coverage for lines (75%) does not meet global threshold (80%)".
@@ -88,8 +90,9 @@ def coverage_figure(output: str) -> str:
         figure = f"branch coverage {totals[-1]} %"
         floor = PYTEST_COV_FLOOR.search(text)
         return figure + (f", under the {floor.group(1)} % floor" if floor else "")
+    summary_lines = VITEST_SUMMARY_LINES.findall(text)
+    figure = f"lines coverage {summary_lines[-1]} %" if summary_lines else ""
     lines_column = 4  # File | % Stmts | % Branch | % Funcs | % Lines | Uncovered
-    figure = ""
     for line in text.splitlines():
         cells = [cell.strip() for cell in line.split("|")]
         if VITEST_COLUMNS.match(line):

@@ -31,6 +31,21 @@ All files  |   84.21 |    71.42 |     100 |   83.87 |
 -----------|---------|----------|---------|---------|-------------------
 """
 
+# The client's report (vite.config.ts: reporter "text-summary"), as `npm test` prints it in a terminal.
+VITEST_SUMMARY = """\
+\x1b[2m Test Files \x1b[22m \x1b[1m\x1b[32m26 passed\x1b[39m\x1b[22m\x1b[90m (26)\x1b[39m
+\x1b[2m      Tests \x1b[22m \x1b[1m\x1b[32m117 passed\x1b[39m\x1b[22m\x1b[90m (117)\x1b[39m
+
+\x1b[34m % \x1b[39m\x1b[2mCoverage report from \x1b[22m\x1b[33mv8\x1b[39m
+
+=============================== Coverage summary ===============================
+\x1b[32;1mStatements   : 96.68% ( 583/603 )\x1b[0m
+\x1b[32;1mBranches     : 90.12% ( 347/385 )\x1b[0m
+\x1b[32;1mFunctions    : 98.52% ( 201/204 )\x1b[0m
+\x1b[32;1mLines        : 97.84% ( 499/510 )\x1b[0m
+================================================================================
+"""
+
 
 def test_the_users_line_shows_the_precise_total_of_pytest_cov() -> None:
     assert last_summary(PYTEST_COV) == "308 passed in 252.96s (0:04:12)"
@@ -49,6 +64,16 @@ def test_without_a_floor_the_total_row_gives_the_figure() -> None:
     floor_line = "Required test coverage of 90.0% reached. Total coverage: 91.24%\n"
     without_floor = PYTEST_COV.replace(floor_line, "")
     assert coverage_figure(without_floor) == "branch coverage 91 %"
+
+
+def test_the_client_line_shows_the_lines_of_vitests_text_summary() -> None:
+    assert last_summary(VITEST_SUMMARY) == "Tests  117 passed (117)"
+    assert coverage_figure(VITEST_SUMMARY) == "lines coverage 97.84 %"
+
+
+def test_a_text_summary_under_the_threshold_says_so() -> None:
+    failing = VITEST_SUMMARY + "ERROR: Coverage for lines (97.84%) does not meet global threshold (98%)\n"
+    assert coverage_figure(failing) == "lines coverage 97.84 %, under the 98 % floor"
 
 
 def test_the_client_line_shows_vitest_lines_coverage() -> None:
