@@ -1,13 +1,10 @@
-import { PageTitle } from '@/components/layout/PageTitle';
+import { Page } from '@/components/layout/Page';
 
 import '@/styles/content.scss';
 
 export function AboutPage() {
   return (
-    <div>
-      <PageTitle title="About" />
-      <h1 className="title is-1">About</h1>
-      <hr />
+    <Page title="About">
       <div className="content">
         <p>
           This app registers users, logs them in and shows who else is here. It talks to a Flask users service through an
@@ -18,6 +15,6 @@ export function AboutPage() {
           edit and remove users from the home page.
         </p>
       </div>
-    </div>
+    </Page>
   );
 }

@@ -3,7 +3,7 @@ import { Component, type ReactNode } from 'react';
 import { paths } from '@/config/paths';
 import { ModuleLoadError } from '@/lib/lazy-import';
 
-import { PageTitle } from './PageTitle';
+import { Page } from './Page';
 
 interface ErrorPageProps {
   error: Error;
@@ -12,10 +12,7 @@ interface ErrorPageProps {
 
 function ErrorPage({ error, onRetry }: ErrorPageProps) {
   return (
-    <div>
-      <PageTitle title="Something Went Wrong" />
-      <h1 className="title is-1">Something Went Wrong</h1>
-      <hr />
+    <Page title="Something Went Wrong">
       <p>
         {error instanceof ModuleLoadError
           ? 'This page could not be loaded. Check your connection, then try again.'
@@ -30,7 +27,7 @@ function ErrorPage({ error, onRetry }: ErrorPageProps) {
         {/* A full load: whatever broke starts afresh. */}
         Or go back to the <a href={paths.home}>home page</a>.
       </p>
-    </div>
+    </Page>
   );
 }
 

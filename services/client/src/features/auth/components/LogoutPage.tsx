@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { Link } from 'react-router';
 
-import { PageTitle } from '@/components/layout/PageTitle';
+import { Page } from '@/components/layout/Page';
 import { Loading } from '@/components/ui/Loading';
 import { paths } from '@/config/paths';
 import { useSession } from '@/lib/session';
@@ -15,13 +15,10 @@ export function LogoutPage() {
 
   if (status !== 'anonymous') return <Loading label="Logging out…" />;
   return (
-    <>
-      <PageTitle title="Logged Out" />
-      <h1 className="title is-1">Logged Out</h1>
-      <hr />
+    <Page title="Logged Out">
       <p>
         You are now logged out. Click <Link to={paths.login}>here</Link> to log back in.
       </p>
-    </>
+    </Page>
   );
 }

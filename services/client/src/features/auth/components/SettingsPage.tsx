@@ -1,4 +1,4 @@
-import { PageTitle } from '@/components/layout/PageTitle';
+import { Page } from '@/components/layout/Page';
 import { Loading } from '@/components/ui/Loading';
 import { useSession } from '@/lib/session';
 
@@ -9,10 +9,7 @@ import { ProfileForm } from './ProfileForm';
 export function SettingsPage() {
   const { status, user } = useSession();
   return (
-    <div>
-      <PageTitle title="Settings" />
-      <h1 className="title is-1">Settings</h1>
-      <hr />
+    <Page title="Settings">
       {status === 'loading' && <Loading />}
       {status === 'anonymous' && <LoginRequired />}
       {status === 'authenticated' && user && (
@@ -21,6 +18,6 @@ export function SettingsPage() {
           <PasswordForm />
         </>
       )}
-    </div>
+    </Page>
   );
 }

@@ -1,4 +1,4 @@
-import { PageTitle } from '@/components/layout/PageTitle';
+import { Page } from '@/components/layout/Page';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Loading } from '@/components/ui/Loading';
 import { getCurrentUser } from '@/lib/api/auth';
@@ -36,13 +36,10 @@ function CurrentUser() {
 export function StatusPage() {
   const { status } = useSession();
   return (
-    <div>
-      <PageTitle title="Account Status" />
-      <h1 className="title is-1">Account Status</h1>
-      <hr />
+    <Page title="Account Status">
       {status === 'loading' && <Loading />}
       {status === 'anonymous' && <LoginRequired />}
       {status === 'authenticated' && <CurrentUser />}
-    </div>
+    </Page>
   );
 }
