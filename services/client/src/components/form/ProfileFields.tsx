@@ -2,55 +2,38 @@ import type { ChangeEvent } from 'react';
 
 import type { FieldErrors } from '@/lib/api-client';
 
-import { TextField } from './TextField';
+import { TextFields, type FieldDefinition } from './TextFields';
+
+type ProfileField = 'username' | 'email' | 'current_password';
 
 interface ProfileFieldsProps {
-  username: string;
-  email: string;
+  values: { username: string; email: string; current_password?: string };
   errors: FieldErrors;
   onChange: (event: ChangeEvent<HTMLInputElement>) => void;
   /** False where an admin edits another account: the browser must not fill in the admin's own details. */
   ownAccount: boolean;
   /**
-   * The password of the signed-in user, asked for (under the email) while they change their
-   * own email: the server refuses that change without it. Undefined: the field is not shown.
+   * Asks for the signed-in user's password (under the email) while they change their own
+   * email: the server refuses that change without it.
    */
-  currentPassword?: string | undefined;
+  askCurrentPassword?: boolean;
 }
 
+const currentPasswordField: FieldDefinition<ProfileField> = {
+  label: 'Current password',
+  name: 'current_password',
+  type: 'password',
+  autoComplete: 'current-password',
+  required: true,
+};
+
 /** The username and email inputs every account form shares (settings, add and edit user). */
-export function ProfileFields({ username, email, errors, onChange, ownAccount, currentPassword }: ProfileFieldsProps) {
-  return (
-    <>
-      <TextField
-        label="Username"
-        name="username"
-        autoComplete={ownAccount ? 'username' : 'off'}
-        value={username}
-        onChange={onChange}
-        errors={errors.username}
-      />
-      <TextField
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete={ownAccount ? 'email' : 'off'}
-        value={email}
-        onChange={onChange}
-        errors={errors.email}
-      />
-      {currentPassword !== undefined && (
-        <TextField
-          label="Current password"
-          name="current_password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={currentPassword}
-          onChange={onChange}
-          errors={errors.current_password}
-        />
-      )}
-    </>
-  );
+export function ProfileFields({ values, errors, onChange, ownAccount, askCurrentPassword = false }: ProfileFieldsProps) {
+  const fields: FieldDefinition<ProfileField>[] = [
+    { label: 'Username', name: 'username', autoComplete: ownAccount ? 'username' : 'off' },
+    { label: 'Email', name: 'email', type: 'email', autoComplete: ownAccount ? 'email' : 'off' },
+  ];
+  if (askCurrentPassword) fields.push(currentPasswordField);
+  const { username, email, current_password = '' } = values;
+  return <TextFields fields={fields} values={{ username, email, current_password }} errors={errors} onChange={onChange} />;
 }

@@ -2,7 +2,7 @@ import { useId, type InputHTMLAttributes } from 'react';
 
 import '@/styles/forms.scss';
 
-interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> {
+export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> {
   label: string;
   name: string;
   /** Messages from the server for this field. */

@@ -1,25 +1,57 @@
 import { useState, type ChangeEvent } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
 
-import { TextField, useSubmit, ValidationList } from '@/components/form';
-import { PageTitle } from '@/components/layout/PageTitle';
+import { TextFields, useSubmit, ValidationList, type FieldDefinition } from '@/components/form';
+import { Page } from '@/components/layout/Page';
 import { paths } from '@/config/paths';
 import { useSession } from '@/lib/session';
-import { allValid, checkRules, loginRules, registerRules, type Field } from '@/lib/validation';
+import { allValid, checkRules, loginRules, registerRules, type Field, type Rule } from '@/lib/validation';
 
 export type AuthMode = 'register' | 'login';
 
-const copy = {
-  register: { title: 'Register', rules: registerRules },
-  login: { title: 'Log In', rules: loginRules },
-} as const;
+const usernameField: FieldDefinition<Field> = {
+  label: 'Username',
+  name: 'username',
+  type: 'text',
+  placeholder: 'Enter a username',
+  autoComplete: 'username',
+  required: true,
+};
+const emailField: FieldDefinition<Field> = {
+  label: 'Email',
+  name: 'email',
+  type: 'email',
+  placeholder: 'Enter an email address',
+  autoComplete: 'email',
+  required: true,
+};
+const passwordField: FieldDefinition<Field> = {
+  label: 'Password',
+  name: 'password',
+  type: 'password',
+  placeholder: 'Enter a password',
+  required: true,
+};
+
+const forms: Record<AuthMode, { title: string; rules: Rule[]; fields: FieldDefinition<Field>[] }> = {
+  register: {
+    title: 'Register',
+    rules: registerRules,
+    fields: [usernameField, emailField, { ...passwordField, autoComplete: 'new-password' }],
+  },
+  login: {
+    title: 'Log In',
+    rules: loginRules,
+    fields: [emailField, { ...passwordField, autoComplete: 'current-password' }],
+  },
+};
 
 /**
  * The register and log-in forms: the same fields, each with its own live rules.
  * A signed-in user has nothing to do here and goes home.
  */
 export function AuthForm({ mode }: { mode: AuthMode }) {
-  const { title, rules } = copy[mode];
+  const { title, rules, fields } = forms[mode];
   const session = useSession();
   const navigate = useNavigate();
   const [values, setValues] = useState<Record<Field, string>>({ username: '', email: '', password: '' });
@@ -39,47 +71,10 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
   if (session.isAuthenticated) return <Navigate to={paths.home} replace />;
 
   return (
-    <div>
-      <PageTitle title={title} />
-      <h1 className="title is-1">{title}</h1>
-      <hr />
+    <Page title={title}>
       <ValidationList results={results} />
       <form onSubmit={submit} noValidate>
-        {mode === 'register' && (
-          <TextField
-            label="Username"
-            name="username"
-            type="text"
-            placeholder="Enter a username"
-            autoComplete="username"
-            required
-            value={values.username}
-            onChange={onChange}
-            errors={fieldErrors.username}
-          />
-        )}
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          placeholder="Enter an email address"
-          autoComplete="email"
-          required
-          value={values.email}
-          onChange={onChange}
-          errors={fieldErrors.email}
-        />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          placeholder="Enter a password"
-          autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
-          required
-          value={values.password}
-          onChange={onChange}
-          errors={fieldErrors.password}
-        />
+        <TextFields fields={fields} values={values} errors={fieldErrors} onChange={onChange} />
         <input
           type="submit"
           className={`button is-primary is-medium is-fullwidth${submitting ? ' is-loading' : ''}`}
@@ -99,7 +94,7 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
           </>
         )}
       </p>
-    </div>
+    </Page>
   );
 }
 

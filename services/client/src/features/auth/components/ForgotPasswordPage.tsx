@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 
-import { TextField, useSubmit } from '@/components/form';
-import { PageTitle } from '@/components/layout/PageTitle';
+import { SubmitButton, TextField, useSubmit, type FieldDefinition } from '@/components/form';
+import { Page } from '@/components/layout/Page';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { paths } from '@/config/paths';
 import { requestPasswordReset } from '@/lib/api/auth';
@@ -11,6 +11,14 @@ import { isEmail } from '@/lib/validation';
 
 export const RESET_REQUESTED_MESSAGE =
   'If an account exists for that email address, we have sent a link to reset its password. The link is valid for one hour.';
+
+const emailField: FieldDefinition<'email'> = {
+  label: 'Email',
+  name: 'email',
+  type: 'email',
+  autoComplete: 'email',
+  required: true,
+};
 
 /** Rate limits, outages and lost connections say nothing about the account: only those are shown. */
 const saysNothingAboutTheAccount = (error: unknown) =>
@@ -30,10 +38,7 @@ export function ForgotPasswordPage() {
   const { submitting, error, submit } = useSubmit(() => requestReset(email), { onSuccess: () => setSent(true) });
 
   return (
-    <div>
-      <PageTitle title="Forgot Password" />
-      <h1 className="title is-1">Forgot Password</h1>
-      <hr />
+    <Page title="Forgot Password">
       {sent ? (
         <>
           <div className="notification is-info is-light" role="status">
@@ -47,24 +52,12 @@ export function ForgotPasswordPage() {
         <form onSubmit={submit} noValidate>
           <p className="mb-4">Enter the email address of your account and we will send you a link to choose a new password.</p>
           {error && <ErrorNotice error={error} />}
-          <TextField
-            label="Email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-          <button
-            type="submit"
-            className={`button is-primary${submitting ? ' is-loading' : ''}`}
-            disabled={!isEmail(email) || submitting}
-          >
+          <TextField {...emailField} value={email} onChange={(event) => setEmail(event.target.value)} />
+          <SubmitButton submitting={submitting} disabled={!isEmail(email)}>
             Send reset link
-          </button>
+          </SubmitButton>
         </form>
       )}
-    </div>
+    </Page>
   );
 }

@@ -1,10 +1,19 @@
-import { useState } from 'react';
+import { useState, type ChangeEvent } from 'react';
 
-import { TextField, useSubmit, ValidationList } from '@/components/form';
+import { SubmitButton, TextFields, useSubmit, type FieldDefinition } from '@/components/form';
 import { changePassword } from '@/lib/api/auth';
 import { allValid, checkRules, currentPasswordRule, passwordRule, type Rule } from '@/lib/validation';
 
-const passwordRules: Rule<'current_password' | 'new_password'>[] = [currentPasswordRule, { ...passwordRule, field: 'new_password' }];
+import { SettingsForm } from './SettingsForm';
+
+type PasswordField = 'current_password' | 'new_password';
+
+const passwordRules: Rule<PasswordField>[] = [currentPasswordRule, { ...passwordRule, field: 'new_password' }];
+
+const fields: FieldDefinition<PasswordField>[] = [
+  { label: 'Current password', name: 'current_password', type: 'password', autoComplete: 'current-password' },
+  { label: 'New password', name: 'new_password', type: 'password', autoComplete: 'new-password' },
+];
 
 const empty = { current_password: '', new_password: '' };
 
@@ -18,37 +27,14 @@ export function PasswordForm() {
   });
   const results = checkRules(passwordRules, values);
 
+  const onChange = (event: ChangeEvent<HTMLInputElement>) => setValues({ ...values, [event.target.name]: event.target.value });
+
   return (
-    <form className="box" onSubmit={submit} noValidate aria-labelledby="password-heading">
-      <h2 id="password-heading" className="title is-4">
+    <SettingsForm title="Change password" rules={results} rulesLabel="Password rules" onSubmit={submit}>
+      <TextFields fields={fields} values={values} errors={fieldErrors} onChange={onChange} />
+      <SubmitButton submitting={submitting} disabled={!allValid(results)}>
         Change password
-      </h2>
-      <ValidationList results={results} label="Password rules" />
-      <TextField
-        label="Current password"
-        name="current_password"
-        type="password"
-        autoComplete="current-password"
-        value={values.current_password}
-        onChange={(event) => setValues({ ...values, current_password: event.target.value })}
-        errors={fieldErrors.current_password}
-      />
-      <TextField
-        label="New password"
-        name="new_password"
-        type="password"
-        autoComplete="new-password"
-        value={values.new_password}
-        onChange={(event) => setValues({ ...values, new_password: event.target.value })}
-        errors={fieldErrors.new_password}
-      />
-      <button
-        type="submit"
-        className={`button is-primary${submitting ? ' is-loading' : ''}`}
-        disabled={!allValid(results) || submitting}
-      >
-        Change password
-      </button>
-    </form>
+      </SubmitButton>
+    </SettingsForm>
   );
 }

@@ -1,10 +1,12 @@
-import { useState } from 'react';
+import { useState, type ChangeEvent } from 'react';
 
-import { ProfileFields, useSubmit, ValidationList } from '@/components/form';
+import { ProfileFields, SubmitButton, useSubmit } from '@/components/form';
 import type { User, UserUpdate } from '@/lib/api/types';
 import { updateUser } from '@/lib/api/users';
 import { useSession } from '@/lib/session';
 import { allValid, checkRules, currentPasswordRule, profileRules, type Field, type Rule } from '@/lib/validation';
+
+import { SettingsForm } from './SettingsForm';
 
 /** The signed-in user's own username and email; a new email needs their current password. */
 export function ProfileForm({ user }: { user: User }) {
@@ -36,27 +38,14 @@ export function ProfileForm({ user }: { user: User }) {
   const rules: Rule<Field | 'current_password'>[] = emailChanges ? [...profileRules, currentPasswordRule] : profileRules;
   const results = checkRules(rules, values);
 
+  const onChange = (event: ChangeEvent<HTMLInputElement>) => setValues({ ...values, [event.target.name]: event.target.value });
+
   return (
-    <form className="box" onSubmit={submit} noValidate aria-labelledby="profile-heading">
-      <h2 id="profile-heading" className="title is-4">
-        Profile
-      </h2>
-      <ValidationList results={results} label="Profile rules" />
-      <ProfileFields
-        username={values.username}
-        email={values.email}
-        currentPassword={emailChanges ? values.current_password : undefined}
-        errors={fieldErrors}
-        onChange={(event) => setValues({ ...values, [event.target.name]: event.target.value })}
-        ownAccount
-      />
-      <button
-        type="submit"
-        className={`button is-primary${submitting ? ' is-loading' : ''}`}
-        disabled={!allValid(results) || !changed || submitting}
-      >
+    <SettingsForm title="Profile" rules={results} rulesLabel="Profile rules" onSubmit={submit}>
+      <ProfileFields values={values} askCurrentPassword={emailChanges} errors={fieldErrors} onChange={onChange} ownAccount />
+      <SubmitButton submitting={submitting} disabled={!allValid(results) || !changed}>
         Save changes
-      </button>
-    </form>
+      </SubmitButton>
+    </SettingsForm>
   );
 }

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 
-import { TextField, useSubmit, ValidationList } from '@/components/form';
-import { PageTitle } from '@/components/layout/PageTitle';
+import { SubmitButton, TextField, useSubmit, ValidationList, type FieldDefinition } from '@/components/form';
+import { Page } from '@/components/layout/Page';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { paths } from '@/config/paths';
 import { confirmPasswordReset } from '@/lib/api/auth';
@@ -11,6 +11,14 @@ import { allValid, checkRules, passwordRule } from '@/lib/validation';
 import { forgetResetToken, resetTokenIn, takenResetToken } from '../reset-token';
 
 export const PASSWORD_RESET_MESSAGE = 'Your password has been reset. Please log in.';
+
+const passwordField: FieldDefinition<'password'> = {
+  label: 'New password',
+  name: 'password',
+  type: 'password',
+  autoComplete: 'new-password',
+  required: true,
+};
 
 export function ResetPasswordPage() {
   const location = useLocation();
@@ -33,10 +41,7 @@ export function ResetPasswordPage() {
   });
 
   return (
-    <div>
-      <PageTitle title="Reset Password" />
-      <h1 className="title is-1">Reset Password</h1>
-      <hr />
+    <Page title="Reset Password">
       {!token ? (
         <div className="notification is-danger is-light" role="alert">
           This reset link is incomplete. <Link to={paths.forgotPassword}>Ask for a new one</Link>.
@@ -45,24 +50,12 @@ export function ResetPasswordPage() {
         <form onSubmit={submit} noValidate>
           {error && <ErrorNotice error={error} />}
           <ValidationList results={results} />
-          <TextField
-            label="New password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-          <button
-            type="submit"
-            className={`button is-primary${submitting ? ' is-loading' : ''}`}
-            disabled={!allValid(results) || submitting}
-          >
+          <TextField {...passwordField} value={password} onChange={(event) => setPassword(event.target.value)} />
+          <SubmitButton submitting={submitting} disabled={!allValid(results)}>
             Reset password
-          </button>
+          </SubmitButton>
         </form>
       )}
-    </div>
+    </Page>
   );
 }

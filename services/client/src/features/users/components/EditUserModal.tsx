@@ -1,8 +1,7 @@
-import { useState } from 'react';
+import { useState, type ChangeEvent } from 'react';
 
-import { ProfileFields, useSubmit, ValidationList } from '@/components/form';
-import { ErrorNotice } from '@/components/ui/ErrorNotice';
-import { Modal } from '@/components/ui/Modal';
+import { CheckboxField, ProfileFields, useSubmit, ValidationList } from '@/components/form';
+import { FormModal } from '@/components/form/FormModal';
 import type { User, UserUpdate } from '@/lib/api/types';
 import { updateUser } from '@/lib/api/users';
 import { useSession } from '@/lib/session';
@@ -38,62 +37,38 @@ export function EditUserModal({ user, onClose, onSaved }: EditUserModalProps) {
   if (values.admin !== (user.admin ?? false)) changes.admin = values.admin;
   const changed = Object.keys(changes).length > 0;
 
-  const { submitting, error, fieldErrors, submit } = useSubmit(() => updateUser(user.id, changes), { onSuccess: onSaved });
+  const submission = useSubmit(() => updateUser(user.id, changes), { onSuccess: onSaved });
+
+  const onChange = (event: ChangeEvent<HTMLInputElement>) => setValues({ ...values, [event.target.name]: event.target.value });
 
   return (
-    <Modal
+    <FormModal
       title={`Edit ${user.username}`}
+      submitLabel="Save"
+      submission={submission}
+      submitDisabled={!allValid(results) || !changed}
       onClose={onClose}
-      footer={
-        <div className="buttons">
-          <button
-            type="submit"
-            form="edit-user-form"
-            className={`button is-primary${submitting ? ' is-loading' : ''}`}
-            disabled={!allValid(results) || !changed || submitting}
-          >
-            Save
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
-      }
     >
-      <form id="edit-user-form" onSubmit={submit} noValidate>
-        {error && <ErrorNotice error={error} />}
-        <ValidationList results={results} />
-        <ProfileFields
-          username={values.username}
-          email={values.email}
-          currentPassword={needsPassword ? values.current_password : undefined}
-          errors={fieldErrors}
-          onChange={(event) => setValues({ ...values, [event.target.name]: event.target.value })}
-          ownAccount={false}
-        />
-        <div className="field">
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              name="active"
-              checked={values.active}
-              onChange={(event) => setValues({ ...values, active: event.target.checked })}
-            />{' '}
-            Active
-          </label>
-        </div>
-        <div className="field">
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              name="admin"
-              checked={values.admin}
-              onChange={(event) => setValues({ ...values, admin: event.target.checked })}
-            />{' '}
-            Admin
-          </label>
-        </div>
-      </form>
-    </Modal>
+      <ValidationList results={results} />
+      <ProfileFields
+        values={values}
+        askCurrentPassword={needsPassword}
+        errors={submission.fieldErrors}
+        onChange={onChange}
+        ownAccount={false}
+      />
+      <CheckboxField
+        label="Active"
+        name="active"
+        checked={values.active}
+        onChange={(active) => setValues({ ...values, active })}
+      />
+      <CheckboxField
+        label="Admin"
+        name="admin"
+        checked={values.admin}
+        onChange={(admin) => setValues({ ...values, admin })}
+      />
+    </FormModal>
   );
 }
