@@ -6,6 +6,27 @@ interface UsersTableProps {
   onDelete?: ((user: User) => void) | undefined;
 }
 
+interface ActionButtonProps {
+  action: string;
+  color: 'is-info' | 'is-danger';
+  user: User;
+  onClick: (user: User) => void;
+}
+
+/** A row's button; its accessible name says whom it acts on. */
+function ActionButton({ action, color, user, onClick }: ActionButtonProps) {
+  return (
+    <button
+      type="button"
+      className={`button is-small ${color} is-light`}
+      aria-label={`${action} ${user.username}`}
+      onClick={() => onClick(user)}
+    >
+      {action}
+    </button>
+  );
+}
+
 export function UsersTable({ users, onEdit, onDelete }: UsersTableProps) {
   const showEmail = users.some((user) => user.email !== undefined);
   const showAdmin = users.some((user) => user.admin !== undefined);
@@ -44,26 +65,8 @@ export function UsersTable({ users, onEdit, onDelete }: UsersTableProps) {
               {showActions && (
                 <td className="has-text-right">
                   <div className="buttons is-right">
-                    {onEdit && (
-                      <button
-                        type="button"
-                        className="button is-small is-info is-light"
-                        aria-label={`Edit ${user.username}`}
-                        onClick={() => onEdit(user)}
-                      >
-                        Edit
-                      </button>
-                    )}
-                    {onDelete && (
-                      <button
-                        type="button"
-                        className="button is-small is-danger is-light"
-                        aria-label={`Delete ${user.username}`}
-                        onClick={() => onDelete(user)}
-                      >
-                        Delete
-                      </button>
-                    )}
+                    {onEdit && <ActionButton action="Edit" color="is-info" user={user} onClick={onEdit} />}
+                    {onDelete && <ActionButton action="Delete" color="is-danger" user={user} onClick={onDelete} />}
                   </div>
                 </td>
               )}
