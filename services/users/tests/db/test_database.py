@@ -106,8 +106,8 @@ def test_autocommit_statements_stand_at_once_and_a_rollback_cannot_undo_them(
     pg_database: Database, scratch_table: str
 ) -> None:
     numbers = table(scratch_table, column("n"))
-    with pytest.raises(RuntimeError), pg_database.unit_of_work(autocommit=True) as session:
-        session.execute(numbers.insert().values(n=1))
+    with pytest.raises(RuntimeError), pg_database.autocommit() as connection:
+        connection.execute(numbers.insert().values(n=1))
         assert _rows(scratch_table) == [(1,)]  # visible to others before the block ends
         raise RuntimeError
     assert _rows(scratch_table) == [(1,)]
@@ -125,20 +125,23 @@ def test_the_pooled_connection_is_transactional_again_after_autocommit(
     pg_database: Database, scratch_table: str
 ) -> None:
     numbers = table(scratch_table, column("n"))
-    with pg_database.unit_of_work(autocommit=True) as session:
-        session.execute(numbers.insert().values(n=3))
+    with pg_database.autocommit() as connection:
+        connection.execute(numbers.insert().values(n=3))
     with pytest.raises(RuntimeError), pg_database.unit_of_work() as session:
         session.execute(numbers.insert().values(n=4))
         raise RuntimeError
     assert _rows(scratch_table) == [(3,)]
 
 
-@pytest.mark.parametrize(("autocommit", "after_a_select"), [(True, "IDLE"), (False, "INTRANS")])
-def test_autocommit_sends_no_begin(pg_database: Database, autocommit: bool, after_a_select: str) -> None:
-    with pg_database.unit_of_work(autocommit=autocommit) as session:
+def test_autocommit_sends_no_begin(pg_database: Database) -> None:
+    with pg_database.autocommit() as connection:
+        connection.execute(text("SELECT 1"))
+        autocommitted = connection.connection.driver_connection.info.transaction_status
+    with pg_database.unit_of_work() as session:
         session.execute(text("SELECT 1"))
-        status = session.connection().connection.driver_connection.info.transaction_status
-    assert status == psycopg.pq.TransactionStatus[after_a_select]
+        in_a_transaction = session.connection().connection.driver_connection.info.transaction_status
+    assert autocommitted == psycopg.pq.TransactionStatus.IDLE
+    assert in_a_transaction == psycopg.pq.TransactionStatus.INTRANS
 
 
 def test_a_lost_connection_fails_once_and_is_then_replaced(
@@ -147,12 +150,12 @@ def test_a_lost_connection_fails_once_and_is_then_replaced(
     # No checkout ping (it would replace the dead connection before the query): the query
     # itself must find out, as it does under load.
     monkeypatch.setattr(deadline, "PING_AFTER_IDLE", 3600)
-    with pg_database.unit_of_work(autocommit=True) as session:
-        pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with pg_database.autocommit() as connection:
+        pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
     with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    with pytest.raises(OperationalError), pg_database.unit_of_work(autocommit=True) as session:
-        session.execute(text("SELECT 1"))
-    with pg_database.unit_of_work(autocommit=True) as session:
-        new_pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with pytest.raises(OperationalError), pg_database.autocommit() as connection:
+        connection.execute(text("SELECT 1"))
+    with pg_database.autocommit() as connection:
+        new_pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
     assert new_pid != pid

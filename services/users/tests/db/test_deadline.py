@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from tests.factories import database_of
 from tests.web.test_errors import assert_safe_envelope
-from users_service.web.database import autocommit, current_session, transactional
+from users_service.web.database import autocommit, current_connection, transactional
 
 POSTGRES_URL = os.environ.get("DATABASE_TEST_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -28,12 +28,12 @@ def _add_stuck_route(app: APIFlask, mode: Mode = transactional) -> None:
     @mode
     def stuck() -> dict[str, str]:
         # Stands in for a database that stops answering mid-query.
-        current_session().execute(text("SELECT pg_sleep(30)"))
+        current_connection().execute(text("SELECT pg_sleep(30)"))
         return {"status": "success"}
 
     @mode
     def quick() -> dict[str, str]:
-        current_session().execute(text("SELECT 1"))
+        current_connection().execute(text("SELECT 1"))
         return {"status": "success"}
 
     app.add_url_rule("/users/test-only-stuck", "stuck", stuck)

@@ -18,11 +18,12 @@ def test_a_valid_token_gives_the_users_current_columns(app: APIFlask, auth: Auth
     ref = auth.create_user(admin=True)
     token = auth.token(ref)
     settings = app.extensions["settings"]
-    with database_of(app).unit_of_work(autocommit=True) as session:
+    with database_of(app).unit_of_work() as session:
         stored = session.get(User, ref.id)
         assert stored is not None
         expected = {field: getattr(stored, field) for field in FIELDS}
-        caller, claims = caller_for_access_token(session=session, settings=settings, token=token)
+    with database_of(app).autocommit() as connection:
+        caller, claims = caller_for_access_token(connection=connection, settings=settings, token=token)
     assert {field: getattr(caller, field) for field in FIELDS} == expected
     assert claims["sub"] == str(ref.id)
 
@@ -42,5 +43,5 @@ def test_a_token_that_no_longer_holds_is_refused(app: APIFlask, auth: AuthAction
             revoke_access_token(session=session, claims=decode_access_token(settings, token))
         else:
             session.delete(session.get(User, ref.id))
-    with pytest.raises(TokenRejected), database.unit_of_work(autocommit=True) as session:
-        caller_for_access_token(session=session, settings=settings, token=token)
+    with pytest.raises(TokenRejected), database.autocommit() as connection:
+        caller_for_access_token(connection=connection, settings=settings, token=token)

@@ -1,12 +1,11 @@
-"""The database: one engine per process, and the unit of work, the one place that commits.
+"""The database: one engine per process, and the two ways to use it.
 
-Everything that changes data runs inside ``Database.unit_of_work()``: a session whose work
-is committed when the block ends normally and rolled back when it raises. Nothing else in
-the service calls ``commit()`` or ``rollback()``.
-
-A unit of work opened with ``autocommit=True`` runs each statement as a transaction of its
-own, on a connection in the driver's autocommit mode: no BEGIN and COMMIT round trips. It is
-for work that reads, or writes a single statement (a login's new session).
+- ``Database.unit_of_work()``: a session whose work is one transaction, committed when the
+  block ends normally and rolled back when it raises. Nothing else in the service calls
+  ``commit()`` or ``rollback()``.
+- ``Database.autocommit()``: a Core connection in the driver's autocommit mode, where each
+  statement is a transaction of its own: no BEGIN and COMMIT round trips, and no session.
+  For work that reads, or writes a single statement (a login's new session).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -48,22 +47,25 @@ class Database:
             self.watchdog.watch(self.engine)
         _count_pool_use(self.engine, settings)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._autocommit_sessions = sessionmaker(
-            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-        )
+        self._autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @property
     def metadata(self) -> MetaData:
         """Every table (for migrations)."""
         return Base.metadata
 
-    def unit_of_work(self, *, autocommit: bool = False) -> UnitOfWork:
-        """A session whose work is committed when the block ends and rolled back if it raises.
+    def unit_of_work(self) -> UnitOfWork:
+        """``with database.unit_of_work() as session:`` a session whose work is committed when
+        the block ends and rolled back if it raises.
 
         Under ``REQUEST_DEADLINE``, a database error after the deadline passed is raised as
-        ``DeadlineExceeded``.
+        ``DeadlineExceeded`` (so in ``autocommit`` too).
         """
-        return UnitOfWork(self._autocommit_sessions if autocommit else self._sessions, autocommit, self.watchdog)
+        return UnitOfWork(self._sessions, self.watchdog)
+
+    def autocommit(self) -> Autocommit:
+        """``with database.autocommit() as connection:`` statements that each commit on their own."""
+        return Autocommit(self._autocommit_engine, self.watchdog)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -118,19 +120,39 @@ def _count_pool_use(engine: Engine, settings: Settings) -> None:
         metrics.DB_POOL_CHECKED_OUT.dec()
 
 
-class UnitOfWork:
-    """``with database.unit_of_work() as session:`` (see ``Database.unit_of_work``)."""
+class _Deadlined:
+    """Arms the request deadline for the block and turns a database error past it into
+    ``DeadlineExceeded``."""
 
-    __slots__ = ("autocommit", "session", "sessions", "watchdog")
+    __slots__ = ("watchdog",)
 
-    def __init__(self, sessions: sessionmaker[Session], autocommit: bool, watchdog: Watchdog | None) -> None:
-        self.sessions = sessions
-        self.autocommit = autocommit
+    def __init__(self, watchdog: Watchdog | None) -> None:
         self.watchdog = watchdog
 
-    def __enter__(self) -> Session:
+    def _arm(self) -> None:
         if self.watchdog is not None:
             self.watchdog.arm()
+
+    def _disarm(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.disarm()
+
+    def _raise_past_deadline(self, error: BaseException) -> None:
+        if self.watchdog is not None and self.watchdog.expired():
+            raise DeadlineExceeded from error
+
+
+class UnitOfWork(_Deadlined):
+    """See ``Database.unit_of_work``."""
+
+    __slots__ = ("session", "sessions")
+
+    def __init__(self, sessions: sessionmaker[Session], watchdog: Watchdog | None) -> None:
+        super().__init__(watchdog)
+        self.sessions = sessions
+
+    def __enter__(self) -> Session:
+        self._arm()
         self.session = self.sessions()
         return self.session
 
@@ -139,7 +161,7 @@ class UnitOfWork:
         completes = error is None or isinstance(error, KeepChanges)
         try:
             if completes:
-                self._complete(session)
+                session.commit()
             else:
                 session.rollback()
         except SQLAlchemyError as failure:
@@ -147,24 +169,40 @@ class UnitOfWork:
             raise
         finally:
             session.close()
-            if self.watchdog is not None:
-                self.watchdog.disarm()
+            self._disarm()
         if isinstance(error, SQLAlchemyError):
             self._raise_past_deadline(error)
         if completes:
             for action in session.info.pop(_AFTER_COMMIT, ()):
                 action()
 
-    def _complete(self, session: Session) -> None:
-        if self.autocommit:
-            # Every statement committed as it ran: only ORM changes may still be pending.
-            session.flush()
-        else:
-            session.commit()
 
-    def _raise_past_deadline(self, error: BaseException) -> None:
-        if self.watchdog is not None and self.watchdog.expired():
-            raise DeadlineExceeded from error
+class Autocommit(_Deadlined):
+    """See ``Database.autocommit``."""
+
+    __slots__ = ("connection", "engine")
+
+    def __init__(self, engine: Engine, watchdog: Watchdog | None) -> None:
+        super().__init__(watchdog)
+        self.engine = engine
+
+    def __enter__(self) -> Connection:
+        self._arm()
+        try:
+            self.connection = self.engine.connect()
+        except SQLAlchemyError as failure:
+            self._disarm()
+            self._raise_past_deadline(failure)
+            raise
+        return self.connection
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
+        try:
+            self.connection.close()
+        finally:
+            self._disarm()
+        if isinstance(error, SQLAlchemyError):
+            self._raise_past_deadline(error)
 
 
 _AFTER_COMMIT = "after_commit"

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,13 +36,15 @@ def register(
     *, session: Session, settings: Settings, username: str, email: str, password: str
 ) -> tuple[User, IssuedTokens]:
     user = create_user(session=session, settings=settings, username=username, email=email, password=password)
-    issued = start_session(session=session, settings=settings, user_id=user.id, token_version=user.token_version)
+    issued = start_session(
+        connection=session.connection(), settings=settings, user_id=user.id, token_version=user.token_version
+    )
     audit("user_registered", user_id=user.id)
     return user, issued
 
 
 def login(
-    *, session: Session, settings: Settings, throttle: LoginThrottle, email: str, password: str, ip: str
+    *, connection: Connection, settings: Settings, throttle: LoginThrottle, email: str, password: str, ip: str
 ) -> IssuedTokens:
     """Check the credentials and start a session; ``LoginFailed`` for any bad credential."""
     email = normalise_email(email)
@@ -53,13 +55,13 @@ def login(
         audit("login_throttled", retry_after=throttled.retry_after)
         raise
     try:
-        found = get_credentials(session=session, email=email)
+        found = get_credentials(connection=connection, email=email)
         if found is None:
             # Same work as a real check, so response time does not reveal unknown emails.
             burn_dummy_hash(settings, password)
         issued = None
         if found is not None and verify_password(settings, found.password_hash, password) and found.active:
-            issued = _start_session(session=session, settings=settings, found=found, password=password)
+            issued = _start_session(connection=connection, settings=settings, found=found, password=password)
         if found is None or issued is None:
             throttle.record_failure(email=email, ip=ip)
             inactive = found is not None and not found.active
@@ -76,21 +78,23 @@ def login(
     return issued
 
 
-def _start_session(*, session: Session, settings: Settings, found: Credentials, password: str) -> IssuedTokens | None:
+def _start_session(
+    *, connection: Connection, settings: Settings, found: Credentials, password: str
+) -> IssuedTokens | None:
     """The new session of a successful login; ``None`` when the account was deleted meanwhile.
 
     A legacy bcrypt (or weaker argon2) hash is upgraded along the way.
     """
     try:
-        if not needs_rehash(settings, found.password_hash):
-            return start_session(
-                session=session, settings=settings, user_id=found.user_id, token_version=found.token_version
+        if needs_rehash(settings, found.password_hash):
+            rehashed = connection.execute(
+                update(User).where(User.id == found.user_id).values(password_hash=hash_password(settings, password))
             )
-        user = session.get(User, found.user_id)
-        if user is None:
-            return None
-        user.password_hash = hash_password(settings, password)
-        return start_session(session=session, settings=settings, user_id=user.id, token_version=user.token_version)
+            if rehashed.rowcount == 0:
+                return None
+        return start_session(
+            connection=connection, settings=settings, user_id=found.user_id, token_version=found.token_version
+        )
     except IntegrityError:  # the session's row points at a user that no longer exists
         return None
 
@@ -140,7 +144,9 @@ def change_password(
     finally:
         throttle.release(email=caller.email, ip=ip)
     set_password(session=session, settings=settings, user=user, password=new_password)
-    issued = start_session(session=session, settings=settings, user_id=user.id, token_version=user.token_version)
+    issued = start_session(
+        connection=session.connection(), settings=settings, user_id=user.id, token_version=user.token_version
+    )
     audit("password_changed", user_id=user.id)
     return issued
 

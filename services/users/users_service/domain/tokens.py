@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -111,7 +111,7 @@ _CALLER = select(
 ).where(User.id == bindparam("user_id"))
 
 
-def caller_for_access_token(*, session: Session, settings: Settings, token: str) -> tuple[Caller, dict[str, Any]]:
+def caller_for_access_token(*, connection: Connection, settings: Settings, token: str) -> tuple[Caller, dict[str, Any]]:
     """The active account a valid, unrevoked access token belongs to, and the token's claims."""
     claims = decode_access_token(settings, token)
     try:
@@ -121,7 +121,7 @@ def caller_for_access_token(*, session: Session, settings: Settings, token: str)
     if not 0 < user_id <= MAX_ID:
         raise TokenRejected(INVALID)
     params = {"user_id": user_id, "jti": str(claims["jti"])[:64], "sid": str(claims.get("sid", ""))[:64]}
-    row = session.connection().execute(_CALLER, params).first()
+    row = connection.execute(_CALLER, params).first()
     if row is None:
         raise TokenRejected(INVALID)
     *columns, token_revoked, session_ended = row
@@ -158,7 +158,7 @@ _NEW_SESSION_FIELDS = ("token_hash", "family_id", "user_id", "created_at", "fami
 _INSERT_REFRESH_TOKEN = insert(RefreshToken).values({field: bindparam(field) for field in _NEW_SESSION_FIELDS})
 
 
-def start_session(*, session: Session, settings: Settings, user_id: int, token_version: int) -> IssuedTokens:
+def start_session(*, connection: Connection, settings: Settings, user_id: int, token_version: int) -> IssuedTokens:
     """A new session for the user: its first refresh token, and an access token bound to it.
 
     Raises ``IntegrityError`` when the user no longer exists.
@@ -173,7 +173,7 @@ def start_session(*, session: Session, settings: Settings, user_id: int, token_v
         "created_at": now,
         "family_expires_at": now + timedelta(seconds=settings.REFRESH_TOKEN_TTL),
     }
-    session.connection().execute(_INSERT_REFRESH_TOKEN, row)
+    connection.execute(_INSERT_REFRESH_TOKEN, row)
     access, ttl = issue_access_token(settings, user_id, token_version, session_id=family_id)
     return IssuedTokens(access, ttl, raw)
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import string
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, event, func, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -56,14 +57,15 @@ _CREDENTIALS = select(User.id, User.password_hash, User.active, User.token_versi
 )
 
 
-def get_credentials(*, session: Session, email: str) -> Credentials | None:
-    row = session.connection().execute(_CREDENTIALS, {"email": normalise_email(email)}).first()
+def get_credentials(*, connection: Connection, email: str) -> Credentials | None:
+    row = connection.execute(_CREDENTIALS, {"email": normalise_email(email)}).first()
     return Credentials(*row) if row else None
 
 
 # The columns a listed user can show: never the password hash or token state.
 LISTED_COLUMNS = (User.id, User.username, User.active, User.created_date, User.email, User.admin)
 
+_LISTED = select(*LISTED_COLUMNS).where(User.id == bindparam("user_id"))
 _PAGE = select(*LISTED_COLUMNS).order_by(User.id).limit(bindparam("limit"))
 _PAGE_AT = _PAGE.offset(bindparam("offset"))
 _PAGE_AFTER = _PAGE.where(User.id > bindparam("after"))
@@ -82,10 +84,10 @@ class _CachedTotal:
         self.value = 0
         self.counted_at = -float("inf")
 
-    def get(self, session: Session, max_age: float) -> int:
+    def get(self, connection: Connection, max_age: float) -> int:
         now = time.monotonic()
         if now - self.counted_at >= max_age:
-            self.value = session.connection().execute(_COUNT).scalar_one()
+            self.value = connection.execute(_COUNT).scalar_one()
             self.counted_at = now
         return self.value
 
@@ -102,20 +104,26 @@ def _forget_total(session: Session, flush_context: Any) -> None:
         total_users.forget()
 
 
+def get_listed_user(*, connection: Connection, user_id: int) -> Row[int, str, bool, datetime, str, bool] | None:
+    """One user's ``LISTED_COLUMNS`` (attributes by name, like a ``User``)."""
+    if not 0 < user_id <= MAX_ID:
+        return None
+    return connection.execute(_LISTED, {"user_id": user_id}).first()
+
+
 def list_users(
-    *, session: Session, page: int, per_page: int, after: int | None = None, total_max_age: float = 0
+    *, connection: Connection, page: int, per_page: int, after: int | None = None, total_max_age: float = 0
 ) -> tuple[Sequence[Sequence[Any]], int]:
     """One page of users in id order, as rows of ``LISTED_COLUMNS``, and the total.
 
     ``after`` (an id) pages by key: ``WHERE id > after`` costs the same at any depth, where
     ``page`` skips ``(page - 1) * per_page`` rows first.
     """
-    connection = session.connection()
     if after is not None:
         rows = connection.execute(_PAGE_AFTER, {"after": after, "limit": per_page}).all()
     else:
         rows = connection.execute(_PAGE_AT, {"offset": (page - 1) * per_page, "limit": per_page}).all()
-    return rows, total_users.get(session, total_max_age)
+    return rows, total_users.get(connection, total_max_age)
 
 
 def _check_unique(session: Session, *, username: str | None, email: str | None, exclude_id: int | None = None) -> None:

@@ -11,7 +11,7 @@ from ..domain.errors import TokenRejected
 from ..domain.models import Caller
 from ..domain.tokens import caller_for_access_token
 from .context import settings
-from .database import current_session
+from .database import current_connection
 from .errors import NO_TOKEN, fail
 
 auth = HTTPTokenAuth(
@@ -27,7 +27,7 @@ def verify_token(token: str) -> Caller | None:
     if not token:
         return None
     try:
-        caller, claims = caller_for_access_token(session=current_session(), settings=settings(), token=token)
+        caller, claims = caller_for_access_token(connection=current_connection(), settings=settings(), token=token)
     except TokenRejected as rejected:
         raise fail(401, rejected.message) from None
     g.token_claims = claims
@@ -52,7 +52,9 @@ def optional_caller() -> Caller | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     try:
-        caller, _claims = caller_for_access_token(session=current_session(), settings=settings(), token=token.strip())
+        caller, _claims = caller_for_access_token(
+            connection=current_connection(), settings=settings(), token=token.strip()
+        )
     except TokenRejected:
         return None
     return caller

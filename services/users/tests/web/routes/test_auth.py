@@ -270,13 +270,13 @@ def test_no_transaction_is_open_during_the_hash(
     # A login runs in autocommit mode: its reads take no snapshot and hold no lock while the
     # password is hashed.
     from users_service.domain import auth as auth_service
-    from users_service.web.database import current_session
+    from users_service.web.database import current_connection
 
     in_transaction: list[bool] = []
     real_verify = auth_service.verify_password
 
     def verify(settings: Any, stored: str, password: str) -> bool:
-        driver = current_session().connection().connection.driver_connection
+        driver = current_connection().connection.driver_connection
         if hasattr(driver, "info"):  # psycopg
             in_transaction.append(driver.info.transaction_status != driver.info.transaction_status.IDLE)
         else:  # sqlite3

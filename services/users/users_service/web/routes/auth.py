@@ -11,7 +11,7 @@ from ...domain.errors import DuplicateUser, TokenRejected
 from ..auth import auth, current_caller, token_claims
 from ..bodies import require_json_body
 from ..context import background_work, login_throttle, settings
-from ..database import autocommit, current_session, transactional
+from ..database import autocommit, current_connection, current_session, transactional
 from ..errors import fail
 from ..middleware import client_ip, rate_limit_identity
 from ..rate_limits import AUTH, limited
@@ -120,7 +120,7 @@ def login(body: dict[str, Any]) -> Response:
     throttled with 429 and a growing `Retry-After`.
     """
     issued = accounts.login(
-        session=current_session(),
+        connection=current_connection(),
         settings=settings(),
         throttle=login_throttle(),
         email=body["email"],

@@ -42,8 +42,8 @@ def ready() -> Response:
         raise fail(503, "Shutting down.", headers={"Retry-After": RETRY_AFTER})
     try:
         # Its own unit of work, so that any failure of the database is caught right here.
-        with database().unit_of_work(autocommit=True) as session:
-            revision = current_revision(session.connection())
+        with database().autocommit() as connection:
+            revision = current_revision(connection)
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
         log.warning("database not ready", extra={"event": "db_not_ready", "error": type(exc).__name__})
         raise fail(503, "Database unavailable.", headers={"Retry-After": RETRY_AFTER}) from None

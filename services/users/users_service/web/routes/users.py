@@ -10,7 +10,7 @@ from ...domain.models import User
 from ..auth import auth, current_caller, optional_caller, require_admin
 from ..bodies import require_json_body
 from ..context import email_change_limit, settings
-from ..database import autocommit, current_session, transactional
+from ..database import autocommit, current_connection, current_session, transactional
 from ..errors import fail
 from ..responses import listed_user_views, success, user_view
 from ..schemas import MessageEnvelope, PaginationQuery, UserCreateIn, UserEnvelope, UserPageEnvelope, UserUpdateIn
@@ -49,7 +49,7 @@ def list_users(query: dict[str, Any]) -> Response:
     per_page = min(query["per_page"], MAX_PER_PAGE)
     viewer = optional_caller()
     rows, total = users.list_users(
-        session=current_session(),
+        connection=current_connection(),
         page=query["page"],
         per_page=per_page,
         after=query["after"],
@@ -74,7 +74,10 @@ def get_user(user_id: int) -> Response:
 
     Public; private fields as for the list.
     """
-    return success(data=user_view(_get_or_404(user_id), optional_caller()))
+    user = users.get_listed_user(connection=current_connection(), user_id=user_id)
+    if user is None:
+        raise fail(404, NOT_FOUND)
+    return success(data=user_view(user, optional_caller()))
 
 
 @bp.post("/users")
