@@ -62,13 +62,13 @@ test-prereqs:
 	@sh tools/test-prereqs.sh
 
 # The locked packages (hashes checked), then the root project (pyproject.toml: tools, e2e,
-# bench, the gateway tests) editable, built by the setuptools the lock just installed: no
-# build isolation and no index, so this second step fetches nothing.
-$(VENV_STAMP): requirements/dev.txt pyproject.toml
+# bench, the gateway tests) and the services' shared kit editable, built by the setuptools
+# the lock just installed: no build isolation and no index, so this second step fetches nothing.
+$(VENV_STAMP): requirements/dev.txt pyproject.toml services/kit/pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-index --no-build-isolation --no-deps \
-		--editable .
+		--editable . --editable services/kit
 	@touch $@
 
 $(CLIENT_MODULES): $(CLIENT)/package-lock.json

@@ -82,7 +82,8 @@ registry="${repository%/users}"
 echo "==> Building ${platform} images of ${tag} and pushing them to ${registry}"
 aws ecr get-login-password | docker login --username AWS --password-stdin "${registry%%/*}"
 for image in ${images}; do
-    docker build --platform "${platform}" --target prod \
+    # Every image may copy the services' shared kit (the build context named kit).
+    docker build --platform "${platform}" --target prod --build-context "kit=${root}/services/kit" \
         --tag "${registry}/${image}:${tag}" "${root}/services/${image}"
     docker push "${registry}/${image}:${tag}"
 done

@@ -235,7 +235,8 @@ def test_deploy_script_builds_pushes_migrates_and_rolls_out(tmp_path: Path, shel
         image = f"registry.test/team/{service}:{SHA}"
         # The task definitions run on X86_64 whatever machine builds (an arm64 Mac, say).
         assert (
-            f"docker build --platform linux/amd64 --target prod --tag {image} {ROOT}/services/{service}"
+            f"docker build --platform linux/amd64 --target prod --build-context kit={ROOT}/services/kit "
+            f"--tag {image} {ROOT}/services/{service}"
             in calls
         )
         assert f"docker push {image}" in calls

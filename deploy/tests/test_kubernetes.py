@@ -323,7 +323,7 @@ def source_default(path: Path, pattern: str) -> int:
     return int(match.group(1))
 
 
-USERS_SOURCE = ROOT / "services" / "users" / "users_service"
+KIT_SOURCE = ROOT / "services" / "kit" / "service_kit"
 
 
 def database_connections(resources: list[dict[str, Any]]) -> tuple[int, int]:
@@ -336,13 +336,13 @@ def database_connections(resources: list[dict[str, Any]]) -> tuple[int, int]:
         return int(env[name].value) if name in env else default
 
     workers = setting("WEB_CONCURRENCY", 0)
-    threads = setting("WEB_THREADS", source_default(USERS_SOURCE / "server.py", r'"WEB_THREADS", (\d+)\)'))
+    threads = setting("WEB_THREADS", source_default(KIT_SOURCE / "runtime" / "server.py", r'"WEB_THREADS", (\d+)\)'))
     pool = setting(
         "DB_POOL_SIZE",
-        source_default(USERS_SOURCE / "runtime" / "settings.py", r"DB_POOL_SIZE: int = Field\(default=(\d+)"),
+        source_default(KIT_SOURCE / "runtime" / "settings.py", r"DB_POOL_SIZE: int = Field\(default=(\d+)"),
     ) + setting(
         "DB_MAX_OVERFLOW",
-        source_default(USERS_SOURCE / "runtime" / "settings.py", r"DB_MAX_OVERFLOW: int = Field\(default=(\d+)"),
+        source_default(KIT_SOURCE / "runtime" / "settings.py", r"DB_MAX_OVERFLOW: int = Field\(default=(\d+)"),
     )
     # A worker's threads each hold at most one pooled connection.
     per_pod = workers * min(threads, pool)

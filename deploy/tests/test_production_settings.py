@@ -20,7 +20,8 @@ from conftest import (
 )
 
 SETTINGS = production_settings()
-USERS_SOURCE = ROOT / "services" / "users" / "users_service"
+# The users service reads its settings through its own package and the services' shared kit.
+USERS_SOURCES = (ROOT / "services" / "users" / "users_service", ROOT / "services" / "kit" / "service_kit")
 ECS = ROOT / "deploy" / "ecs" / "task-definitions"
 # The containers of each target that run each process of the users service.
 KUBERNETES_WORKLOADS = {"serve": ("Deployment", "users"), "migrate": ("Job", "users-migrate")}
@@ -28,7 +29,7 @@ ECS_TASKS = {"serve": "users", "migrate": "users-migrate"}
 
 
 def test_the_list_names_what_the_service_reads() -> None:
-    source = "\n".join(path.read_text() for path in USERS_SOURCE.rglob("*.py"))
+    source = "\n".join(path.read_text() for package in USERS_SOURCES for path in package.rglob("*.py"))
     names = [setting.name for setting in SETTINGS]
     assert len(names) == len(set(names))
     for setting in SETTINGS:

@@ -8,9 +8,9 @@ from typing import Any
 
 from apiflask import APIFlask
 from flask.testing import FlaskClient
+from service_kit.db.database import Database
 from werkzeug.test import TestResponse
 
-from users_service.db.database import Database
 from users_service.domain.models import User
 from users_service.domain.users import create_user
 

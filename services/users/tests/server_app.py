@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from users_service.runtime.lifecycle import draining
+from service_kit.runtime.lifecycle import draining
+
 from users_service.wsgi import app
 
 

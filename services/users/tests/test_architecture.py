@@ -1,5 +1,5 @@
-"""The package's shape: layers that import one way, one owner of the transaction, and
-libraries used through their public APIs only."""
+"""The package's shape, and the shared kit's: layers that import one way, one owner of the
+transaction, and libraries used through their public APIs only."""
 
 from __future__ import annotations
 
@@ -10,31 +10,43 @@ from collections.abc import Iterator
 from pathlib import Path
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1]
-PACKAGE = SERVICE_ROOT / "users_service"
-UNIT_OF_WORK = PACKAGE / "db" / "database.py"
+KIT_ROOT = SERVICE_ROOT.parent / "kit"
+PACKAGES = (SERVICE_ROOT / "users_service", KIT_ROOT / "service_kit")
+UNIT_OF_WORK = KIT_ROOT / "service_kit" / "db" / "database.py"
 
 
 def _modules() -> Iterator[tuple[Path, ast.Module]]:
-    for path in sorted(PACKAGE.rglob("*.py")):
-        yield path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for package in PACKAGES:
+        for path in sorted(package.rglob("*.py")):
+            yield path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
 def _where(path: Path, node: ast.AST) -> str:
-    return f"{path.relative_to(SERVICE_ROOT)}:{getattr(node, 'lineno', '?')}"
+    return f"{path.relative_to(SERVICE_ROOT.parent)}:{getattr(node, 'lineno', '?')}"
 
 
-def test_imports_go_web_to_domain_to_db_and_the_domain_knows_no_http() -> None:
-    # The contracts are in pyproject.toml ([tool.importlinter]).
+def _lint_imports(project: Path) -> subprocess.CompletedProcess[str]:
+    # The contracts are in the project's pyproject.toml ([tool.importlinter]).
     lint_imports = Path(sys.executable).parent / "lint-imports"
-    result = subprocess.run(
+    return subprocess.run(
         [str(lint_imports), "--config", "pyproject.toml", "--no-cache"],
-        cwd=SERVICE_ROOT,
+        cwd=project,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_imports_go_web_to_domain_to_db_and_the_domain_knows_no_http() -> None:
+    result = _lint_imports(SERVICE_ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 kept, 0 broken" in result.stdout
+
+
+def test_the_kits_layers_import_one_way() -> None:
+    result = _lint_imports(KIT_ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
 
 
 def test_only_the_unit_of_work_commits_or_rolls_back() -> None:

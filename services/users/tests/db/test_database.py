@@ -13,13 +13,13 @@ import psycopg
 import psycopg.sql
 import pytest
 from apiflask import APIFlask
+from service_kit.db import deadline
+from service_kit.db.database import Database, KeepChanges, after_commit
 from sqlalchemy import column, select, table, text
 from sqlalchemy.exc import OperationalError
 
 from tests.db.test_deadline import POSTGRES_URL
 from tests.factories import AuthActions, database_of
-from users_service.db import deadline
-from users_service.db.database import Database, KeepChanges, after_commit
 from users_service.domain.models import User
 
 

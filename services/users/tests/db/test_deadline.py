@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 import pytest
 from apiflask import APIFlask
+from service_kit.web.database import autocommit, current_connection, transactional
 from sqlalchemy import text
 
 from tests.factories import database_of
 from tests.web.test_errors import assert_safe_envelope
-from users_service.web.database import autocommit, current_connection, transactional
 
 POSTGRES_URL = os.environ.get("DATABASE_TEST_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 

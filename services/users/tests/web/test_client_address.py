@@ -6,9 +6,9 @@ from ipaddress import ip_network
 from typing import Any
 
 import pytest
+from service_kit.web.edge import client_address, rate_limit_identity
 
 from tests.factories import AuthActions
-from users_service.web.middleware import client_address, rate_limit_identity
 
 WRONG = "not the right password"
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..runtime.logging import SECRET_KEYS
+from service_kit.runtime.logging import SECRET_KEYS
+
 from ..runtime.metrics import record_auth_event
 
 audit_log = logging.getLogger("users_service.audit")

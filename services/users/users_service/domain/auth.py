@@ -6,11 +6,11 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from service_kit.db.database import after_commit
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db.database import after_commit
 from ..runtime.settings import Settings
 from . import tokens
 from .audit import audit

@@ -5,7 +5,7 @@ Each message is written for the caller: the web layer may pass it on as it is.
 
 from __future__ import annotations
 
-from ..db.database import KeepChanges
+from service_kit.db.database import KeepChanges
 
 
 class DomainError(Exception):

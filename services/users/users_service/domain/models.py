@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from service_kit.db.types import UTCDateTime, utcnow
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db.base import Base, UTCDateTime, utcnow
+from ..db.base import Base
 
 __all__ = ["Base", "Caller", "PasswordResetToken", "RefreshToken", "RevokedToken", "User", "utcnow"]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from service_kit.db.database import after_commit
 from sqlalchemy.orm import Session
 
-from ..db.database import after_commit
 from ..runtime.settings import Settings
 from .mail import send_mail
 

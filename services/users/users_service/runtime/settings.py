@@ -8,44 +8,27 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 import time
-from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Literal
 
 from limits import parse as parse_limit
-from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from service_kit.runtime.settings import ConfigError, ServiceSettings, load, load_or_exit, normalise_database_url
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 INSTANCE_DIR = SERVICE_ROOT / "instance"
+MIGRATIONS_DIR = SERVICE_ROOT / "migrations"
 MIN_SECRET_BYTES = 32
 
-AppEnv = Literal["development", "testing", "staging", "production"]
+__all__ = ["ConfigError", "Settings", "load_settings", "normalise_database_url", "settings_or_exit"]
+
 TESTING_KEY = "testing-only-secret-key-0123456789abcdef"
 # Keys that are public, so never accepted outside tests (the second one earlier releases
 # fell back to in development).
 _PLACEHOLDER_KEYS = frozenset({TESTING_KEY, "development-only-secret-key-0123456789abcdef"})
 
 
-class ConfigError(Exception):
-    """Raised when the environment does not describe a service that may start."""
-
-
-def normalise_database_url(url: str) -> str:
-    """Map the URL schemes operators usually write to the psycopg 3 driver."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=True)
-
-    APP_ENV: AppEnv = "development"
-    DATABASE_URL: str = ""
+class Settings(ServiceSettings):
     SECRET_KEY: str = ""
     ACCESS_TOKEN_TTL: int = Field(default=900, ge=30, le=86_400)
     REFRESH_TOKEN_TTL: int = Field(default=14 * 86_400, ge=60, le=90 * 86_400)
@@ -54,15 +37,10 @@ class Settings(BaseSettings):
     # Parallel refreshes within this window receive the same successor token.
     REFRESH_REUSE_GRACE: int = Field(default=10, ge=0, le=60)
     PASSWORD_RESET_TTL: int = Field(default=3600, ge=60, le=86_400)
-    REDIS_URL: str = ""
-    CORS_ORIGINS: str = ""
-    LOG_LEVEL: str = "INFO"
     RATE_LIMIT_AUTH: str = "30 per minute"
     # Changes of one account's email (each one tells whether an address is taken).
     RATE_LIMIT_EMAIL_CHANGE: str = "5 per hour"
     RATE_LIMIT_ENABLED: bool = True
-    # Proxies in front of the gateway whose X-Forwarded-For is believed (comma-separated CIDRs).
-    TRUSTED_PROXIES: str = ""
     # Failed logins per account (and per account + IP) before backoff starts.
     LOGIN_FAILURES_BEFORE_LOCK: int = Field(default=10, ge=1)
     LOGIN_LOCK_BASE_SECONDS: int = Field(default=60, ge=1)
@@ -76,26 +54,12 @@ class Settings(BaseSettings):
     PUBLIC_URL: str = "http://localhost:8080"
     JWT_ISSUER: str = "users-service"
     JWT_AUDIENCE: str = "users-api"
-    MAX_CONTENT_LENGTH: int = 1024 * 1024
-    DB_POOL_SIZE: int = Field(default=5, ge=1)
-    DB_MAX_OVERFLOW: int = Field(default=5, ge=0)
-    DB_POOL_TIMEOUT: int = Field(default=5, ge=1)
-    DB_CONNECT_TIMEOUT: int = Field(default=5, ge=1)
-    # Seconds a request may wait on the database before its connection is cut and it answers
-    # 503 (0 = no deadline); shorter than the gateway's upstream timeout, so the client gets
-    # the service's answer.
-    REQUEST_DEADLINE: float = Field(default=10, ge=0, le=300)
     # Seconds a worker reuses its count of users for the list's `total` (0 = count every time).
     USER_COUNT_MAX_AGE: float = Field(default=1.0, ge=0, le=60)
     # argon2id cost; OWASP minimum. Cheaper values are accepted only under testing.
     ARGON2_MEMORY_COST: int = 19_456
     ARGON2_TIME_COST: int = 2
     ARGON2_PARALLELISM: int = 1
-
-    @field_validator("DATABASE_URL")
-    @classmethod
-    def _normalise_url(cls, value: str) -> str:
-        return normalise_database_url(value.strip())
 
     @field_validator("RATE_LIMIT_AUTH", "RATE_LIMIT_EMAIL_CHANGE")
     @classmethod
@@ -104,16 +68,6 @@ class Settings(BaseSettings):
             parse_limit(value)
         except ValueError:
             raise ValueError(f"{value!r} is not a rate limit such as '30 per minute'") from None
-        return value
-
-    @field_validator("TRUSTED_PROXIES")
-    @classmethod
-    def _check_networks(cls, value: str) -> str:
-        for part in _split(value):
-            try:
-                ip_network(part, strict=False)
-            except ValueError:
-                raise ValueError(f"{part!r} is not an address or a network such as 10.0.0.0/8") from None
         return value
 
     @model_validator(mode="after")
@@ -150,24 +104,8 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def is_production_like(self) -> bool:
-        return self.APP_ENV in ("staging", "production")
-
-    @property
     def secure_cookies(self) -> bool:
         return self.APP_ENV not in ("development", "testing")
-
-    @property
-    def cors_origins(self) -> list[str]:
-        return _split(self.CORS_ORIGINS)
-
-    @property
-    def trusted_networks(self) -> list[IPv4Network | IPv6Network]:
-        return [ip_network(part, strict=False) for part in _split(self.TRUSTED_PROXIES)]
-
-
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def _dev_secret_key(app_env: str) -> str:
@@ -208,21 +146,9 @@ def _read_dev_key(path: Path) -> str:
 
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning invalid configuration into a ConfigError with one sentence."""
-    try:
-        return Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            where = ".".join(str(part) for part in err["loc"])
-            message = str(err["msg"]).removeprefix("Value error, ")
-            problems.append(f"{where}: {message}" if where else message)
-        raise ConfigError("Invalid configuration: " + "; ".join(problems) + ".") from None
+    return load(Settings, **overrides)
 
 
 def settings_or_exit() -> Settings:
     """Load settings for a process entry point; exit 1 with one clear sentence on error."""
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        print(str(exc), file=sys.stderr)
-        raise SystemExit(1) from None
+    return load_or_exit(Settings)

@@ -6,13 +6,13 @@ from typing import Any
 
 from apiflask import HTTPTokenAuth
 from flask import g, request
+from service_kit.web.database import current_connection
+from service_kit.web.errors import NO_TOKEN, fail
 
 from ..domain.errors import TokenRejected
 from ..domain.models import Caller
 from ..domain.tokens import caller_for_access_token
 from .context import settings
-from .database import current_connection
-from .errors import NO_TOKEN, fail
 
 auth = HTTPTokenAuth(
     scheme="Bearer",

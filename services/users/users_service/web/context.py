@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app
+from service_kit.db.database import Database
+from service_kit.web.background import BackgroundWork
 
-from ..db.database import Database
 from ..domain.throttle import EmailChangeLimit, LoginThrottle
 from ..runtime.settings import Settings
-from .background import BackgroundWork
 
 
 def settings() -> Settings:

@@ -24,11 +24,11 @@ from limits import RateLimitItem, parse
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, Storage
 from limits.strategies import FixedWindowRateLimiter
+from service_kit.web.edge import client_ip, rate_limit_identity
+from service_kit.web.errors import fail
 
 from ..domain.audit import audit
 from ..runtime.settings import Settings
-from .errors import fail
-from .middleware import client_ip, rate_limit_identity
 
 log = logging.getLogger("users_service.rate_limits")
 

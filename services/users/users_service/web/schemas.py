@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from apiflask import Schema
-from apiflask.fields import Boolean, DateTime, Dict, Email, Integer, List, Nested, String
+from apiflask.fields import Boolean, DateTime, Email, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from marshmallow import EXCLUDE, ValidationError, pre_load, validates_schema
 
@@ -235,12 +235,3 @@ class TokenEnvelope(Schema):
     auth_token = String(required=True, metadata={"description": "Access JWT, send as `Authorization: Bearer`."})
     token_type = String(required=True, validate=OneOf(["Bearer"]))
     expires_in = Integer(required=True, metadata={"description": "Seconds until the access token expires."})
-
-
-class FailEnvelope(Schema):
-    status = String(required=True, validate=OneOf(["fail"]))
-    message = String(required=True)
-    errors = Dict(
-        keys=String(), values=List(String()), metadata={"description": "Field name to messages (validation failures)."}
-    )
-    request_id = String()

@@ -269,8 +269,9 @@ def test_no_transaction_is_open_during_the_hash(
 ) -> None:
     # A login runs in autocommit mode: its reads take no snapshot and hold no lock while the
     # password is hashed.
+    from service_kit.web.database import current_connection
+
     from users_service.domain import auth as auth_service
-    from users_service.web.database import current_connection
 
     in_transaction: list[bool] = []
     real_verify = auth_service.verify_password

@@ -5,9 +5,10 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from service_kit.db.migrations import head_revision
 
 from tests.factories import database_of
-from users_service.db.migrations import head_revision
+from users_service.runtime.settings import MIGRATIONS_DIR
 
 
 def test_liveness_is_200(client: FlaskClient) -> None:
@@ -31,7 +32,7 @@ def test_readiness_is_503_with_retry_after_when_the_database_is_unreachable(make
 def test_readiness_is_503_while_draining_and_liveness_stays_200(
     client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from users_service.runtime.lifecycle import DRAIN_FLAG_ENV, draining, start_draining
+    from service_kit.runtime.lifecycle import DRAIN_FLAG_ENV, draining, start_draining
 
     monkeypatch.setenv(DRAIN_FLAG_ENV, str(tmp_path / "draining"))
     assert not draining()
@@ -46,7 +47,7 @@ def test_readiness_is_503_while_draining_and_liveness_stays_200(
 
 
 def test_not_draining_without_a_flag_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    from users_service.runtime.lifecycle import DRAIN_FLAG_ENV, draining, start_draining
+    from service_kit.runtime.lifecycle import DRAIN_FLAG_ENV, draining, start_draining
 
     monkeypatch.delenv(DRAIN_FLAG_ENV, raising=False)
     start_draining()
@@ -71,5 +72,5 @@ def test_readiness_is_503_until_the_schema_is_at_the_newest_migration(
     with app.app_context():
         downgrade(revision="base")
     assert client.get("/health/ready").status_code == 503
-    assert head_revision() is not None
+    assert head_revision(MIGRATIONS_DIR) is not None
     database_of(app).dispose()

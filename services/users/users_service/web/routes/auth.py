@@ -4,18 +4,18 @@ from typing import Any
 
 from apiflask import APIBlueprint
 from flask import Response, after_this_request, request
+from service_kit.web.bodies import require_json_body
+from service_kit.web.database import autocommit, current_connection, current_session, transactional
+from service_kit.web.edge import client_ip, rate_limit_identity
+from service_kit.web.errors import fail
+from service_kit.web.responses import json_response, success
 
 from ...domain import auth as accounts
 from ...domain import tokens
 from ...domain.errors import DuplicateUser, TokenRejected
 from ..auth import auth, current_caller, token_claims
-from ..bodies import require_json_body
 from ..context import background_work, login_throttle, settings
-from ..database import autocommit, current_connection, current_session, transactional
-from ..errors import fail
-from ..middleware import client_ip, rate_limit_identity
 from ..rate_limits import AUTH, limited
-from ..responses import json_response, success, user_view
 from ..schemas import (
     LoginIn,
     MessageEnvelope,
@@ -26,6 +26,7 @@ from ..schemas import (
     TokenEnvelope,
     UserEnvelope,
 )
+from ..views import user_view
 
 bp = APIBlueprint("auth", __name__, tag={"name": "Auth", "description": "Registration, login, tokens and passwords."})
 bp.before_request(require_json_body)

@@ -4,12 +4,13 @@ import logging
 
 from apiflask import APIBlueprint
 from flask import Response
+from service_kit.db.migrations import current_revision, head_revision
+from service_kit.runtime.lifecycle import draining
+from service_kit.web.errors import RETRY_AFTER, fail
+from service_kit.web.responses import success
 
-from ...db.migrations import current_revision, head_revision
-from ...runtime.lifecycle import draining
+from ...runtime.settings import MIGRATIONS_DIR
 from ..context import database
-from ..errors import RETRY_AFTER, fail
-from ..responses import success
 from ..schemas import MessageEnvelope
 
 bp = APIBlueprint("health", __name__, tag={"name": "Health", "description": "Probes for orchestrators."})
@@ -48,7 +49,7 @@ def ready() -> Response:
         log.warning("database not ready", extra={"event": "db_not_ready", "error": type(exc).__name__})
         raise fail(503, "Database unavailable.", headers={"Retry-After": RETRY_AFTER}) from None
     # New code must not serve before its migrations ran (a rollout, a first deploy).
-    if revision != head_revision():
+    if revision != head_revision(MIGRATIONS_DIR):
         log.warning("schema not migrated", extra={"event": "db_not_migrated", "revision": revision})
         raise fail(503, "Database schema is not up to date.", headers={"Retry-After": RETRY_AFTER})
     return success(message="ready")

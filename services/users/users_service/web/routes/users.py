@@ -4,16 +4,17 @@ from typing import Any
 
 from apiflask import APIBlueprint
 from flask import Response
+from service_kit.web.bodies import require_json_body
+from service_kit.web.database import autocommit, current_connection, current_session, transactional
+from service_kit.web.errors import fail
+from service_kit.web.responses import success
 
 from ...domain import users
 from ...domain.models import User
 from ..auth import auth, current_caller, optional_caller, require_admin
-from ..bodies import require_json_body
 from ..context import email_change_limit, settings
-from ..database import autocommit, current_connection, current_session, transactional
-from ..errors import fail
-from ..responses import listed_user_views, success, user_view
 from ..schemas import MessageEnvelope, PaginationQuery, UserCreateIn, UserEnvelope, UserPageEnvelope, UserUpdateIn
+from ..views import listed_user_views, user_view
 
 bp = APIBlueprint("users", __name__, tag={"name": "Users", "description": "Accounts."})
 bp.before_request(require_json_body)

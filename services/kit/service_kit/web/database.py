@@ -22,13 +22,19 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import g
+from flask import current_app, g
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from .context import database
+from ..db.database import Database
 
 View = TypeVar("View", bound=Callable[..., Any])
+
+
+def database() -> Database:
+    """The database of the app serving the current request (``app.extensions["database"]``)."""
+    return current_app.extensions["database"]  # type: ignore[no-any-return]
+
 
 _SESSION = "db_session"
 _CONNECTION = "db_connection"

@@ -9,7 +9,7 @@ from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
-ROOT_LOGGER = "users_service"
+KIT_LOGGER = "service_kit"
 
 # Keys that must never reach a log record, even if a caller passes them by mistake.
 SECRET_KEYS = frozenset(
@@ -56,21 +56,22 @@ class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def configure_logging(level: str, *context: logging.Filter) -> None:
-    """Send the service's records to stdout as JSON, each passed through ``context`` filters
-    (which add fields such as the request id) and then redacted.
+def configure_logging(service: str, level: str, *context: logging.Filter) -> None:
+    """Send the records of the ``service`` package's loggers (and this kit's) to stdout as
+    JSON, each passed through ``context`` filters (which add fields such as the request id)
+    and then redacted.
 
     Idempotent: app factories run many times in tests.
     """
-    root = logging.getLogger(ROOT_LOGGER)
-    root.setLevel(level.upper())
-    root.propagate = True
-    for handler in list(root.handlers):
-        if isinstance(handler, StdoutHandler):
-            root.removeHandler(handler)
     handler = StdoutHandler()
     handler.setFormatter(UTCJsonFormatter("%(message)s", json_ensure_ascii=True))
     for context_filter in context:
         handler.addFilter(context_filter)
     handler.addFilter(RedactSecrets())
-    root.addHandler(handler)
+    for name in (service, KIT_LOGGER):
+        root = logging.getLogger(name)
+        root.setLevel(level.upper())
+        root.propagate = True
+        for old in [existing for existing in root.handlers if isinstance(existing, StdoutHandler)]:
+            root.removeHandler(old)
+        root.addHandler(handler)

@@ -8,7 +8,7 @@ from typing import Any
 from apiflask import APIFlask
 from flask import Response
 
-from ..runtime.metrics import CONTENT_TYPE, HTTP_LATENCY, HTTP_REQUESTS, render
+from ..runtime.metrics import CONTENT_TYPE, ServiceMetrics, render
 
 # Requests that matched no route share one label value: raw paths would be unbounded.
 UNMATCHED_ROUTE = "<unmatched>"
@@ -20,7 +20,8 @@ class RequestMetrics:
     the WSGI layer). The labelled children of each combination, a bounded set, are looked up
     once and kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, metrics: ServiceMetrics) -> None:
+        self.metrics = metrics
         self.children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, rule: str | None, status: int, started: float | None) -> None:
@@ -28,7 +29,7 @@ class RequestMetrics:
         pair = self.children.get(key)
         if pair is None:
             labels = {"method": method if method in _KNOWN_METHODS else "OTHER", "route": key[1], "status": str(status)}
-            pair = HTTP_REQUESTS.labels(**labels), HTTP_LATENCY.labels(**labels)
+            pair = self.metrics.http_requests.labels(**labels), self.metrics.http_latency.labels(**labels)
             if method in _KNOWN_METHODS:
                 self.children[key] = pair
         pair[0].inc()
@@ -39,10 +40,9 @@ class RequestMetrics:
 def serve_metrics(app: APIFlask) -> None:
     """``GET /metrics``: Prometheus metrics of this instance (text exposition format 0.0.4).
 
-    Not part of the public API and not in the OpenAPI document: the gateway proxies only
-    ``/users*`` and ``/auth*``, so this is reachable only on the service's own port
-    (127.0.0.1:5001 locally, users:5000 in compose, the pod port in Kubernetes), where
-    Prometheus scrapes it.
+    Not part of the public API and not in the OpenAPI document: the gateway never routes it,
+    so it is reachable only on the service's own port (127.0.0.1:5001 locally, users:5000 in
+    compose, the pod port in Kubernetes), where Prometheus scrapes it.
     """
 
     @app.get("/metrics")

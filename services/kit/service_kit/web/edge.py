@@ -19,8 +19,8 @@ from typing import Any
 
 from flask import has_request_context, request
 
-REQUEST_ID_KEY = "users.request_id"
-STARTED_KEY = "users.started"
+REQUEST_ID_KEY = "service.request_id"
+STARTED_KEY = "service.started"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _SCHEMES = frozenset({"http", "https"})
 

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
-from ..runtime.settings import SERVICE_ROOT
-
-MIGRATIONS_DIR = SERVICE_ROOT / "migrations"
-
 
 @cache
-def head_revision() -> str | None:
-    """The newest migration of this code."""
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+def head_revision(migrations: Path) -> str | None:
+    """The newest migration in the ``migrations`` folder of a service's code."""
+    return ScriptDirectory(str(migrations)).get_current_head()
 
 
 def current_revision(connection: Connection) -> str | None:

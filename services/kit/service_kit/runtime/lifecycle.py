@@ -1,7 +1,7 @@
 """Instance lifecycle: once the instance is told to stop, every worker reports itself not ready.
 
-The server process (``users_service.server``) owns SIGTERM. It marks the instance as
-draining by creating a file that every worker can see (``USERS_DRAIN_FLAG``), keeps serving
+The server process (``service_kit.runtime.server``) owns SIGTERM. It marks the instance as
+draining by creating a file that every worker can see (``SERVICE_DRAIN_FLAG``), keeps serving
 for ``SHUTDOWN_DRAIN_SECONDS``, then stops its workers, which finish the requests they are
 serving. From the first moment ``/health/ready`` answers 503, so a load balancer that still
 probes this instance stops sending it new work while the instance can still answer.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-DRAIN_FLAG_ENV = "USERS_DRAIN_FLAG"
+DRAIN_FLAG_ENV = "SERVICE_DRAIN_FLAG"
 
 
 def draining() -> bool:

@@ -1,18 +1,10 @@
-"""Every JSON body the service sends is written here, by orjson: the one serializer.
-
-Routes declare their answers with ``@bp.output`` schemas, which document them in the OpenAPI
-spec; ``tests/web/test_spec_conformance.py`` checks a real answer of every operation against
-that spec. Datetimes are written as ISO 8601, like the schemas say.
-"""
+"""What a caller may see of an account: never a model serialized directly."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
-
-import orjson
-from flask import Response
 
 
 class Account(Protocol):
@@ -30,15 +22,6 @@ class Account(Protocol):
     def active(self) -> bool: ...
     @property
     def created_date(self) -> datetime: ...
-
-
-def json_response(payload: Mapping[str, Any], status: int = 200, headers: Mapping[str, Any] | None = None) -> Response:
-    return Response(orjson.dumps(payload), status=status, headers=headers, mimetype="application/json")
-
-
-def success(status: int = 200, **fields: Any) -> Response:
-    """``{"status": "success", **fields}``."""
-    return json_response({"status": "success", **fields}, status)
 
 
 def user_view(user: Account, viewer: Account | None) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DisconnectionError
 
-log = logging.getLogger("users_service.deadline")
+log = logging.getLogger("service_kit.deadline")
 
 # A connection used within this many seconds is handed out without a ping.
 PING_AFTER_IDLE = 1.0

@@ -19,9 +19,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from ..runtime import metrics
-from ..runtime.settings import Settings
-from .base import Base
+from ..runtime.metrics import ServiceMetrics
+from ..runtime.settings import ServiceSettings
 from .deadline import DeadlineExceeded, Watchdog
 
 
@@ -34,9 +33,13 @@ class KeepChanges(Exception):
 
 
 class Database:
-    """The engine of one service process, and units of work over it."""
+    """The engine of one service process, and units of work over it.
 
-    def __init__(self, settings: Settings) -> None:
+    ``metadata`` holds the service's tables (for migrations); ``metrics`` counts pool use.
+    """
+
+    def __init__(self, settings: ServiceSettings, metadata: MetaData, metrics: ServiceMetrics) -> None:
+        self.metadata = metadata
         self.engine = create_engine(settings.DATABASE_URL, **_engine_options(settings))
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _enforce_foreign_keys)
@@ -45,14 +48,9 @@ class Database:
             # First: its checkout ping may refuse a connection before the pool gauges count it.
             self.watchdog = Watchdog(settings.REQUEST_DEADLINE)
             self.watchdog.watch(self.engine)
-        _count_pool_use(self.engine, settings)
+        _count_pool_use(self.engine, settings, metrics)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-
-    @property
-    def metadata(self) -> MetaData:
-        """Every table (for migrations)."""
-        return Base.metadata
 
     def unit_of_work(self) -> UnitOfWork:
         """``with database.unit_of_work() as session:`` a session whose work is committed when
@@ -71,7 +69,7 @@ class Database:
         self.engine.dispose()
 
 
-def _engine_options(settings: Settings) -> dict[str, Any]:
+def _engine_options(settings: ServiceSettings) -> dict[str, Any]:
     url = settings.DATABASE_URL
     # With a request deadline, the watchdog pings connections on checkout, within the deadline.
     options: dict[str, Any] = {"pool_pre_ping": settings.REQUEST_DEADLINE <= 0}
@@ -105,19 +103,20 @@ def _enforce_foreign_keys(dbapi_connection: Any, connection_record: object) -> N
     cursor.close()
 
 
-def _count_pool_use(engine: Engine, settings: Settings) -> None:
+def _count_pool_use(engine: Engine, settings: ServiceSettings, metrics: ServiceMetrics) -> None:
     """The pool gauges of /metrics (one engine per worker process; the instance sums them)."""
     if isinstance(engine.pool, QueuePool):
-        metrics.DB_POOL_SIZE.set(settings.DB_POOL_SIZE)
-        metrics.DB_POOL_LIMIT.set(settings.DB_POOL_SIZE + settings.DB_MAX_OVERFLOW)
+        metrics.db_pool_size.set(settings.DB_POOL_SIZE)
+        metrics.db_pool_limit.set(settings.DB_POOL_SIZE + settings.DB_MAX_OVERFLOW)
+    checked_out = metrics.db_pool_checked_out
 
     @event.listens_for(engine.pool, "checkout")
-    def checked_out(*args: object) -> None:
-        metrics.DB_POOL_CHECKED_OUT.inc()
+    def on_checkout(*args: object) -> None:
+        checked_out.inc()
 
     @event.listens_for(engine.pool, "checkin")
-    def checked_in(*args: object) -> None:
-        metrics.DB_POOL_CHECKED_OUT.dec()
+    def on_checkin(*args: object) -> None:
+        checked_out.dec()
 
 
 class _Deadlined:

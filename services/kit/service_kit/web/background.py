@@ -11,9 +11,9 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from sqlalchemy.orm import Session
 
 from ..db.database import Database
-from .middleware import REQUEST_ID, request_id
+from .edge import REQUEST_ID, request_id
 
-log = logging.getLogger("users_service.background")
+log = logging.getLogger("service_kit.background")
 
 Job = Callable[[Session], None]
 
