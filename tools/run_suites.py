@@ -158,6 +158,8 @@ def suites(pg_url: str | None) -> list[Suite]:
                 ["npm", "run", "--silent", "typecheck"],
                 ["npm", "run", "--silent", "check:api"],
                 ["npm", "test"],
+                # The first-load budget of the build `make test` made (initial JS and CSS, gzip).
+                ["npm", "run", "--silent", "size"],
             ],
             cwd=client,
         )
