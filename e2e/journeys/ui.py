@@ -123,6 +123,8 @@ def user_row(page: Page, username: str) -> Locator:
 
 
 def column_headers(page: Page) -> list[str]:
+    # all_inner_texts() does not wait: let the table render first.
+    expect(users_table(page).locator("thead th").first).to_be_visible()
     return [text.strip() for text in users_table(page).locator("thead th").all_inner_texts()]
 
 
