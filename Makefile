@@ -93,6 +93,10 @@ lock:
 		services/users/requirements.in -o services/users/requirements.txt
 	cd services/users && uv pip compile --quiet --python-version 3.11 --generate-hashes \
 		--no-emit-index-url requirements-dev.in -o requirements-dev.txt
+	cd services/items && uv pip compile --quiet --python-version 3.11 --generate-hashes \
+		--no-emit-index-url --no-header requirements.in -o requirements.txt
+	cd services/items && uv pip compile --quiet --python-version 3.11 --generate-hashes \
+		--no-emit-index-url requirements-dev.in -o requirements-dev.txt
 	cd requirements && uv pip compile --quiet --python-version 3.11 --generate-hashes \
 		--no-emit-index-url dev.in -o dev.txt
 
