@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jwt import PyJWK
-from jwt.exceptions import PyJWKError
+from jwt.exceptions import PyJWTError
 from service_kit.db.database import Database
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -63,7 +63,7 @@ def parse_jwks(document: Any) -> dict[str, PyJWK]:
             continue
         try:
             keys[kid] = PyJWK(dict(jwk), algorithm=ALGORITHM)
-        except PyJWKError:
+        except (PyJWTError, ValueError):
             log.warning("unusable key in the key set", extra={"event": "jwks_bad_key", "kid": kid[:64]})
     return keys
 
