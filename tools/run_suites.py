@@ -143,6 +143,7 @@ def suites(pg_url: str | None) -> list[Suite]:
     users_with_coverage = [*pytest, "--cov", "--cov-report=term-missing"]
     plan = [
         Suite("tools", [[*pytest, "tools/tests"]]),
+        Suite("service kit", [pytest], cwd=ROOT / "services" / "kit"),
         Suite("config (gateway)", [[*pytest, "services/nginx/tests"]]),
         Suite("users (SQLite)", [users_with_coverage], cwd=users, env=users_env("", "sqlite")),
     ]
