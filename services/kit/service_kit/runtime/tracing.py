@@ -15,19 +15,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, NamedTuple
 
-from opentelemetry import trace
-from opentelemetry.context import Context
-from opentelemetry.trace import SpanKind, Tracer, format_span_id, format_trace_id
-from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.trace import Tracer
 
 
 # Version 00 (https://www.w3.org/TR/trace-context/#traceparent-header): lowercase hex, neither
 # id all zeros. Later versions may append fields; this reads version 00 only, as the gateway does.
 _TRACEPARENT = re.compile(r"00-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})")
-PROPAGATOR = TraceContextTextMapPropagator()
 
 
 class TraceContext(NamedTuple):
@@ -62,13 +57,6 @@ def continue_trace(traceparent: str | None) -> TraceContext:
     return parse_traceparent(traceparent) or new_trace()
 
 
-def span_trace_context(span: trace.Span) -> TraceContext:
-    """The trace context under ``span``: its trace id, and a ``traceparent`` naming it as parent."""
-    context = span.get_span_context()
-    trace_id = format_trace_id(context.trace_id)
-    return TraceContext(trace_id, f"00-{trace_id}-{format_span_id(context.span_id)}-{context.trace_flags:02x}")
-
-
 # The trace of the work running outside a request (background jobs, event consumers).
 CURRENT_TRACE: ContextVar[TraceContext | None] = ContextVar("current_trace", default=None)
 
@@ -81,7 +69,7 @@ def current_trace() -> TraceContext | None:
 class Tracing:
     """This process's tracer: an SDK ``TracerProvider`` exporting in batches over OTLP/HTTP to
     ``endpoint`` (``<endpoint>/v1/traces``, as the OTLP exporter's own variable means it), or
-    nothing at all when ``endpoint`` is empty."""
+    nothing at all when ``endpoint`` is empty (the kit then imports nothing of OpenTelemetry)."""
 
     def __init__(self, service_name: str, endpoint: str) -> None:
         self.service_name = service_name
@@ -111,14 +99,10 @@ class Tracing:
         if self.provider is not None:
             self.provider.shutdown()
 
-    def extract(self, traceparent: str | None) -> Context:
-        """The OpenTelemetry context that continues ``traceparent`` (an empty one when invalid)."""
-        return PROPAGATOR.extract({"traceparent": traceparent} if traceparent else {})
-
     @contextmanager
-    def work(self, name: str, traceparent: str | None, kind: SpanKind = SpanKind.CONSUMER) -> Iterator[TraceContext]:
+    def work(self, name: str, traceparent: str | None) -> Iterator[TraceContext]:
         """Run work that arrived from elsewhere (an event, a job) in the trace of ``traceparent``:
-        log lines within carry its trace id and, when spans are exported, it is a span
+        log lines within carry its trace id and, when spans are exported, it is a consumer span
         ``name`` of that trace. Yields the work's trace context."""
         if self.tracer is None:
             context = continue_trace(traceparent)
@@ -128,7 +112,9 @@ class Tracing:
             finally:
                 CURRENT_TRACE.reset(token)
             return
-        with self.tracer.start_as_current_span(name, context=self.extract(traceparent), kind=kind) as span:
+        from .spans import SpanKind, extract, span_trace_context
+
+        with self.tracer.start_as_current_span(name, context=extract(traceparent), kind=SpanKind.CONSUMER) as span:
             context = span_trace_context(span)
             token = CURRENT_TRACE.set(context)
             try:

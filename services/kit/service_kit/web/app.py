@@ -22,7 +22,7 @@ from ..runtime.tracing import Tracing
 from .edge import GatewayEdge, RequestContextFilter, request_started
 from .errors import FailureListener, register_error_handlers
 from .metrics import RequestMetrics, serve_metrics
-from .tracing import TracedRequests, name_span
+from .tracing import name_span
 
 
 class FailEnvelope(Schema):
@@ -82,6 +82,8 @@ def create_service_app(
     # Without an endpoint, no span and no middleware: the trace id is read when a log line asks.
     tracing = Tracing(package.removesuffix("_service"), settings.OTEL_EXPORTER_OTLP_ENDPOINT)
     if tracing.tracer is not None:
+        from .spans import TracedRequests
+
         app.wsgi_app = TracedRequests(app.wsgi_app, tracing.tracer)  # type: ignore[method-assign]
         app.traced = True
     app.wsgi_app = GatewayEdge(  # type: ignore[method-assign]
