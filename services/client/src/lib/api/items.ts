@@ -14,9 +14,9 @@ export async function createItem(item: ItemCreate): Promise<{ item: Item; messag
   return { item: data, message: message ?? 'Item was added!' };
 }
 
-export async function updateItem(id: number, changes: ItemUpdate): Promise<Item> {
-  const { data } = await api.patch('/items/{item_id}', { params: { item_id: id }, body: changes });
-  return data;
+export async function updateItem(id: number, changes: ItemUpdate): Promise<{ item: Item; message: string }> {
+  const { data, message } = await api.patch('/items/{item_id}', { params: { item_id: id }, body: changes });
+  return { item: data, message: message ?? 'Item was updated.' };
 }
 
 export async function deleteItem(id: number): Promise<string> {

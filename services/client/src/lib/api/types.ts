@@ -3,7 +3,7 @@
  * service's beside it; `npm run generate:api`), and helpers that read a route's body,
  * parameters and success response from them.
  */
-import type { components as ItemsComponents, paths as ItemsPaths } from './items-contract';
+import type { components as ItemsComponents, paths as ItemsPaths } from './items-schema';
 import type { components, paths as UsersPaths } from './schema';
 
 type Schemas = components['schemas'];

@@ -111,7 +111,7 @@ export const handlers = [
     if ('title' in body) item.title = text(body, 'title');
     if ('description' in body) item.description = text(body, 'description');
     item.updated_date = '2026-01-02T00:00:00+00:00';
-    return HttpResponse.json({ status: 'success', data: item });
+    return HttpResponse.json({ status: 'success', message: 'Item was updated.', data: item });
   }),
 
   http.delete('*/items/:id', ({ request, params }) => {

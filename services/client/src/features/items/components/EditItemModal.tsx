@@ -12,7 +12,7 @@ import { whenFound } from './when-found';
 interface EditItemModalProps {
   item: Item;
   onClose: () => void;
-  onSaved: (item: Item) => void;
+  onSaved: (message: string) => void;
   /** The item no longer exists: the service's message. */
   onGone: (message: string) => void;
 }
@@ -28,7 +28,7 @@ export function EditItemModal({ item, onClose, onSaved, onGone }: EditItemModalP
   const changed = Object.keys(changes).length > 0;
 
   const submission = useSubmit(() => whenFound(() => updateItem(item.id, changes), onGone), {
-    onSuccess: (saved) => saved && onSaved(saved),
+    onSuccess: (saved) => saved && onSaved(saved.message),
   });
 
   const onChange = (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>

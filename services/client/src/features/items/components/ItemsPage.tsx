@@ -94,7 +94,7 @@ function ItemsList({ isAdmin, viewerId }: { isAdmin: boolean; viewerId: number |
       <Suspense>
         {dialog?.kind === 'add' && <AddItemModal onClose={close} onAdded={afterChange} />}
         {dialog?.kind === 'edit' && (
-          <EditItemModal item={dialog.item} onClose={close} onSaved={() => afterChange('Item was updated.')} onGone={onGone} />
+          <EditItemModal item={dialog.item} onClose={close} onSaved={afterChange} onGone={onGone} />
         )}
         {dialog?.kind === 'delete' && (
           <DeleteItemModal item={dialog.item} onClose={close} onDeleted={afterChange} onGone={onGone} />
