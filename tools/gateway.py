@@ -137,6 +137,7 @@ def render(
     *,
     port: int,
     users: Sequence[str],
+    items: Sequence[str] = (),
     client_root: Path = CLIENT_DIST,
     swagger_root: Path = SWAGGER_DIST,
     settings: Mapping[str, str] | None = None,
@@ -145,7 +146,8 @@ def render(
     """Write the local target's configuration into ``out``, the directory nginx then runs in
     (``nginx -p out -c out/nginx.conf``), and return the path of its nginx.conf.
 
-    ``users`` are the host:port addresses of the users instances; ``settings`` override
+    ``users`` and ``items`` are the host:port addresses of the users and items instances
+    (without items instances, /items answers the gateway's own 502); ``settings`` override
     gateway.env's defaults (e.g. ``{"GATEWAY_WORKER_PROCESSES": "1"}``). ``environment``
     (this process's by default) gives ``TRUSTED_PROXIES`` and ``PUBLIC_URL``, as the
     container's environment gives them to the image.
@@ -179,13 +181,16 @@ def render(
     target = out / "target"
     for context in sorted(p for p in LOCAL_TARGET.iterdir() if p.is_dir()):
         install(context, target / context.name, values)
-    instance = LOCAL_TARGET / "users-instance.conf.template"
-    for number, address in enumerate(users, start=1):
-        install(
-            instance,
-            target / "users" / f"{number}.conf.template",
-            values | {"GATEWAY_USERS_ADDRESS": address},
-        )
+    for service, addresses in (("users", users), ("items", items)):
+        instance = LOCAL_TARGET / f"{service}-instance.conf.template"
+        for number, address in enumerate(addresses, start=1):
+            install(
+                instance,
+                target / service / f"{number}.conf.template",
+                values | {f"GATEWAY_{service.upper()}_ADDRESS": address},
+            )
+    if not items:
+        install(LOCAL_TARGET / "items-absent.conf", target / "items" / "absent.conf", values)
     if os.geteuid() == 0:
         install(
             LOCAL_TARGET / "worker-user.conf.template",

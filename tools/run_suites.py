@@ -2,13 +2,13 @@
 """Run every test suite of the project and print one summary line per suite.
 
 Called by `make test` (and so by .ci/run), after tools/test-prereqs.sh has set up what the
-suites need. The users suite runs twice: on SQLite and on PostgreSQL (DATABASE_TEST_URL, default
-postgresql://postgres@127.0.0.1:5432/postgres). Without a reachable PostgreSQL a laptop run
-says so and goes on; under CI (CI=true) it is a failure.
+suites need. The users and items suites each run twice: on SQLite and on PostgreSQL
+(DATABASE_TEST_URL, default postgresql://postgres@127.0.0.1:5432/postgres). Without a reachable
+PostgreSQL a laptop run says so and goes on; under CI (CI=true) it is a failure.
 
-Coverage: both runs of the users suite measure branch coverage and fail under the floor in
-services/users/pyproject.toml ([tool.coverage]); the client's `npm test` has its own gate. Each
-suite's summary line carries the figure its runner printed.
+Coverage: every run of the users and items suites measures branch coverage and fails under the
+floor in the service's pyproject.toml ([tool.coverage]); the client's `npm test` has its own
+gate. Each suite's summary line carries the figure its runner printed.
 """
 
 from __future__ import annotations
@@ -131,25 +131,38 @@ def run_suite(suite: Suite) -> Outcome:
     return Outcome(suite.name, "passed", "; ".join(details), time.monotonic() - started)
 
 
-def users_env(database_test_url: str, name: str) -> dict[str, str]:
-    return {"DATABASE_TEST_URL": database_test_url, "COVERAGE_FILE": str(COVERAGE_DIR / f"users-{name}")}
+# The Python services, each tested on SQLite and on PostgreSQL from its own folder.
+SERVICES = ("users", "items")
+
+
+def service_env(service: str, database_test_url: str, name: str) -> dict[str, str]:
+    return {"DATABASE_TEST_URL": database_test_url, "COVERAGE_FILE": str(COVERAGE_DIR / f"{service}-{name}")}
 
 
 def suites(pg_url: str | None) -> list[Suite]:
     pytest = [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    users = ROOT / "services" / "users"
-    # Branch coverage, subprocesses included, with the floor of services/users/pyproject.toml
+    # Branch coverage, subprocesses included, with the floor of the service's pyproject.toml
     # ([tool.coverage]); each run keeps its data in var/coverage.
-    users_with_coverage = [*pytest, "--cov", "--cov-report=term-missing"]
+    with_coverage = [*pytest, "--cov", "--cov-report=term-missing"]
     plan = [
         Suite("tools", [[*pytest, "tools/tests"]]),
+        Suite("service kit", [pytest], cwd=ROOT / "services" / "kit"),
         Suite("config (gateway)", [[*pytest, "services/nginx/tests"]]),
-        Suite("users (SQLite)", [users_with_coverage], cwd=users, env=users_env("", "sqlite")),
     ]
-    if pg_url:
+    for service in SERVICES:
+        folder = ROOT / "services" / service
         plan.append(
-            Suite("users (PostgreSQL)", [users_with_coverage], cwd=users, env=users_env(pg_url, "postgresql"))
+            Suite(f"{service} (SQLite)", [with_coverage], cwd=folder, env=service_env(service, "", "sqlite"))
         )
+        if pg_url:
+            plan.append(
+                Suite(
+                    f"{service} (PostgreSQL)",
+                    [with_coverage],
+                    cwd=folder,
+                    env=service_env(service, pg_url, "postgresql"),
+                )
+            )
     client = ROOT / "services" / "client"
     plan.append(
         Suite(
@@ -180,7 +193,8 @@ def main() -> int:
     problem = postgres_reachable(pg_url)
     if problem:
         reason = f"no PostgreSQL reachable at {pg_url} ({problem}); set DATABASE_TEST_URL to run it"
-        outcomes.append(Outcome("users (PostgreSQL)", "failed" if in_ci else "not run", reason, 0.0))
+        for service in SERVICES:
+            outcomes.append(Outcome(f"{service} (PostgreSQL)", "failed" if in_ci else "not run", reason, 0.0))
     for suite in suites(None if problem else pg_url):
         outcomes.append(run_suite(suite))
 

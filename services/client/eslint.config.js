@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'coverage', 'src/lib/api/schema.d.ts'] },
+  { ignores: ['dist', 'coverage', 'src/lib/api/schema.d.ts', 'src/lib/api/items-schema.d.ts'] },
   {
     files: ['**/*.{ts,tsx}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended, reactHooks.configs.flat.recommended],
@@ -26,16 +26,20 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/features/auth/**'],
+  ...['auth', 'items', 'users'].map((feature) => ({
+    files: [`src/features/${feature}/**`],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@/features/users*'], message: 'Features do not import each other.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['auth', 'items', 'users'].filter((other) => other !== feature).map((other) => `@/features/${other}*`),
+              message: 'Features do not import each other.',
+            },
+          ],
+        },
+      ],
     },
-  },
-  {
-    files: ['src/features/users/**'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@/features/auth*'], message: 'Features do not import each other.' }] }],
-    },
-  },
+  })),
 );

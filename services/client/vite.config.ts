@@ -5,9 +5,11 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 const usersService = process.env.USERS_SERVICE_URL ?? 'http://127.0.0.1:5001';
+const itemsService = process.env.ITEMS_SERVICE_URL ?? 'http://127.0.0.1:5101';
 // Keep the browser's Host header: the users service compares it with Origin before
 // it accepts the refresh cookie.
 const api = { target: usersService, changeOrigin: false };
+const itemsApi = { target: itemsService, changeOrigin: false };
 
 // The gateway's policy; `vite preview` serves the build under it too.
 const contentSecurityPolicy = [
@@ -51,6 +53,7 @@ export default defineConfig({
     proxy: {
       '/users': api,
       '/auth': api,
+      '/items': itemsApi,
     },
   },
   preview: {

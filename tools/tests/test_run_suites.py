@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.run_suites import coverage_figure, last_summary
+from tools.run_suites import ROOT, coverage_figure, last_summary, suites
 
 PYTEST_COV = """\
 ................                                                     [100%]
@@ -94,3 +94,22 @@ def test_vitest_under_its_threshold_says_so() -> None:
 def test_no_coverage_printed_adds_nothing() -> None:
     assert coverage_figure(" Test Files  12 passed (12)\n      Tests  80 passed (80)\n") == ""
     assert coverage_figure("== 25 passed in 3.10s ==\n") == ""
+
+
+def test_both_services_run_on_sqlite_and_postgresql_with_a_coverage_gate() -> None:
+    url = "postgresql://postgres@127.0.0.1:5432/postgres"
+    plan = {suite.name: suite for suite in suites(url)}
+    for service in ("users", "items"):
+        sqlite, postgresql = plan[f"{service} (SQLite)"], plan[f"{service} (PostgreSQL)"]
+        for suite in (sqlite, postgresql):
+            assert suite.cwd == ROOT / "services" / service
+            assert "--cov" in suite.commands[0]
+        assert sqlite.env["DATABASE_TEST_URL"] == ""
+        assert postgresql.env["DATABASE_TEST_URL"] == url
+        # Each run keeps its own coverage data.
+        assert sqlite.env["COVERAGE_FILE"] != postgresql.env["COVERAGE_FILE"]
+        assert service in sqlite.env["COVERAGE_FILE"]
+    names = list(plan)
+    assert names.index("items (PostgreSQL)") < names.index("client")
+    # Without PostgreSQL, only the SQLite runs are planned.
+    assert [name for name in suites(None) if "PostgreSQL" in name.name] == []

@@ -98,6 +98,8 @@ class Upstream:
 class Gateway:
     port: int
     upstreams: list[Upstream]
+    # The items service's stand-in, where the gateway was started with one.
+    items: Upstream | None = None
 
     @property
     def url(self) -> str:
@@ -105,10 +107,14 @@ class Gateway:
 
 
 def start_gateway(
-    tmp: Path, upstream_addresses: list[str], environment: Mapping[str, str] | None = None
+    tmp: Path,
+    upstream_addresses: list[str],
+    environment: Mapping[str, str] | None = None,
+    items_addresses: list[str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], int]:
-    """The local target under Nginx, as `make up` runs it; ``environment`` holds its
-    TRUSTED_PROXIES and PUBLIC_URL (none by default)."""
+    """The local target under Nginx, as `make up` runs it, in front of the users instances at
+    ``upstream_addresses`` and the items instances at ``items_addresses`` (none by default);
+    ``environment`` holds its TRUSTED_PROXIES and PUBLIC_URL (none by default)."""
     client = tmp / "client"
     (client / "assets").mkdir(parents=True)
     (client / "index.html").write_text("<!doctype html><title>client</title><div id=root></div>")
@@ -123,6 +129,7 @@ def start_gateway(
         out,
         port=port,
         users=upstream_addresses,
+        items=items_addresses or [],
         client_root=client,
         swagger_root=swagger,
         # Short, so the timeout tests are quick; gateway.env's defaults are 30 s, 10 s and 5 s.
@@ -297,6 +304,7 @@ def rendered(
             tmp / "local",
             port=free_port(),
             users=["127.0.0.1:5001"],
+            items=["127.0.0.1:5101"],
             client_root=tmp,
             swagger_root=tmp,
             environment=dict(env or {}),
@@ -309,16 +317,20 @@ def serving(
     target: str, tmp: Path, env: Mapping[str, str] | None = None, users_running: bool = True
 ) -> Iterator[Gateway]:
     """``target``'s gateway serving on a loopback port, ``env`` its environment (TRUSTED_PROXIES,
-    PUBLIC_URL), in front of a stand-in for the users service (or of its closed port); the
-    local target serves the client's and Swagger UI's files, a container target proxies
-    stand-ins of their containers, found at the host and ports its settings name."""
-    users = Upstream("users")
+    PUBLIC_URL), in front of stand-ins for the users service (or of its closed port) and the
+    items service; the local target serves the client's and Swagger UI's files, a container
+    target proxies stand-ins of their containers, found at the host and ports its settings
+    name."""
+    users, items = Upstream("users"), Upstream("items")
     servers = [users.serve()]
     if not users_running:
         servers.pop().server_close()
+    servers.append(items.serve())
     try:
         if target == "local":
-            process, port = start_gateway(tmp, [f"127.0.0.1:{users.port}"], env)
+            process, port = start_gateway(
+                tmp, [f"127.0.0.1:{users.port}"], env, items_addresses=[f"127.0.0.1:{items.port}"]
+            )
         else:
             client, swagger = Upstream("client"), Upstream("swagger")
             servers += [client.serve(), swagger.serve()]
@@ -328,11 +340,16 @@ def serving(
                 "GATEWAY_WORKER_PROCESSES": "1",
                 "GATEWAY_RESOLVER": "127.0.0.1",
             }
-            for name, upstream in (("USERS", users), ("CLIENT", client), ("SWAGGER", swagger)):
+            for name, upstream in (
+                ("USERS", users),
+                ("ITEMS", items),
+                ("CLIENT", client),
+                ("SWAGGER", swagger),
+            ):
                 settings |= {f"GATEWAY_{name}_HOST": "127.0.0.1", f"GATEWAY_{name}_PORT": str(upstream.port)}
             process = run_nginx(start_container(target, tmp, env=settings | dict(env or {})), port)
         try:
-            yield Gateway(port, [users])
+            yield Gateway(port, [users], items)
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -78,6 +78,7 @@ def test_the_public_scheme_follows_public_url(tmp_path: Path, target: str) -> No
 def test_container_targets_resolve_services_at_run_time(tmp_path: Path) -> None:
     config = dump(rendered("compose", tmp_path))
     assert "server users:5000 resolve max_fails=3 fail_timeout=5s;" in config
+    assert "server items:5000 resolve max_fails=3 fail_timeout=5s;" in config
     assert "server client:80 resolve" in config
     assert "server swagger:8080 resolve" in config
     assert "resolver 127.0.0.11 valid=10s;" in config
@@ -87,6 +88,7 @@ def test_container_targets_resolve_services_at_run_time(tmp_path: Path) -> None:
 def test_kubernetes_qualifies_service_names_and_trusts_the_ingress(tmp_path: Path) -> None:
     config = kubernetes(tmp_path)
     assert "server users.shop.svc.cluster.local:5000 resolve" in config
+    assert "server items.shop.svc.cluster.local:5000 resolve" in config
     assert "server client.shop.svc.cluster.local:80 resolve" in config
     assert "server swagger.shop.svc.cluster.local:8080 resolve" in config
     assert "resolver 10.96.0.10 valid=10s;" in config
@@ -132,6 +134,28 @@ def test_local_target_lists_every_replica(tmp_path: Path) -> None:
         render(tmp_path / "out", port=8080, users=users[:1], client_root=tmp_path, swagger_root=tmp_path)
     )
     assert "127.0.0.1:5002" not in dump_again
+
+
+def test_local_target_lists_every_items_instance(tmp_path: Path) -> None:
+    items = ["127.0.0.1:5101", "127.0.0.1:5102"]
+    conf = render(
+        tmp_path / "out",
+        port=8080,
+        users=["127.0.0.1:5001"],
+        items=items,
+        client_root=tmp_path,
+        swagger_root=tmp_path,
+    )
+    assert "include target/items/*.conf;" in dump(conf)
+    listed = "".join(path.read_text() for path in sorted((conf.parent / "target" / "items").glob("*.conf")))
+    assert "server 127.0.0.1:5101 max_fails=3 fail_timeout=5s;" in listed
+    assert "server 127.0.0.1:5102 max_fails=3 fail_timeout=5s;" in listed
+    assert "5001" not in listed
+    # Without instances the upstream holds one server that is never tried.
+    render(tmp_path / "out", port=8080, users=["127.0.0.1:5001"], client_root=tmp_path, swagger_root=tmp_path)
+    alone = "".join(path.read_text() for path in (conf.parent / "target" / "items").glob("*.conf"))
+    assert "5101" not in alone
+    assert "server 127.0.0.1:9 down;" in alone
 
 
 def test_proxied_client_passes_websocket_upgrades_for_hot_reload(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from werkzeug.test import TestResponse
 
 from users_service.domain.models import User
 from users_service.domain.users import create_user
+from users_service.runtime.keys import generate_pem
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
@@ -20,6 +21,7 @@ DEFAULT_PASSWORD = "correct horse battery staple"
 PRODUCTION = {
     "APP_ENV": "production",
     "SECRET_KEY": "p" * 40,
+    "JWT_PRIVATE_KEYS": generate_pem(),
     "REDIS_URL": os.environ.get("REDIS_TEST_URL") or "redis://127.0.0.1:6379/13",
     "ARGON2_MEMORY_COST": 19_456,
     "ARGON2_TIME_COST": 2,

@@ -3,6 +3,7 @@ import { Navigate, Route, Routes } from 'react-router';
 import { Layout } from '@/components/layout/Layout';
 import { paths } from '@/config/paths';
 import { ForgotPasswordPage, LoginPage, LogoutPage, RegisterPage, ResetPasswordPage, SettingsPage, StatusPage } from '@/features/auth';
+import { ItemsPage } from '@/features/items';
 import { UsersPage } from '@/features/users';
 import { lazyImport } from '@/lib/lazy-import';
 
@@ -23,6 +24,7 @@ export function AppRoutes() {
         <Route path={paths.settings} element={<SettingsPage />} />
         <Route path={paths.forgotPassword} element={<ForgotPasswordPage />} />
         <Route path={paths.resetPassword} element={<ResetPasswordPage />} />
+        <Route path={paths.items} element={<ItemsPage />} />
         <Route path={paths.admin} element={<Navigate to={paths.home} replace />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 
 import { seriousViolations } from '@/testing/axe';
-import { admin, member, renderApp, screen, server } from '@/testing/test-utils';
+import { admin, db, member, renderApp, screen, server } from '@/testing/test-utils';
 
 const pages: [string, string][] = [
   ['/', 'All Users'],
@@ -27,6 +27,34 @@ describe('Accessibility', () => {
   ])('%s has no serious or critical axe violations for a signed-in user', async (path, heading) => {
     await renderApp(path, { loggedInAs: member() });
     await screen.findByRole('heading', { level: 1, name: heading });
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('the items page and its modals have no serious or critical axe violations for an admin', async () => {
+    const me = admin();
+    db.addItem({ title: 'Audit logs', description: 'Monthly', owner_id: me.id });
+    const { user } = await renderApp('/my-items', { loggedInAs: me });
+    await screen.findByRole('button', { name: 'Edit Audit logs' });
+    expect(await seriousViolations()).toEqual([]);
+
+    await user.click(screen.getByRole('button', { name: 'Add Item' }));
+    await screen.findByRole('dialog', { name: 'Add Item' });
+    expect(await seriousViolations()).toEqual([]);
+    await user.keyboard('{Escape}');
+
+    await user.click(screen.getByRole('button', { name: 'Edit Audit logs' }));
+    await screen.findByRole('dialog', { name: 'Edit Audit logs' });
+    expect(await seriousViolations()).toEqual([]);
+    await user.keyboard('{Escape}');
+
+    await user.click(screen.getByRole('button', { name: 'Delete Audit logs' }));
+    await screen.findByRole('dialog', { name: 'Delete Item' });
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('the items page has no serious or critical axe violations for a visitor', async () => {
+    await renderApp('/my-items');
+    await screen.findByText(/You must be logged in to view this/);
     expect(await seriousViolations()).toEqual([]);
   });
 

@@ -1,4 +1,7 @@
-/** The client's routes. Pages never use the /users or /auth prefixes: the gateway sends those to the API. */
+/**
+ * The client's routes. Pages never use the /users, /auth or /items prefixes: the gateway
+ * sends those to the services, so a page there would answer a reload with the API's JSON.
+ */
 export const paths = {
   home: '/',
   about: '/about',
@@ -10,4 +13,5 @@ export const paths = {
   forgotPassword: '/forgot-password',
   resetPassword: '/reset-password',
   admin: '/admin',
+  items: '/my-items',
 } as const;

@@ -1,4 +1,4 @@
-import { allValid, checkRules, isEmail, loginRules, registerRules } from './validation';
+import { allValid, characterCount, checkRules, isEmail, itemRules, loginRules, registerRules } from './validation';
 
 describe('form rules', () => {
   it('accepts ordinary email addresses and refuses malformed ones', () => {
@@ -20,5 +20,29 @@ describe('form rules', () => {
   it('needs only an email and a password to log in', () => {
     expect(allValid(checkRules(loginRules, { username: '', email: 'x', password: 'y' }))).toBe(true);
     expect(allValid(checkRules(loginRules, { username: '', email: '', password: 'y' }))).toBe(false);
+  });
+
+  it('needs an item title that is not blank and at most 200 characters', () => {
+    const valid = (title: string) => checkRules(itemRules, { title, description: '' }).map((result) => result.valid);
+    expect(valid('Buy milk')).toEqual([true, true, true]);
+    expect(valid('')).toEqual([false, true, true]);
+    expect(valid('   \t ')).toEqual([false, true, true]);
+    expect(valid('x'.repeat(200))).toEqual([true, true, true]);
+    expect(valid('x'.repeat(201))).toEqual([true, false, true]);
+  });
+
+  it('allows an item description of up to 2,000 characters, counted as the service counts them', () => {
+    const valid = (description: string) => allValid(checkRules(itemRules, { title: 'A title', description }));
+    expect(valid('')).toBe(true);
+    expect(valid('d'.repeat(2000))).toBe(true);
+    expect(valid('d'.repeat(2001))).toBe(false);
+    // An emoji is one character to the service although it is two UTF-16 units.
+    expect(characterCount('🙂'.repeat(2000))).toBe(2000);
+    expect(valid('🙂'.repeat(2000))).toBe(true);
+    expect(checkRules(itemRules, { title: '', description: '' }).map((result) => result.text)).toEqual([
+      'Title is required.',
+      'Title must be at most 200 characters.',
+      'Description must be at most 2,000 characters.',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Form rules shown live under the auth and user forms. The texts are the ones users
- * of the original app know; the limits match the users service.
+ * Form rules shown live under the auth, user and item forms. The texts are the ones users
+ * of the original app know; the limits match the users and items services.
  */
 
 export type Field = 'username' | 'email' | 'password';
@@ -66,6 +66,36 @@ export const loginRules: Rule[] = [
 ];
 
 export const profileRules: Rule[] = [usernameRule, emailLengthRule, emailFormatRule];
+
+export type ItemField = 'title' | 'description';
+
+export const TITLE_MAX_LENGTH = 200;
+export const DESCRIPTION_MAX_LENGTH = 2000;
+
+/** Length as the items service counts it: in characters (code points), not UTF-16 units. */
+export const characterCount = (value: string): number => [...value].length;
+
+export const itemRules: Rule<ItemField>[] = [
+  {
+    id: 'title-required',
+    field: 'title',
+    text: 'Title is required.',
+    // A title of spaces only is blank to the service too.
+    test: (value) => value.trim().length > 0,
+  },
+  {
+    id: 'title-length',
+    field: 'title',
+    text: `Title must be at most ${TITLE_MAX_LENGTH} characters.`,
+    test: (value) => characterCount(value) <= TITLE_MAX_LENGTH,
+  },
+  {
+    id: 'description-length',
+    field: 'description',
+    text: `Description must be at most ${DESCRIPTION_MAX_LENGTH.toLocaleString('en-US')} characters.`,
+    test: (value) => characterCount(value) <= DESCRIPTION_MAX_LENGTH,
+  },
+];
 
 export function checkRules<F extends string>(rules: Rule<F>[], values: Record<F, string>): RuleResult[] {
   return rules.map((rule) => ({ id: rule.id, text: rule.text, valid: rule.test(values[rule.field]) }));

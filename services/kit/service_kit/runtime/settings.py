@@ -55,11 +55,22 @@ class ServiceSettings(BaseSettings):
     # 503 (0 = no deadline); shorter than the gateway's upstream timeout, so the client gets
     # the service's answer.
     REQUEST_DEADLINE: float = Field(default=10, ge=0, le=300)
+    # Base URL of an OTLP/HTTP collector (http://collector:4318): each request is then a span
+    # exported to <it>/v1/traces. Empty: no spans, only trace ids in the logs.
+    OTEL_EXPORTER_OTLP_ENDPOINT: str = ""
 
     @field_validator("DATABASE_URL")
     @classmethod
     def _normalise_url(cls, value: str) -> str:
         return normalise_database_url(value.strip())
+
+    @field_validator("OTEL_EXPORTER_OTLP_ENDPOINT")
+    @classmethod
+    def _check_endpoint(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return value
 
     @field_validator("TRUSTED_PROXIES")
     @classmethod

@@ -1,5 +1,6 @@
 """A service's Flask app with everything the services share wired in: the edge middleware,
-JSON logs with request ids, the error envelope, request metrics and ``GET /metrics``, the
+JSON logs with request and trace ids, tracing (spans exported when an OTLP endpoint is set),
+the error envelope, request metrics and ``GET /metrics``, the
 database, no Flask session, and the OpenAPI settings every service's document uses."""
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from ..db.database import Database
 from ..runtime.logging import configure_logging
 from ..runtime.metrics import ServiceMetrics
 from ..runtime.settings import ServiceSettings
+from ..runtime.tracing import Tracing
 from .edge import GatewayEdge, RequestContextFilter, request_started
 from .errors import FailureListener, register_error_handlers
 from .metrics import RequestMetrics, serve_metrics
+from .tracing import name_span
 
 
 class FailEnvelope(Schema):
@@ -32,19 +35,22 @@ class FailEnvelope(Schema):
 
 
 class ServiceApp(APIFlask):
-    """APIFlask, counting every answer in the request metrics as Flask hands it over.
+    """APIFlask, counting every answer in the request metrics as Flask hands it over (and,
+    when spans are exported, naming the request's span after its route).
 
     ``process_response`` is Flask's documented place for that: it runs for every answer,
     errors included, without the cost of one more ``after_request`` hook per request.
     """
 
     request_metrics: RequestMetrics
+    traced = False
 
     def process_response(self, response: Response) -> Response:
         rule = request.url_rule
-        self.request_metrics.observe(
-            request.method, rule.rule if rule is not None else None, response.status_code, request_started()
-        )
+        route = rule.rule if rule is not None else None
+        self.request_metrics.observe(request.method, route, response.status_code, request_started())
+        if self.traced:
+            name_span(request.environ, request.method, route)
         return super().process_response(response)
 
 
@@ -59,7 +65,8 @@ def create_service_app(
     on_failure: FailureListener | None = None,
 ) -> ServiceApp:
     """The app of service ``import_name`` (its package's name); its routes are added after."""
-    configure_logging(import_name.partition(".")[0], settings.LOG_LEVEL, RequestContextFilter())
+    package = import_name.partition(".")[0]
+    configure_logging(package, settings.LOG_LEVEL, RequestContextFilter())
     app = ServiceApp(
         import_name,
         title=title,
@@ -72,10 +79,17 @@ def create_service_app(
     app.config.update(_flask_config(settings, description))
     # No Flask session cookie: the APIs are stateless (bearer tokens).
     app.session_interface = _NoSessions()
+    # Without an endpoint, no span and no middleware: the trace id is read when a log line asks.
+    tracing = Tracing(package.removesuffix("_service"), settings.OTEL_EXPORTER_OTLP_ENDPOINT)
+    if tracing.tracer is not None:
+        from .spans import TracedRequests
+
+        app.wsgi_app = TracedRequests(app.wsgi_app, tracing.tracer)  # type: ignore[method-assign]
+        app.traced = True
     app.wsgi_app = GatewayEdge(  # type: ignore[method-assign]
         app.wsgi_app, security_headers(settings), settings.trusted_networks
     )
-    app.extensions.update(settings=settings, database=Database(settings, metadata, metrics))
+    app.extensions.update(settings=settings, database=Database(settings, metadata, metrics), tracing=tracing)
     register_error_handlers(app, metrics, on_failure)
     serve_metrics(app)
     return app

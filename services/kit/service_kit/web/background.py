@@ -11,7 +11,9 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from sqlalchemy.orm import Session
 
 from ..db.database import Database
+from ..runtime.tracing import CURRENT_TRACE, TraceContext
 from .edge import REQUEST_ID, request_id
+from .tracing import current
 
 log = logging.getLogger("service_kit.background")
 
@@ -28,8 +30,8 @@ class BackgroundWork:
         self._pending: set[Future[None]] = set()
 
     def submit(self, job: Job) -> None:
-        """Run ``job`` after this request, with its logs under this request's id."""
-        future = self._executor.submit(self._run, job, request_id())
+        """Run ``job`` after this request, with its logs under this request's id and trace."""
+        future = self._executor.submit(self._run, job, request_id(), current())
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._forget)
@@ -41,14 +43,16 @@ class BackgroundWork:
         _done, not_done = wait(pending, timeout=timeout)
         return not not_done
 
-    def _run(self, job: Job, request: str) -> None:
+    def _run(self, job: Job, request: str, trace: TraceContext | None) -> None:
         token = REQUEST_ID.set(request)
+        trace_token = CURRENT_TRACE.set(trace)
         try:
             with self.database.unit_of_work() as session:
                 job(session)
         except Exception:
             log.exception("background job failed", extra={"event": "background_job_failed"})
         finally:
+            CURRENT_TRACE.reset(trace_token)
             REQUEST_ID.reset(token)
 
     def _forget(self, future: Future[None]) -> None:

@@ -1,6 +1,7 @@
 """The WSGI layer under Flask, which every request passes once: what the gateway forwarded
 (the client's address and scheme, the request id), the request's clock, and the headers
-every answer carries. Also the request's fields in every log record.
+every answer carries. Also the request's fields (its id and trace id among them) in every log
+record.
 
 Done on the WSGI environ and plain lists rather than in Flask hooks, which go through
 werkzeug's request and header objects and cost several times as much per request.
@@ -18,6 +19,9 @@ from ipaddress import IPv4Network, IPv6Address, IPv6Network, ip_address, ip_netw
 from typing import Any
 
 from flask import has_request_context, request
+
+from ..runtime.tracing import current_trace
+from .tracing import request_trace
 
 REQUEST_ID_KEY = "service.request_id"
 STARTED_KEY = "service.started"
@@ -125,16 +129,22 @@ def rate_limit_identity(address: str) -> str:
 
 
 class RequestContextFilter(logging.Filter):
-    """Adds the request id, the client's address, the method and the path to every record
-    logged while a request is served."""
+    """Adds the request id, the trace id, the client's address, the method and the path to
+    every record logged while a request is served (the request and trace ids to records of
+    work handed off by a request, or traced on its own, too)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
             record.request_id = request_id() or "-"
+            record.trace_id = request_trace(request.environ).trace_id
             if not hasattr(record, "ip"):
                 record.ip = client_ip()
             record.method = request.method
             record.path = request.path
-        elif REQUEST_ID.get():
+            return True
+        if REQUEST_ID.get():
             record.request_id = REQUEST_ID.get()
+        traced = current_trace()
+        if traced is not None:
+            record.trace_id = traced.trace_id
         return True

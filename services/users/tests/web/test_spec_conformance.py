@@ -85,6 +85,7 @@ def test_every_operation_answers_as_documented(app: APIFlask, auth: AuthActions,
     api.call("GET", "/users/ping")
     api.call("GET", "/health/live")
     api.call("GET", "/health/ready")
+    api.call("GET", "/auth/jwks.json")
 
     registered = api.call(
         "POST",

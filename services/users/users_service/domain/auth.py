@@ -37,7 +37,11 @@ def register(
 ) -> tuple[User, IssuedTokens]:
     user = create_user(session=session, settings=settings, username=username, email=email, password=password)
     issued = start_session(
-        connection=session.connection(), settings=settings, user_id=user.id, token_version=user.token_version
+        connection=session.connection(),
+        settings=settings,
+        user_id=user.id,
+        token_version=user.token_version,
+        admin=user.admin,
     )
     audit("user_registered", user_id=user.id)
     return user, issued
@@ -93,7 +97,11 @@ def _start_session(
             if rehashed.rowcount == 0:
                 return None
         return start_session(
-            connection=connection, settings=settings, user_id=found.user_id, token_version=found.token_version
+            connection=connection,
+            settings=settings,
+            user_id=found.user_id,
+            token_version=found.token_version,
+            admin=found.admin,
         )
     except IntegrityError:  # the session's row points at a user that no longer exists
         return None
@@ -145,7 +153,11 @@ def change_password(
         throttle.release(email=caller.email, ip=ip)
     set_password(session=session, settings=settings, user=user, password=new_password)
     issued = start_session(
-        connection=session.connection(), settings=settings, user_id=user.id, token_version=user.token_version
+        connection=session.connection(),
+        settings=settings,
+        user_id=user.id,
+        token_version=user.token_version,
+        admin=user.admin,
     )
     audit("password_changed", user_id=user.id)
     return issued

@@ -22,12 +22,14 @@ from .errors import RefreshTokenReused, TokenRejected
 from .models import Caller, RefreshToken, RevokedToken, User, utcnow
 from .users import MAX_ID, lock_user
 
-ALGORITHM = "HS256"  # pinned: the decoder never trusts the token's own "alg" header
+ALGORITHM = "EdDSA"  # pinned: the decoder never trusts the token's own "alg" header
 ACCESS_TYPE = "access"
 EXPIRED = "Signature expired. Please log in again."
 INVALID = "Invalid token. Please log in again."
-# Headers that would make a careless verifier fetch or choose keys: refuse them outright.
-_FORBIDDEN_HEADERS = frozenset({"jku", "x5u", "jwk", "x5c", "kid", "crit"})
+# Headers that would make a careless verifier fetch or choose keys from the token itself:
+# refused outright (SECURITY row 80). "kid" is allowed, and only ever looked up in our own set.
+_FORBIDDEN_HEADERS = frozenset({"jku", "x5u", "jwk", "x5c", "crit"})
+_REQUIRED_CLAIMS = ["exp", "iat", "nbf", "sub", "jti", "iss", "aud", "typ"]
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,6 @@ class IssuedTokens:
     access_token: str
     expires_in: int
     refresh_token: str
-
-
-def _signing_key(settings: Settings) -> bytes:
-    # A key derived for JWTs only, so other uses of SECRET_KEY never sign tokens.
-    return hmac.new(settings.SECRET_KEY.encode(), b"users-service access token", hashlib.sha256).digest()
 
 
 def sha256(value: str) -> str:
@@ -50,7 +47,7 @@ def sha256(value: str) -> str:
 
 
 def issue_access_token(
-    settings: Settings, user_id: int, token_version: int, *, session_id: str | None = None
+    settings: Settings, user_id: int, token_version: int, *, admin: bool, session_id: str | None = None
 ) -> tuple[str, int]:
     now = utcnow()
     ttl = settings.ACCESS_TOKEN_TTL
@@ -64,36 +61,39 @@ def issue_access_token(
         "aud": settings.JWT_AUDIENCE,
         "typ": ACCESS_TYPE,
         "ver": token_version,
+        # What the account was when the token was issued, for services that cannot ask;
+        # this service reads the role from its database on every request.
+        "admin": admin,
     }
     if session_id:
         claims["sid"] = session_id
-    token = jwt.encode(claims, _signing_key(settings), algorithm=ALGORITHM, headers={"typ": "JWT"})
+    key = settings.signing_keys.current
+    token = jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"typ": "JWT", "kid": key.kid})
     return token, ttl
 
 
 def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
     try:
-        # One parse for header and claims (parsing is most of the cost of a check).
-        decoded = jwt.decode_complete(
+        header = jwt.get_unverified_header(token)
+        # The key is found by name in our own set, or the token is refused: no key ever
+        # comes from the token (jku, x5u, jwk, x5c), and an unknown kid is no key at all.
+        if header.get("alg") != ALGORITHM or _FORBIDDEN_HEADERS & set(header):
+            raise TokenRejected(INVALID)
+        key = settings.signing_keys.verifying(header.get("kid"))
+        if key is None:
+            raise TokenRejected(INVALID)
+        claims: dict[str, Any] = jwt.decode(
             token,
-            _signing_key(settings),
+            key,
             algorithms=[ALGORITHM],
             audience=settings.JWT_AUDIENCE,
             issuer=settings.JWT_ISSUER,
-            options={"require": ["exp", "iat", "nbf", "sub", "jti", "iss", "aud", "typ"]},
+            options={"require": _REQUIRED_CLAIMS},
         )
-        header: dict[str, Any] = decoded["header"]
-        claims: dict[str, Any] = decoded["payload"]
-        if header.get("alg") != ALGORITHM or _FORBIDDEN_HEADERS & set(header):
-            raise TokenRejected(INVALID)
     except jwt.ExpiredSignatureError:
         raise TokenRejected(EXPIRED) from None
-    except jwt.InvalidSignatureError:
-        raise TokenRejected(INVALID) from None
-    except jwt.DecodeError:
-        # Not a JWT at all ("not.a.token"): refused like any other bad token.
-        raise TokenRejected(INVALID) from None
     except jwt.InvalidTokenError:
+        # Not a JWT at all ("not.a.token"), a bad signature, a foreign issuer or audience...
         raise TokenRejected(INVALID) from None
     if claims.get("typ") != ACCESS_TYPE or not isinstance(claims.get("ver", 0), int):
         raise TokenRejected(INVALID)
@@ -158,7 +158,9 @@ _NEW_SESSION_FIELDS = ("token_hash", "family_id", "user_id", "created_at", "fami
 _INSERT_REFRESH_TOKEN = insert(RefreshToken).values({field: bindparam(field) for field in _NEW_SESSION_FIELDS})
 
 
-def start_session(*, connection: Connection, settings: Settings, user_id: int, token_version: int) -> IssuedTokens:
+def start_session(
+    *, connection: Connection, settings: Settings, user_id: int, token_version: int, admin: bool
+) -> IssuedTokens:
     """A new session for the user: its first refresh token, and an access token bound to it.
 
     Raises ``IntegrityError`` when the user no longer exists.
@@ -174,7 +176,7 @@ def start_session(*, connection: Connection, settings: Settings, user_id: int, t
         "family_expires_at": now + timedelta(seconds=settings.REFRESH_TOKEN_TTL),
     }
     connection.execute(_INSERT_REFRESH_TOKEN, row)
-    access, ttl = issue_access_token(settings, user_id, token_version, session_id=family_id)
+    access, ttl = issue_access_token(settings, user_id, token_version, admin=admin, session_id=family_id)
     return IssuedTokens(access, ttl, raw)
 
 
@@ -236,14 +238,18 @@ def rotate_refresh_token(*, session: Session, settings: Settings, raw: str) -> t
                 session.flush()
             except IntegrityError:
                 raise TokenRejected(INVALID) from None
-            access, ttl = issue_access_token(settings, user.id, user.token_version, session_id=row.family_id)
+            access, ttl = issue_access_token(
+                settings, user.id, user.token_version, admin=user.admin, session_id=row.family_id
+            )
             return user, IssuedTokens(access, ttl, successor)
         session.refresh(row)
 
     rotated_at = row.rotated_at or now
     if (now - rotated_at).total_seconds() <= settings.REFRESH_REUSE_GRACE:
         # A parallel request (or a retry after a lost response): same successor, same family.
-        access, ttl = issue_access_token(settings, user.id, user.token_version, session_id=row.family_id)
+        access, ttl = issue_access_token(
+            settings, user.id, user.token_version, admin=user.admin, session_id=row.family_id
+        )
         return user, IssuedTokens(access, ttl, successor)
 
     revoke_family(session=session, family_id=row.family_id)

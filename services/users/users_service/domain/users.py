@@ -49,10 +49,11 @@ class Credentials(NamedTuple):
     password_hash: str
     active: bool
     token_version: int
+    admin: bool
 
 
 # Statements every login or page runs are built once: building one costs more than running it.
-_CREDENTIALS = select(User.id, User.password_hash, User.active, User.token_version).where(
+_CREDENTIALS = select(User.id, User.password_hash, User.active, User.token_version, User.admin).where(
     User.email == bindparam("email")
 )
 

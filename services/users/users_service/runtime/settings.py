@@ -11,14 +11,18 @@ import secrets
 import time
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from limits import parse as parse_limit
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from service_kit.runtime.settings import ConfigError, ServiceSettings, load, load_or_exit, normalise_database_url
+
+from .keys import KeySet, derived_key, parse_private_keys
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 INSTANCE_DIR = SERVICE_ROOT / "instance"
 MIGRATIONS_DIR = SERVICE_ROOT / "migrations"
 MIN_SECRET_BYTES = 32
+MIN_FEED_TOKEN_CHARS = 32
 
 __all__ = ["ConfigError", "Settings", "load_settings", "normalise_database_url", "settings_or_exit"]
 
@@ -54,12 +58,20 @@ class Settings(ServiceSettings):
     PUBLIC_URL: str = "http://localhost:8080"
     JWT_ISSUER: str = "users-service"
     JWT_AUDIENCE: str = "users-api"
+    # Ed25519 private keys, PEM blocks one after another: the first signs, all verify.
+    JWT_PRIVATE_KEYS: str = ""
+    # The Redis stream `manage.py relay` publishes the outbox's events to.
+    EVENTS_STREAM: str = Field(default="users.events", min_length=1)
+    # The bearer token of GET /internal/events; unset, the feed answers 404.
+    EVENTS_FEED_TOKEN: str = ""
     # Seconds a worker reuses its count of users for the list's `total` (0 = count every time).
     USER_COUNT_MAX_AGE: float = Field(default=1.0, ge=0, le=60)
     # argon2id cost; OWASP minimum. Cheaper values are accepted only under testing.
     ARGON2_MEMORY_COST: int = 19_456
     ARGON2_TIME_COST: int = 2
     ARGON2_PARALLELISM: int = 1
+
+    _key_set: KeySet | None = PrivateAttr(default=None)
 
     @field_validator("RATE_LIMIT_AUTH", "RATE_LIMIT_EMAIL_CHANGE")
     @classmethod
@@ -98,14 +110,34 @@ class Settings(ServiceSettings):
                 )
         elif not self.SECRET_KEY:
             self.SECRET_KEY = _dev_secret_key(self.APP_ENV)
+        self._key_set = KeySet(self._private_keys())
+        if self.EVENTS_FEED_TOKEN and len(self.EVENTS_FEED_TOKEN) < MIN_FEED_TOKEN_CHARS:
+            raise ValueError(f"EVENTS_FEED_TOKEN must be a random value of at least {MIN_FEED_TOKEN_CHARS} characters")
         if self.APP_ENV == "testing" and "ARGON2_MEMORY_COST" not in self.model_fields_set:
             # Cheap hashes keep the suite fast; never used outside testing.
             self.ARGON2_MEMORY_COST, self.ARGON2_TIME_COST = 1024, 1
         return self
 
+    def _private_keys(self) -> list[Ed25519PrivateKey]:
+        if self.JWT_PRIVATE_KEYS.strip():
+            return parse_private_keys(self.JWT_PRIVATE_KEYS)
+        if self.is_production_like:
+            # A key derived from a secret would sign with no way to rotate it alone.
+            raise ValueError(
+                f"JWT_PRIVATE_KEYS is required when APP_ENV is {self.APP_ENV}: set it to the service's Ed25519 "
+                "private keys in PEM form (python manage.py generate-key prints a new one)"
+            )
+        return [derived_key(self.SECRET_KEY)]
+
     @property
     def secure_cookies(self) -> bool:
         return self.APP_ENV not in ("development", "testing")
+
+    @property
+    def signing_keys(self) -> KeySet:
+        """The access-token keys: ``current`` signs, every one verifies."""
+        assert self._key_set is not None  # set by the validator
+        return self._key_set
 
 
 def _dev_secret_key(app_env: str) -> str:

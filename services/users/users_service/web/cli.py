@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from ..domain.errors import Conflict
 from ..domain.password_policy import password_problems
 from ..domain.users import create_user, get_user_by_email, upsert_admin
+from ..runtime.keys import generate_pem
 from ..runtime.settings import SERVICE_ROOT
 from .context import database, settings
 from .schemas import RegisterIn
@@ -54,6 +55,15 @@ def _reason(exc: BaseException) -> str:
         if needle in text_:
             return reason
     return type(getattr(exc, "orig", exc)).__name__
+
+
+@click.command("generate-key")
+def generate_key() -> None:
+    """Print a new Ed25519 private key (PEM) for JWT_PRIVATE_KEYS.
+
+    Needs no settings, so it works where the service would refuse to start without a key.
+    """
+    click.echo(generate_pem(), nl=False)
 
 
 def register_commands(app: APIFlask) -> None:

@@ -235,3 +235,16 @@ class TokenEnvelope(Schema):
     auth_token = String(required=True, metadata={"description": "Access JWT, send as `Authorization: Bearer`."})
     token_type = String(required=True, validate=OneOf(["Bearer"]))
     expires_in = Integer(required=True, metadata={"description": "Seconds until the access token expires."})
+
+
+class PublicJWK(Schema):
+    kty = String(required=True, validate=OneOf(["OKP"]))
+    crv = String(required=True, validate=OneOf(["Ed25519"]))
+    x = String(required=True, metadata={"description": "The public key, base64url."})
+    kid = String(required=True, metadata={"description": "RFC 7638 thumbprint of the key, base64url."})
+    alg = String(required=True, validate=OneOf(["EdDSA"]))
+    use = String(required=True, validate=OneOf(["sig"]))
+
+
+class JWKSet(Schema):
+    keys = List(Nested(PublicJWK), required=True, metadata={"description": "The signing key first."})

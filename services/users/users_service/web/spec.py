@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 # Paths that never touch the database, so never answer 503 for it.
-_NO_DATABASE_PATHS = frozenset({"/users/ping", "/health/live"})
+_NO_DATABASE_PATHS = frozenset({"/users/ping", "/health/live", "/auth/jwks.json"})
 _FAIL = {"application/json": {"schema": {"$ref": "#/components/schemas/FailEnvelope"}}}
 
 

@@ -2,6 +2,7 @@
 export { CheckboxField } from './CheckboxField';
 export { ProfileFields } from './ProfileFields';
 export { SubmitButton } from './SubmitButton';
+export { TextAreaField } from './TextAreaField';
 export { TextField } from './TextField';
 export { TextFields, type FieldDefinition } from './TextFields';
 export { useSubmit, type SubmitOptions, type Submission } from './use-submit';

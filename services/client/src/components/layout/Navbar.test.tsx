@@ -9,14 +9,16 @@ describe('Navbar', () => {
       expect(screen.getByRole('link', { name })).toBeInTheDocument();
     }
     expect(screen.queryByRole('link', { name: 'User Status' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Items' })).not.toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Log Out' })).not.toBeInTheDocument();
   });
 
   it('offers User Status and Log Out to a signed-in user', async () => {
     await renderApp('/about', { loggedInAs: member() });
-    for (const name of ['Home', 'About', 'User Status', 'Settings', 'Log Out']) {
+    for (const name of ['Home', 'About', 'Items', 'User Status', 'Settings', 'Log Out']) {
       expect(screen.getByRole('link', { name })).toBeInTheDocument();
     }
+    expect(screen.getByRole('link', { name: 'Items' })).toHaveAttribute('href', '/my-items');
     expect(screen.queryByRole('link', { name: 'Register' })).not.toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Log In' })).not.toBeInTheDocument();
   });

@@ -41,6 +41,11 @@ export function Navbar({ title }: { title: string }) {
               About
             </NavLink>
             {isAuthenticated && (
+              <NavLink to={paths.items} className={itemClass} onClick={close}>
+                Items
+              </NavLink>
+            )}
+            {isAuthenticated && (
               <NavLink to={paths.status} className={itemClass} onClick={close}>
                 User Status
               </NavLink>

@@ -1,10 +1,16 @@
 /**
- * Names for the generated OpenAPI types (./schema.d.ts, `npm run generate:api`),
- * and helpers that read a route's body, parameters and success response from it.
+ * Names for the generated OpenAPI types (./schema.d.ts for the users service, the items
+ * service's beside it; `npm run generate:api`), and helpers that read a route's body,
+ * parameters and success response from them.
  */
-import type { components, paths } from './schema';
+import type { components as ItemsComponents, paths as ItemsPaths } from './items-schema';
+import type { components, paths as UsersPaths } from './schema';
 
 type Schemas = components['schemas'];
+type ItemSchemas = ItemsComponents['schemas'];
+
+/** Every path the gateway routes to a service. Both services also answer /health/*: users' describe them. */
+type paths = UsersPaths & Omit<ItemsPaths, keyof UsersPaths>;
 
 export type User = Schemas['UserPublic'];
 export type UsersPage = Schemas['UserPage'];
@@ -14,6 +20,11 @@ export type Login = Schemas['LoginIn'];
 export type Registration = Schemas['RegisterIn'];
 export type PasswordChange = Schemas['PasswordChangeIn'];
 export type FailEnvelope = Schemas['FailEnvelope'];
+
+export type Item = ItemSchemas['ItemPublic'];
+export type ItemsPage = ItemSchemas['ItemPage'];
+export type ItemCreate = ItemSchemas['ItemCreateIn'];
+export type ItemUpdate = ItemSchemas['ItemUpdateIn'];
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type Path = keyof paths;

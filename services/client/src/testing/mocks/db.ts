@@ -1,6 +1,6 @@
-import type { User } from '@/lib/api/types';
+import type { Item, User } from '@/lib/api/types';
 
-/** An in-memory stand-in for the users service, reset before every test. */
+/** An in-memory stand-in for the users and items services, reset before every test. */
 
 export interface StoredUser extends Required<Omit<User, 'created_date'>> {
   password: string;
@@ -10,18 +10,22 @@ export interface StoredUser extends Required<Omit<User, 'created_date'>> {
 interface State {
   users: StoredUser[];
   nextId: number;
+  items: Item[];
+  nextItemId: number;
   tokens: Map<string, number>;
   /** The user whose refresh cookie the browser holds, if any. */
   refreshCookie: number | null;
   tokenCount: number;
 }
 
-const state: State = { users: [], nextId: 1, tokens: new Map(), refreshCookie: null, tokenCount: 0 };
+const state: State = { users: [], nextId: 1, items: [], nextItemId: 1, tokens: new Map(), refreshCookie: null, tokenCount: 0 };
 
 export const db = {
   reset() {
     state.users = [];
     state.nextId = 1;
+    state.items = [];
+    state.nextItemId = 1;
     state.tokens = new Map();
     state.refreshCookie = null;
     state.tokenCount = 0;
@@ -45,6 +49,25 @@ export const db = {
   findByEmail: (email: string) => state.users.find((user) => user.email === email),
   removeUser(id: number) {
     state.users = state.users.filter((user) => user.id !== id);
+  },
+
+  addItem(fields: Partial<Item> & { title: string; owner_id: number }): Item {
+    const item: Item = {
+      id: state.nextItemId++,
+      description: '',
+      created_date: '2026-01-01T00:00:00+00:00',
+      updated_date: '2026-01-01T00:00:00+00:00',
+      ...fields,
+    };
+    state.items.push(item);
+    return item;
+  },
+
+  /** Every item, by id ascending as the service lists them. */
+  items: (): Item[] => state.items,
+  findItem: (id: number) => state.items.find((item) => item.id === id),
+  removeItem(id: number) {
+    state.items = state.items.filter((item) => item.id !== id);
   },
 
   issueToken(userId: number): string {

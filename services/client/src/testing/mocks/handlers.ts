@@ -11,6 +11,20 @@ const forbidden = () => fail(403, 'You do not have permission to do that.');
 type Body = Record<string, unknown>;
 const text = (body: Body, key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
 
+/** The items service's rules for a title and a description, with its messages. */
+function itemErrors(body: Body, { partial }: { partial: boolean }): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  if ('title' in body || !partial) {
+    const title = text(body, 'title');
+    if (title.trim() === '') errors.title = ['Title must not be blank.'];
+    else if ([...title].length > 200) errors.title = ['Longer than maximum length 200.'];
+  }
+  if ([...text(body, 'description')].length > 2000) errors.description = ['Longer than maximum length 2000.'];
+  return errors;
+}
+
+const itemNotFound = () => fail(404, 'Item does not exist');
+
 export const handlers = [
   http.get('*/users', ({ request }) => {
     const viewer = db.userForToken(request.headers.get('Authorization'));
@@ -60,6 +74,53 @@ export const handlers = [
     if (!user) return fail(404, 'User does not exist');
     db.removeUser(user.id);
     return HttpResponse.json({ status: 'success', message: `${user.email} was removed!` });
+  }),
+
+  http.get('*/items', ({ request }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    const url = new URL(request.url);
+    const ownerParam = url.searchParams.get('owner_id');
+    if (ownerParam !== null && !viewer.admin) return forbidden();
+    const ownerId = ownerParam === null ? viewer.id : Number(ownerParam);
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 10), 100);
+    const all = db.items().filter((item) => item.owner_id === ownerId);
+    const items = all.slice((page - 1) * perPage, page * perPage);
+    return HttpResponse.json({ status: 'success', data: { items, page, per_page: perPage, total: all.length } });
+  }),
+
+  http.post('*/items', async ({ request }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    const body = (await request.json()) as Body;
+    const errors = itemErrors(body, { partial: false });
+    if (Object.keys(errors).length > 0) return fail(400, 'Invalid payload.', errors);
+    const item = db.addItem({ title: text(body, 'title'), description: text(body, 'description'), owner_id: viewer.id });
+    return HttpResponse.json({ status: 'success', message: 'Item was added!', data: item }, { status: 201 });
+  }),
+
+  http.patch('*/items/:id', async ({ request, params }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    const item = db.findItem(Number(params.id));
+    if (!item || (item.owner_id !== viewer.id && !viewer.admin)) return itemNotFound();
+    const body = (await request.json()) as Body;
+    const errors = itemErrors(body, { partial: true });
+    if (Object.keys(errors).length > 0) return fail(400, 'Invalid payload.', errors);
+    if ('title' in body) item.title = text(body, 'title');
+    if ('description' in body) item.description = text(body, 'description');
+    item.updated_date = '2026-01-02T00:00:00+00:00';
+    return HttpResponse.json({ status: 'success', message: 'Item was updated.', data: item });
+  }),
+
+  http.delete('*/items/:id', ({ request, params }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    const item = db.findItem(Number(params.id));
+    if (!item || (item.owner_id !== viewer.id && !viewer.admin)) return itemNotFound();
+    db.removeItem(item.id);
+    return HttpResponse.json({ status: 'success', message: 'Item was deleted.' });
   }),
 
   http.post('*/auth/register', async ({ request }) => {

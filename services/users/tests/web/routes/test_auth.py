@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
 import threading
@@ -15,10 +14,13 @@ import jwt
 import pytest
 import time_machine
 from apiflask import APIFlask
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from flask.testing import FlaskClient
 
 from tests.factories import DEFAULT_PASSWORD, PRODUCTION, AuthActions, UserRef, database_of
 from users_service.domain.tokens import ALGORITHM
+from users_service.runtime.keys import SigningKey
 
 REGISTER = "/auth/register"
 
@@ -383,14 +385,14 @@ def _claims(auth: AuthActions, user: UserRef) -> dict[str, Any]:
     return jwt.decode(auth.token(user), options={"verify_signature": False})
 
 
-def _signing_key(app: APIFlask) -> bytes:
-    # The service's derivation of its JWT key from SECRET_KEY, as an attacker who stole it would do.
-    secret = app.extensions["settings"].SECRET_KEY.encode()
-    return hmac.new(secret, b"users-service access token", hashlib.sha256).digest()
+def _signing_key(app: APIFlask) -> SigningKey:
+    # The key the service signs with, as an attacker who stole it would use it.
+    return app.extensions["settings"].signing_keys.current  # type: ignore[no-any-return]
 
 
-def _sign(app: APIFlask, claims: dict[str, Any], **kwargs: Any) -> str:
-    return jwt.encode(claims, _signing_key(app), algorithm=ALGORITHM, **kwargs)
+def _sign(app: APIFlask, claims: dict[str, Any], headers: dict[str, Any] | None = None) -> str:
+    key = _signing_key(app)
+    return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid, **(headers or {})})
 
 
 # SECURITY row 26: alg-allowlist
@@ -411,13 +413,36 @@ def test_unsigned_and_foreign_algorithm_tokens_are_401(
 
 # SECURITY row 77: foreign-algorithm-with-real-key
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
-@pytest.mark.parametrize("algorithm", ["HS384", "HS512"])
+@pytest.mark.parametrize("algorithm", ["HS256", "HS384", "HS512"])
+@pytest.mark.parametrize("material", ["public key", "public key PEM", "private key"])
 def test_the_real_key_under_another_algorithm_is_401(
-    auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask, algorithm: str
+    auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask, algorithm: str, material: str
 ) -> None:
-    # The signature is valid for the key: only the algorithm pin can refuse this token.
-    token = jwt.encode(_claims(auth, user), _signing_key(app), algorithm=algorithm, headers={"typ": "JWT"})
-    assert jwt.decode(token, _signing_key(app), algorithms=[algorithm], options={"verify_aud": False})
+    # Key confusion: an HMAC token keyed with the service's own key material (the public key
+    # anyone can read from the JWKS). The signature is valid for that secret: only the
+    # algorithm pin can refuse this token.
+    key = _signing_key(app)
+    secret = {
+        "public key": key.public_key.public_bytes(Encoding.Raw, PublicFormat.Raw),
+        "public key PEM": key.public_key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo),
+        "private key": key.private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()),
+    }[material]
+    header = _b64({"alg": algorithm, "typ": "JWT", "kid": key.kid})
+    signing_input = f"{header}.{_b64(_claims(auth, user))}"
+    digest = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}[algorithm]
+    signature = base64.urlsafe_b64encode(hmac.new(secret, signing_input.encode(), digest).digest())
+    token = f"{signing_input}.{signature.rstrip(b'=').decode()}"
+    response = client.get("/auth/status", headers=bearer(token))
+    assert response.status_code == 401
+    assert response.json["message"] == "Invalid token. Please log in again."
+
+
+def test_a_token_signed_with_another_ed25519_key_under_our_kid_is_401(
+    auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask
+) -> None:
+    token = jwt.encode(
+        _claims(auth, user), Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": _signing_key(app).kid}
+    )
     response = client.get("/auth/status", headers=bearer(token))
     assert response.status_code == 401
     assert response.json["message"] == "Invalid token. Please log in again."
@@ -437,6 +462,8 @@ def test_tampered_claims_and_key_source_headers_are_401(
         {"jku": "http://127.0.0.1:9/keys"},
         {"x5u": "http://127.0.0.1:9/x"},
         {"jwk": {"kty": "oct", "k": "AAAA"}},
+        {"x5c": ["MIIB"]},
+        {"crit": ["exp"]},
         {"kid": "../../dev/null"},
     ):
         token = _sign(app, claims, headers=extra)

@@ -17,6 +17,7 @@ from ..auth import auth, current_caller, token_claims
 from ..context import background_work, login_throttle, settings
 from ..rate_limits import AUTH, limited
 from ..schemas import (
+    JWKSet,
     LoginIn,
     MessageEnvelope,
     PasswordChangeIn,
@@ -266,3 +267,21 @@ def password_reset_confirm(body: dict[str, Any]) -> Response:
         session=current_session(), settings=settings(), token=body["token"], password=body["password"]
     )
     return success(message="Password has been reset. Please log in.")
+
+
+# Other services cache the key set; a new key is published well before it signs (docs/events.md).
+JWKS_MAX_AGE = 300
+
+
+@bp.get("/auth/jwks.json")
+@bp.output(JWKSet)
+def jwks() -> Response:
+    """Public signing keys (JWKS)
+
+    The Ed25519 keys access tokens are signed with, by `kid`: the current key first, then
+    the previous ones that still verify. Public parts only. Other services check access
+    tokens offline against this set. Cacheable for five minutes.
+    """
+    response = json_response(settings().signing_keys.jwks())
+    response.headers["Cache-Control"] = f"public, max-age={JWKS_MAX_AGE}"
+    return response

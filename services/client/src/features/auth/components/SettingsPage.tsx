@@ -2,7 +2,7 @@ import { Page } from '@/components/layout/Page';
 import { Loading } from '@/components/ui/Loading';
 import { useSession } from '@/lib/session';
 
-import { LoginRequired } from './LoginRequired';
+import { LoginRequired } from '@/components/layout/LoginRequired';
 import { PasswordForm } from './PasswordForm';
 import { ProfileForm } from './ProfileForm';
 

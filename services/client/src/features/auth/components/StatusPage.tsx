@@ -5,7 +5,7 @@ import { getCurrentUser } from '@/lib/api/auth';
 import { useSession } from '@/lib/session';
 import { useAsync } from '@/lib/use-async';
 
-import { LoginRequired } from './LoginRequired';
+import { LoginRequired } from '@/components/layout/LoginRequired';
 
 function CurrentUser() {
   const { status, data, error, reload } = useAsync(getCurrentUser, []);

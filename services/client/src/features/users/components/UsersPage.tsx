@@ -5,6 +5,7 @@ import { useFlash } from '@/components/flash';
 import { PageTitle } from '@/components/layout/PageTitle';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Loading } from '@/components/ui/Loading';
+import { Pagination } from '@/components/ui/Pagination';
 import { USERS_PER_PAGE } from '@/config/constants';
 import type { User } from '@/lib/api/types';
 import { getUsers } from '@/lib/api/users';
@@ -12,9 +13,8 @@ import { lazyImport } from '@/lib/lazy-import';
 import { useSession } from '@/lib/session';
 import { useAsync } from '@/lib/use-async';
 
-import '@/styles/users.scss';
+import '@/styles/lists.scss';
 
-import { Pagination } from './Pagination';
 import { UsersTable } from './UsersTable';
 
 // Only admins open these: everyone else never downloads them.

@@ -1,0 +1,97 @@
+"""Operator commands (``python manage.py <command>``): serve, migrate, consume, wait-db."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from threading import Event as StopFlag
+from types import FrameType
+
+import click
+from apiflask import APIFlask
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from ..domain.consumer import Consumer, FeedSource, RedisSource, Source
+from ..runtime.settings import Settings
+from .context import settings
+from .spec import SPEC_FILE, write_spec
+
+
+def masked(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def register_commands(app: APIFlask) -> None:
+    @app.cli.command("serve", context_settings={"ignore_unknown_options": True})
+    @click.argument("server_args", nargs=-1, type=click.UNPROCESSED)
+    def serve(server_args: tuple[str, ...]) -> None:
+        """Run the server (``python -m items_service.server``; BIND, WEB_CONCURRENCY, ...)."""
+        os.execv(sys.executable, [sys.executable, "-m", "items_service.server", *server_args])  # noqa: S606
+
+    @app.cli.command("migrate")
+    @with_appcontext
+    def migrate() -> None:
+        """Bring the database to the newest migration (as ``db upgrade``)."""
+        upgrade()
+
+    @app.cli.command("wait-db")
+    @click.option("--timeout", default=30.0, show_default=True, help="Seconds to keep trying.")
+    @with_appcontext
+    def wait_db(timeout: float) -> None:
+        """Wait until the database accepts connections."""
+        url = settings().DATABASE_URL
+        connect_args = {"connect_timeout": 3} if url.startswith("postgresql") else {}
+        engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    with engine.connect() as connection:
+                        connection.execute(text("SELECT 1"))
+                    click.echo(f"Database at {masked(url)} is ready.")
+                    return
+                except SQLAlchemyError as exc:
+                    reason = type(exc.orig if hasattr(exc, "orig") else exc).__name__
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+        finally:
+            engine.dispose()
+        click.echo(f"Cannot reach the database at {masked(url)} ({reason}): check ITEMS_DATABASE_URL.", err=True)
+        sys.exit(1)
+
+    @app.cli.command("consume")
+    @with_appcontext
+    def consume() -> None:
+        """Apply the users service's events (Redis stream when REDIS_URL is set, else its feed)
+        until SIGTERM or SIGINT."""
+        from service_kit.web.database import database
+
+        stop = StopFlag()
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGTERM, request_stop)
+        signal.signal(signal.SIGINT, request_stop)
+        Consumer(database(), events_source(settings()), stop).run()
+
+    @app.cli.command("write-spec")
+    @click.option("--output", type=click.Path(path_type=Path), default=SPEC_FILE, show_default=True)
+    def write_spec_command(output: Path) -> None:
+        """Write the OpenAPI document of the code (services/swagger/items.json)."""
+        click.echo(f"Wrote {write_spec(output)}")
+
+
+def events_source(config: Settings) -> Source:
+    if config.events_source == "redis":
+        return RedisSource(config.REDIS_URL, config.EVENTS_STREAM)
+    return FeedSource(config.USERS_EVENTS_URL, config.EVENTS_FEED_TOKEN, config.EVENTS_POLL_INTERVAL)
