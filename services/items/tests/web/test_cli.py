@@ -121,6 +121,12 @@ def test_consume_from_redis_when_redis_url_is_set(app: APIFlask, database_url: s
     assert any(line.get("source") == f"redis:{stream}" for line in lines)
 
 
+def test_consume_without_a_source_stops_with_one_sentence(database_url: str) -> None:
+    result = _manage("consume", env=_env(database_url))
+    assert result.returncode == 1
+    assert "Set REDIS_URL (the Redis stream) or EVENTS_FEED_TOKEN (the users feed)" in result.stderr
+
+
 def test_migrate_and_wait_db(empty_database_factory: Callable[[], str]) -> None:
     env = _env(empty_database_factory())
     assert _manage("wait-db", "--timeout", "5", env=env).returncode == 0
