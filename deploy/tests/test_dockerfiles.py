@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import APP_SERVICES, ROOT, repo_files, run, stage_chain, stages, tool
+from conftest import APP_SERVICES, ROOT, dockerfile, repo_files, run, stage_chain, stages, tool
 
 DOCKERFILES = repo_files("Dockerfile")
 SCRIPTS = [
@@ -22,7 +22,8 @@ ENTRYPOINT = ROOT / "services" / "users" / "docker-entrypoint.sh"
 
 def test_every_service_has_a_dockerfile() -> None:
     found = {path.parent.relative_to(ROOT).as_posix() for path in DOCKERFILES}
-    assert {f"services/{name}" for name in (*APP_SERVICES, "nginx")} <= found
+    assert {f"services/{name}" for name in ("users", "client", "swagger", "nginx")} <= found
+    assert dockerfile("items").relative_to(ROOT).parent.as_posix() in found
 
 
 @pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -45,7 +46,7 @@ def test_base_images_are_pinned_to_a_version(dockerfile: Path) -> None:
 @pytest.mark.parametrize("service", APP_SERVICES)
 @pytest.mark.parametrize("target", ["dev", "prod"])
 def test_service_targets_run_unprivileged_with_a_healthcheck(service: str, target: str) -> None:
-    all_stages = stages(ROOT / "services" / service / "Dockerfile")
+    all_stages = stages(dockerfile(service))
     assert target in all_stages, f"services/{service}/Dockerfile has no {target} target"
     chain = stage_chain(all_stages, target)
     users = [line.split()[1] for line in chain if line.upper().startswith("USER ")]
@@ -62,7 +63,7 @@ def test_service_targets_run_unprivileged_with_a_healthcheck(service: str, targe
 
 @pytest.mark.parametrize("service", APP_SERVICES)
 def test_prod_is_the_default_target(service: str) -> None:
-    assert list(stages(ROOT / "services" / service / "Dockerfile"))[-1] == "prod"
+    assert list(stages(dockerfile(service)))[-1] == "prod"
 
 
 def test_users_prod_image_carries_no_test_tools() -> None:

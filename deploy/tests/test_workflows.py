@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, load_compose, load_yaml_documents, run, tool
+from conftest import ROOT, TEST_SIGNING_KEY, load_compose, load_yaml_documents, run, tool
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$")
@@ -170,9 +170,14 @@ def test_each_target_pulls_the_gateway_variant_built_for_it(ci: dict[str, Any], 
         assert reference in pushed, f"{name} pulls {reference}, which CI does not push"
         assert pushed[reference]["build-args"] == f"TARGET={gateway['build']['args']['TARGET']}"
     sandbox = tmp_path / "sandbox"
-    shutil.copytree(ROOT / "deploy" / "kubernetes", sandbox, ignore=shutil.ignore_patterns("secrets.env"))
+    shutil.copytree(
+        ROOT / "deploy" / "kubernetes",
+        sandbox,
+        ignore=shutil.ignore_patterns("secrets.env", "jwt-private-keys.pem"),
+    )
     for example in sandbox.glob("overlays/*/secrets.env.example"):
         example.with_name("secrets.env").write_text(example.read_text())
+        example.with_name("jwt-private-keys.pem").write_text(TEST_SIGNING_KEY)
     result, _, applied, state = deploy_with_a_fake_cluster(
         sandbox, tmp_path / "run", "Complete", ["bash"], overlay="prod"
     )
