@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, TEST_SIGNING_KEY, load_compose, load_yaml_documents, run, tool
+from conftest import ROOT, TEST_SIGNING_KEY, dockerfile, load_compose, load_yaml_documents, run, tool
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$")
@@ -199,10 +200,10 @@ def test_images_are_pushed_only_from_main_after_every_check(ci: dict[str, Any]) 
     assert set(job["needs"]) == {"lint", "test"}
     assert "refs/heads/main" in job["env"]["PUSH"] and "push" in job["env"]["PUSH"]
     images = {entry["image"] for entry in job["strategy"]["matrix"]["include"]}
-    assert images == {"users", "client", "swagger", "gateway"}
+    assert images == {"users", "items", "client", "swagger", "gateway"}
     for entry in job["strategy"]["matrix"]["include"]:
-        assert (ROOT / entry["file"]).is_file()
         assert (ROOT / entry["context"]).is_dir()
+        assert entry["image"] == "items" or (ROOT / entry["file"]).is_file()
     build = next(step for step in job["steps"] if "build-push-action" in step.get("uses", ""))
     assert "${{ github.sha }}" in build["with"]["tags"]
     assert build["with"]["target"] == "prod"
@@ -213,6 +214,8 @@ def test_images_are_pushed_only_from_main_after_every_check(ci: dict[str, Any]) 
         for e in job["strategy"]["matrix"]["include"]
     }
     assert len(scopes) == len(job["strategy"]["matrix"]["include"]), "two builds share a cache"
+    # Last, since it waits for the items service's Dockerfile (conftest.dockerfile).
+    assert dockerfile("items").is_file()
 
 
 def test_workflow_token_is_read_only(ci: dict[str, Any]) -> None:
@@ -220,3 +223,23 @@ def test_workflow_token_is_read_only(ci: dict[str, Any]) -> None:
     assert set(ci[True]) == {"push", "pull_request", "workflow_dispatch"}
     for job in ci["jobs"].values():
         assert job["timeout-minutes"] <= 45
+
+
+def test_ci_builds_every_image_the_deploy_files_run(ci: dict[str, Any]) -> None:
+    """The items service's image (and its consumer's, the same) is pushed beside the others."""
+    pushed = {reference.rsplit("/", 1)[-1].split(":")[0] for reference in pushed_images(ci)}
+    run_by_deploy_files = set()
+    for name in ("docker-compose-prod.yml", "docker-compose-stage.yml"):
+        for service in load_compose(name)["services"].values():
+            image = service["image"]
+            if image.startswith("${REGISTRY"):
+                run_by_deploy_files.add(image.rsplit("/", 1)[-1].split(":")[0])
+    for path in (ROOT / "deploy" / "ecs" / "task-definitions").glob("*/*.json"):
+        image = json.loads(path.read_text())["containerDefinitions"][0]["image"]
+        run_by_deploy_files.add(image.rsplit("/", 1)[-1].split(":")[0])
+    assert {"users", "items", "client", "swagger", "gateway"} <= run_by_deploy_files
+    assert run_by_deploy_files <= pushed
+    (items,) = [
+        job for job in ci["jobs"]["images"]["strategy"]["matrix"]["include"] if job["image"] == "items"
+    ]
+    assert items["context"] == "services/items" and items["file"] == "services/items/Dockerfile"
