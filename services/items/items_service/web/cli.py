@@ -75,6 +75,12 @@ def register_commands(app: APIFlask) -> None:
         until SIGTERM or SIGINT."""
         from service_kit.web.database import database
 
+        config = settings()
+        if config.events_source == "feed" and not config.EVENTS_FEED_TOKEN:
+            click.echo(
+                "Set REDIS_URL (the Redis stream) or EVENTS_FEED_TOKEN (the users feed) to consume events.", err=True
+            )
+            sys.exit(1)
         stop = StopFlag()
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -82,7 +88,7 @@ def register_commands(app: APIFlask) -> None:
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
-        Consumer(database(), events_source(settings()), stop).run()
+        Consumer(database(), events_source(config), stop).run()
 
     @app.cli.command("write-spec")
     @click.option("--output", type=click.Path(path_type=Path), default=SPEC_FILE, show_default=True)

@@ -7,6 +7,7 @@ ignored (never assigned): ``owner_id`` or ``id`` in a body has no effect.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from apiflask import Schema
@@ -18,8 +19,11 @@ from ..domain.items import MAX_ID
 from ..domain.models import DESCRIPTION_MAX, TITLE_MAX
 
 MAX_PER_PAGE = 100
-# Not blank: at least one character that is not whitespace.
-TITLE_PATTERN = r"\S"
+# Whitespace, spelled out so that Python and the spec's (ECMA) regular expressions agree.
+_BLANK = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# At least one character that is not whitespace; no NUL anywhere.
+TITLE_PATTERN = rf"^[^\x00]*[^\x00{_BLANK}][^\x00]*$"
+_TITLE = re.compile(TITLE_PATTERN)
 
 
 def _storable(value: str) -> None:
@@ -33,7 +37,7 @@ def _storable(value: str) -> None:
 
 
 def _not_blank(value: str) -> None:
-    if not value.strip():
+    if "\x00" not in value and not _TITLE.fullmatch(value):
         raise ValidationError("Must not be blank.")
 
 

@@ -12,7 +12,6 @@ from flask.testing import FlaskClient
 
 from items_service.domain import keys as keys_module
 from items_service.domain.keys import KeySet, KeySetUnavailable, parse_jwks
-from tests.conftest import database_of
 from tests.keys import JwksServer, SigningKey
 
 DOWN = "http://127.0.0.1:1/auth/jwks.json"  # nothing listens on port 1
@@ -37,17 +36,14 @@ def test_start_fetches_and_stores_the_set(app: APIFlask, jwks: JwksServer, signi
 def test_users_down_at_start_verifies_with_the_stored_set(
     make_app: Callable[..., APIFlask], jwks: JwksServer, signing_key: SigningKey
 ) -> None:
-    first = make_app()
-    _key_set(first).start()
-    restarted = make_app(USERS_JWKS_URL=DOWN)
-    # The stored copy is found under the URL it came from.
-    with database_of(restarted).unit_of_work() as session:
-        from items_service.domain.models import JwksCache
-
-        session.get(JwksCache, jwks.url).url = DOWN  # type: ignore[union-attr]
-    jwks.close()
-    _key_set(restarted).start()
+    _key_set(make_app()).start()
+    jwks.close()  # the users service stops; items restarts
+    restarted = make_app()
+    key_set = _key_set(restarted)
+    key_set.start()
+    assert key_set.fetches == 1, "it did try the users service first"
     assert _status(restarted.test_client(), signing_key.token(3)) == 200
+    assert _status(restarted.test_client(), SigningKey().token(3)) == 401
 
 
 def test_users_down_at_start_without_a_stored_set_refuses(

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..runtime.settings import Settings
-from . import tokens
+from . import events, tokens
 from .audit import audit
 from .errors import InvalidInput, LoginFailed, LoginThrottled, ResetTokenInvalid
 from .mail import send_mail
@@ -107,16 +107,32 @@ def _start_session(
         return None
 
 
-def logout(*, session: Session, claims: dict[str, Any], refresh_value: str | None) -> None:
+def logout(
+    *, session: Session, claims: dict[str, Any], refresh_value: str | None, traceparent: str | None = None
+) -> None:
     """Revoke the access token and end its session (and the one of the refresh cookie sent along)."""
+    user_id = int(claims["sub"])
     # Locked first, as a refresh locks it before rotating: a successor minted meanwhile is
     # either ended here, or the refresh sees its session ended.
-    lock_user(session=session, user_id=int(claims["sub"]))
+    lock_user(session=session, user_id=user_id)
     tokens.revoke_access_token(session=session, claims=claims)
-    if claims.get("sid"):
-        tokens.revoke_family(session=session, family_id=str(claims["sid"]))
-    tokens.revoke_refresh_value(session=session, raw=refresh_value)
-    audit("logout", user_id=int(claims["sub"]))
+    session_id = str(claims["sid"]) if claims.get("sid") else None
+    if session_id:
+        tokens.revoke_family(session=session, family_id=session_id)
+    cookie_session = tokens.revoke_refresh_value(session=session, raw=refresh_value)
+    audit("logout", user_id=user_id)
+    events.session_revoked(
+        session,
+        user_id=user_id,
+        reason="logout",
+        session_id=session_id,
+        jti=str(claims["jti"]),
+        traceparent=traceparent,
+    )
+    if cookie_session is not None and cookie_session != session_id:
+        events.session_revoked(
+            session, user_id=user_id, reason="logout", session_id=cookie_session, traceparent=traceparent
+        )
 
 
 def change_password(
@@ -128,6 +144,7 @@ def change_password(
     current_password: str,
     new_password: str,
     ip: str,
+    traceparent: str | None = None,
 ) -> IssuedTokens:
     """Set a new password, ending every session; fresh tokens for the caller's new one.
 
@@ -151,7 +168,9 @@ def change_password(
         throttle.clear_failures(email=caller.email, ip=ip)
     finally:
         throttle.release(email=caller.email, ip=ip)
-    set_password(session=session, settings=settings, user=user, password=new_password)
+    set_password(
+        session=session, settings=settings, user=user, password=new_password, reason="password", traceparent=traceparent
+    )
     issued = start_session(
         connection=session.connection(),
         settings=settings,
@@ -197,7 +216,9 @@ def request_password_reset(*, session: Session, settings: Settings, email: str) 
     )
 
 
-def confirm_password_reset(*, session: Session, settings: Settings, token: str, password: str) -> User:
+def confirm_password_reset(
+    *, session: Session, settings: Settings, token: str, password: str, traceparent: str | None = None
+) -> User:
     row = session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == sha256(token)))
     now = utcnow()
     if row is None or row.used_at is not None or row.expires_at <= now:
@@ -214,6 +235,8 @@ def confirm_password_reset(*, session: Session, settings: Settings, token: str, 
         .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
         .values(used_at=now)
     )
-    set_password(session=session, settings=settings, user=user, password=password)
+    set_password(
+        session=session, settings=settings, user=user, password=password, reason="reset", traceparent=traceparent
+    )
     audit("password_reset_completed", user_id=user.id)
     return user

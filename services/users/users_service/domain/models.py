@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from service_kit.db.types import UTCDateTime, utcnow
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db.base import Base
 
-__all__ = ["Base", "Caller", "PasswordResetToken", "RefreshToken", "RevokedToken", "User", "utcnow"]
+__all__ = ["Base", "Caller", "OutboxEvent", "PasswordResetToken", "RefreshToken", "RevokedToken", "User", "utcnow"]
 
 
 class User(Base):
@@ -74,6 +74,36 @@ class PasswordResetToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class OutboxEvent(Base):
+    """A change other services care about, written by the unit of work that makes the change
+    (the transactional outbox): published to Redis by ``manage.py relay``, or read from the
+    feed ``GET /internal/events``. The contract is in docs/events.md."""
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (
+        # What the relay looks for: small, whatever the size of the history.
+        Index(
+            "ix_outbox_events_unpublished",
+            "position",
+            postgresql_where=text("published_at IS NULL"),
+            sqlite_where=text("published_at IS NULL"),
+        ),
+        # SQLite: never reuse a position, even the highest one after a delete.
+        {"sqlite_autoincrement": True},
+    )
+
+    # The order of the events; a consumer of the feed keeps the last one it applied.
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(32), unique=True)
+    type: Mapped[str] = mapped_column(String(64))
+    # No foreign key: the event of a deletion outlives its user.
+    user_id: Mapped[int] = mapped_column(Integer)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    data: Mapped[str] = mapped_column(Text)  # JSON
+    traceparent: Mapped[str | None] = mapped_column(String(55), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..runtime.settings import Settings
+from . import events
 from .audit import audit
 from .errors import RefreshTokenReused, TokenRejected
 from .models import Caller, RefreshToken, RevokedToken, User, utcnow
@@ -188,15 +189,20 @@ def revoke_family(*, session: Session, family_id: str) -> None:
     )
 
 
-def revoke_refresh_value(*, session: Session, raw: str | None) -> None:
+def revoke_refresh_value(*, session: Session, raw: str | None) -> str | None:
+    """End the session of a refresh value; its id, or None when the value is no session's."""
     if not raw:
-        return
+        return None
     row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == sha256(raw)))
-    if row is not None:
-        revoke_family(session=session, family_id=row.family_id)
+    if row is None:
+        return None
+    revoke_family(session=session, family_id=row.family_id)
+    return row.family_id
 
 
-def rotate_refresh_token(*, session: Session, settings: Settings, raw: str) -> tuple[User, IssuedTokens]:
+def rotate_refresh_token(
+    *, session: Session, settings: Settings, raw: str, traceparent: str | None = None
+) -> tuple[User, IssuedTokens]:
     """Exchange a refresh value for a new access token and a new refresh value.
 
     Reusing a value that was already rotated (outside the short grace window for parallel
@@ -254,4 +260,5 @@ def rotate_refresh_token(*, session: Session, settings: Settings, raw: str) -> t
 
     revoke_family(session=session, family_id=row.family_id)
     audit("authn_token_reuse", user_id=user.id, family=row.family_id[:8])
+    events.session_revoked(session, user_id=user.id, reason="reuse", session_id=row.family_id, traceparent=traceparent)
     raise RefreshTokenReused(INVALID)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..runtime.settings import Settings
-from . import notices
+from . import events, notices
 from .audit import audit
 from .errors import DuplicateUser, InvalidInput, LastAdmin, NotAllowed
 from .models import Caller, PasswordResetToken, RefreshToken, User, utcnow
@@ -195,17 +195,31 @@ def lock_user(*, session: Session, user_id: int) -> User | None:
     return session.get(User, user_id, with_for_update=True, populate_existing=True)
 
 
-def end_sessions(*, session: Session, user: User) -> None:
-    """Make every live access and refresh token of ``user``, and every reset link, stop working."""
+def end_sessions(*, session: Session, user: User) -> list[str]:
+    """Make every live access and refresh token of ``user``, and every reset link, stop working.
+
+    The ids of the sessions that were live, for their ``session.revoked`` events.
+    """
     # Locked first, as a refresh locks it before rotating (see tokens.rotate_refresh_token).
     session.execute(select(User.id).where(User.id == user.id).with_for_update())
     user.token_version += 1
-    session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+    live = RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None)
+    families = list(session.scalars(select(RefreshToken.family_id).where(*live).distinct().order_by("family_id")))
+    session.execute(update(RefreshToken).where(*live).values(revoked_at=utcnow()))
     expire_reset_links(session=session, user_id=user.id)
+    return families
+
+
+def sessions_revoked(
+    *,
+    session: Session,
+    user_id: int,
+    families: list[str],
+    reason: events.RevocationReason,
+    traceparent: str | None,
+) -> None:
+    for family_id in families:
+        events.session_revoked(session, user_id=user_id, reason=reason, session_id=family_id, traceparent=traceparent)
 
 
 def expire_reset_links(*, session: Session, user_id: int) -> None:
@@ -226,6 +240,7 @@ def update_user(
     changes: dict[str, Any],
     current_password: str | None = None,
     email_changes: EmailChangeLimit,
+    traceparent: str | None = None,
 ) -> User:
     """Apply ``changes`` (username, email, admin, active) that ``actor`` asks for.
 
@@ -257,12 +272,13 @@ def update_user(
     if touches_admin and user.admin:
         _lock_active_admins(session)
         session.refresh(user)
-    was_active = user.active
+    was_active, was_admin = user.active, user.admin
     for field in ("username", "email", "admin", "active"):
         if field in changes:
             setattr(user, field, changes[field])
+    ended: list[str] = []
     if was_active and not user.active:
-        end_sessions(session=session, user=user)
+        ended = end_sessions(session=session, user=user)
     if touches_admin:
         _ensure_an_admin_remains(session)
     _flush_unique(session)
@@ -274,21 +290,41 @@ def update_user(
         notices.email_changed(
             session=session, settings=settings, username=user.username, old=old_email, new=user.email, by_admin=by_admin
         )
+    # Last: the events' turn is taken once every row change of the request is made.
+    if user.admin != was_admin or (user.active and not was_active):
+        data = {"admin": user.admin, "active": user.active}
+        events.record(session, type=events.USER_UPDATED, user_id=user.id, data=data, traceparent=traceparent)
+    if was_active and not user.active:
+        sessions_revoked(session=session, user_id=user.id, families=ended, reason="admin", traceparent=traceparent)
+        events.record(session, type=events.USER_DEACTIVATED, user_id=user.id, traceparent=traceparent)
     return user
 
 
-def delete_user(*, session: Session, user: User) -> None:
+def delete_user(*, session: Session, user: User, traceparent: str | None = None) -> None:
     if user.admin and user.active:
         _lock_active_admins(session)
+    user_id = user.id
     session.delete(user)
     if user.admin:
         _ensure_an_admin_remains(session)
     session.flush()
+    events.record(session, type=events.USER_DELETED, user_id=user_id, traceparent=traceparent)
 
 
-def set_password(*, session: Session, settings: Settings, user: User, password: str) -> None:
+def set_password(
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    password: str,
+    reason: events.RevocationReason,
+    traceparent: str | None = None,
+) -> None:
+    """Set the password; every session ends (``reason`` in their events)."""
     user.password_hash = hash_password(settings, password)
-    end_sessions(session=session, user=user)
+    ended = end_sessions(session=session, user=user)
+    sessions_revoked(session=session, user_id=user.id, families=ended, reason=reason, traceparent=traceparent)
+    events.record(session, type=events.USER_PASSWORD_CHANGED, user_id=user.id, traceparent=traceparent)
 
 
 def upsert_admin(
@@ -302,7 +338,10 @@ def upsert_admin(
         )
         return created, True
     _check_unique(session, username=username, email=None, exclude_id=user.id)
+    promoted = not (user.admin and user.active)
     user.username, user.admin, user.active = username, True, True
-    set_password(session=session, settings=settings, user=user, password=password)
+    set_password(session=session, settings=settings, user=user, password=password, reason="admin")
+    if promoted:
+        events.record(session, type=events.USER_UPDATED, user_id=user.id, data={"admin": True, "active": True})
     session.flush()
     return user, False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app
+import re
+
+from flask import current_app, request
 from service_kit.db.database import Database
 from service_kit.web.background import BackgroundWork
 
@@ -28,3 +30,14 @@ def email_change_limit() -> EmailChangeLimit:
 
 def background_work() -> BackgroundWork:
     return current_app.extensions["background_work"]  # type: ignore[no-any-return]
+
+
+# W3C Trace Context: version-traceid-parentid-flags, lower-case hex; version ff is invalid.
+_TRACEPARENT = re.compile(r"(?!ff)[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}")
+
+
+def traceparent() -> str | None:
+    """The request's W3C ``traceparent`` header when it is well formed, for the events the
+    request causes (one trace id from the gateway to the services that consume them)."""
+    value = request.headers.get("traceparent", "").strip()
+    return value if _TRACEPARENT.fullmatch(value) else None

@@ -14,7 +14,7 @@ from ...domain import auth as accounts
 from ...domain import tokens
 from ...domain.errors import DuplicateUser, TokenRejected
 from ..auth import auth, current_caller, token_claims
-from ..context import background_work, login_throttle, settings
+from ..context import background_work, login_throttle, settings, traceparent
 from ..rate_limits import AUTH, limited
 from ..schemas import (
     JWKSet,
@@ -154,7 +154,9 @@ def refresh() -> Response:
     if not raw or len(raw) > 256:
         raise fail(401, "Provide a valid refresh token.")
     try:
-        _user, issued = tokens.rotate_refresh_token(session=current_session(), settings=settings(), raw=raw)
+        _user, issued = tokens.rotate_refresh_token(
+            session=current_session(), settings=settings(), raw=raw, traceparent=traceparent()
+        )
     except TokenRejected:
         _clear_refresh_cookie()
         raise
@@ -163,7 +165,10 @@ def refresh() -> Response:
 
 def _logout() -> Response:
     accounts.logout(
-        session=current_session(), claims=token_claims(), refresh_value=request.cookies.get(refresh_cookie_name())
+        session=current_session(),
+        claims=token_claims(),
+        refresh_value=request.cookies.get(refresh_cookie_name()),
+        traceparent=traceparent(),
     )
     _clear_refresh_cookie()
     return success(message="Successfully logged out.")
@@ -229,6 +234,7 @@ def change_password(body: dict[str, Any]) -> Response:
         current_password=body["current_password"],
         new_password=body["new_password"],
         ip=rate_limit_identity(client_ip()),
+        traceparent=traceparent(),
     )
     return _token_answer("Password changed.", issued)
 
@@ -264,7 +270,11 @@ def password_reset_confirm(body: dict[str, Any]) -> Response:
     Ends every session of the account.
     """
     accounts.confirm_password_reset(
-        session=current_session(), settings=settings(), token=body["token"], password=body["password"]
+        session=current_session(),
+        settings=settings(),
+        token=body["token"],
+        password=body["password"],
+        traceparent=traceparent(),
     )
     return success(message="Password has been reset. Please log in.")
 

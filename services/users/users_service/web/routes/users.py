@@ -12,7 +12,7 @@ from service_kit.web.responses import success
 from ...domain import users
 from ...domain.models import User
 from ..auth import auth, current_caller, optional_caller, require_admin
-from ..context import email_change_limit, settings
+from ..context import email_change_limit, settings, traceparent
 from ..schemas import MessageEnvelope, PaginationQuery, UserCreateIn, UserEnvelope, UserPageEnvelope, UserUpdateIn
 from ..views import listed_user_views, user_view
 
@@ -126,6 +126,7 @@ def update_user(user_id: int, body: dict[str, Any]) -> Response:
         changes=body,
         current_password=current_password,
         email_changes=email_change_limit(),
+        traceparent=traceparent(),
     )
     return success(message="User updated.", data=user_view(user, actor))
 
@@ -143,5 +144,5 @@ def delete_user(user_id: int) -> Response:
     require_admin(current_caller())
     user = _get_or_404(user_id)
     email = user.email
-    users.delete_user(session=current_session(), user=user)
+    users.delete_user(session=current_session(), user=user, traceparent=traceparent())
     return success(message=f"{email} was deleted.")
