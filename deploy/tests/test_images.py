@@ -171,9 +171,15 @@ def copied_files(dockerfile: Path, target: str) -> list[str]:
     return copied
 
 
-def test_the_users_image_ships_the_service_and_not_its_tests() -> None:
-    files = copied_files(ROOT / "services" / "users" / "Dockerfile", "prod")
-    for needed in ("manage.py", "docker-entrypoint.sh", "users_service/__init__.py", "migrations/env.py"):
+@pytest.mark.parametrize("service", ["users", "items"])
+def test_the_service_images_ship_the_service_and_not_its_tests(service: str) -> None:
+    files = copied_files(ROOT / "services" / service / "Dockerfile", "prod")
+    for needed in (
+        "manage.py",
+        "docker-entrypoint.sh",
+        f"{service}_service/__init__.py",
+        "migrations/env.py",
+    ):
         assert needed in files, needed
     assert not [f for f in files if f.startswith("tests/")], "the prod image ships the test suite"
     assert not [f for f in files if "requirements-dev" in f]
