@@ -268,3 +268,14 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def test_an_unreachable_items_database_is_named_in_one_sentence(tmp_path: Path) -> None:
+    chosen = config(
+        tmp_path, items_database_url=f"postgresql://postgres:secret@127.0.0.1:{free_port()}/items"
+    )
+    with pytest.raises(StackError) as raised:
+        stack.prepare_items_database(chosen)
+    message = str(raised.value)
+    assert message.startswith("The items database at postgresql://postgres:***@127.0.0.1:")
+    assert "cannot be reached" in message and "secret" not in message
