@@ -823,6 +823,15 @@ def server_shape() -> tuple[int, int]:
     return shape[0], shape[1]
 
 
+def new_signing_key() -> str:
+    """A random Ed25519 private key in PEM, as `manage.py generate-key` prints one."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    key = Ed25519PrivateKey.generate()
+    return key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+
+
 def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> Bench:
     workers, threads = server_shape()
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -846,6 +855,8 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
     env = {
         "APP_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        # Production signs access tokens only with keys it is given (Ed25519, PEM).
+        "JWT_PRIVATE_KEYS": new_signing_key(),
         "RATE_LIMIT_ENABLED": "false",
         "LOG_LEVEL": "WARNING",
         "ACCESS_LOG": "",

@@ -9,6 +9,9 @@
 #                             runs one worker that restarts when the code changes.
 #   migrate                   the same preparation without the server: the Kubernetes Job
 #                             and the ECS one-off task run this before a rollout.
+#   relay [--batch-size N]    wait for the database, then publish the outbox's events to the
+#                             Redis stream (REDIS_URL, EVENTS_STREAM) until SIGTERM, which it
+#                             receives directly and answers by finishing its batch.
 #   anything else             run as given, e.g. `python manage.py seed_db`.
 #
 # MIGRATE_ON_START=false makes `serve` start the server at once: set it where a separate
@@ -41,6 +44,10 @@ case "${command}" in
         ;;
     migrate)
         prepare
+        ;;
+    relay)
+        python manage.py wait-db --timeout "${DB_WAIT_TIMEOUT}"
+        exec python manage.py relay "$@"
         ;;
     *)
         exec "${command}" "$@"

@@ -4,6 +4,8 @@
 default) in `auth_token`; send it as `Authorization: Bearer <token>`. A refresh token is set
 as an httpOnly, SameSite=Strict cookie scoped to `/auth`; `POST /auth/refresh` rotates it and
 returns a new access token. Logout, password change, deactivation and deletion end sessions.
+Access tokens are signed with Ed25519 (`alg: EdDSA`, with a `kid`): other services check them
+offline against the public keys at `GET /auth/jwks.json`.
 
 **Pagination.** `GET /users?page=1&per_page=20`; `per_page` is capped at 100.
 

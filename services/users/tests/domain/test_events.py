@@ -254,3 +254,24 @@ def test_writers_of_events_commit_in_position_order(postgres_app: APIFlask) -> N
     thread.join(timeout=10)
     assert finished.is_set()
     assert [event["user_id"] for event in outbox(postgres_app)] == [1, 2]
+
+
+def test_create_admin_over_an_existing_account_writes_its_events(app: APIFlask, auth: AuthActions) -> None:
+    member = auth.create_user()
+    [sid] = sessions_of(app, auth.token(member))
+    settings = app.extensions["settings"]
+
+    def create_admin(password: str) -> None:
+        with database_of(app).unit_of_work() as session:
+            users.upsert_admin(
+                session=session, settings=settings, username="promoted.admin", email=member.email, password=password
+            )
+
+    create_admin(NEW_PASSWORD)
+    assert kinds(app) == [
+        ("session.revoked", member.id, {"session_id": sid, "jti": None, "reason": "admin"}),
+        ("user.password_changed", member.id, {}),
+        ("user.updated", member.id, {"admin": True, "active": True}),
+    ]
+    create_admin(DEFAULT_PASSWORD)  # already an active admin: the new password alone
+    assert kinds(app)[3:] == [("user.password_changed", member.id, {})]

@@ -61,9 +61,10 @@ def _limits_storage(settings: Settings) -> Storage:
 
 def _register_blueprints(app: APIFlask) -> None:
     from .routes.auth import bp as auth_bp
+    from .routes.events import bp as events_bp
     from .routes.health import bp as health_bp
     from .routes.ping import bp as ping_bp
     from .routes.users import bp as users_bp
 
-    for blueprint in (ping_bp, users_bp, auth_bp, health_bp):
+    for blueprint in (ping_bp, users_bp, auth_bp, health_bp, events_bp):
         app.register_blueprint(blueprint)

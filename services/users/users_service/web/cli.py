@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from types import FrameType
 
 import click
 from apiflask import APIFlask
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,6 +25,7 @@ from sqlalchemy.pool import NullPool
 
 from ..domain.errors import Conflict
 from ..domain.password_policy import password_problems
+from ..domain.relay import Relay
 from ..domain.users import create_user, get_user_by_email, upsert_admin
 from ..runtime.keys import generate_pem
 from ..runtime.settings import SERVICE_ROOT
@@ -134,6 +141,41 @@ def register_commands(app: APIFlask) -> None:
         except Conflict as exc:
             _die(f"Cannot create the admin: {exc.message}")
         click.echo(f"Admin {user.email} {'created' if created else 'updated'}.")
+
+    @app.cli.command("relay")
+    @click.option("--batch-size", default=100, show_default=True, type=click.IntRange(1, 10_000))
+    @click.option(
+        "--poll-interval",
+        default=0.1,
+        show_default=True,
+        type=click.FloatRange(0.01, 60),
+        help="Seconds between looks at the outbox when it has nothing new.",
+    )
+    @with_appcontext
+    def relay(batch_size: int, poll_interval: float) -> None:
+        """Publish the outbox's events to the Redis stream EVENTS_STREAM, until SIGTERM or SIGINT."""
+        config = settings()
+        if not config.REDIS_URL:
+            _die(
+                "REDIS_URL is not set: the relay publishes to Redis (without it, consumers read GET /internal/events)."
+            )
+        # No retries inside the client: the relay backs off itself, with the rows kept in the outbox.
+        client = Redis.from_url(
+            config.REDIS_URL, socket_timeout=5, socket_connect_timeout=5, retry=Retry(NoBackoff(), 0)
+        )
+        stop = threading.Event()
+
+        def finish_then_stop(signum: int, frame: FrameType | None) -> None:
+            stop.set()  # the batch under way is finished and marked first
+
+        signal.signal(signal.SIGTERM, finish_then_stop)
+        signal.signal(signal.SIGINT, finish_then_stop)
+        try:
+            Relay(
+                database(), client, stream=config.EVENTS_STREAM, batch_size=batch_size, poll_interval=poll_interval
+            ).run(stop)
+        finally:
+            client.close()
 
     @app.cli.command("recreate_db")
     @with_appcontext

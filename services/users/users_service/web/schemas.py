@@ -248,3 +248,12 @@ class PublicJWK(Schema):
 
 class JWKSet(Schema):
     keys = List(Nested(PublicJWK), required=True, metadata={"description": "The signing key first."})
+
+
+class EventFeedQuery(InputSchema):
+    after = Integer(
+        load_default=0,
+        validate=Range(min=0, max=2**63 - 1),
+        metadata={"description": "The last position the consumer applied (0: from the start)."},
+    )
+    limit = Integer(load_default=100, validate=Range(min=1, max=500))

@@ -1,6 +1,47 @@
 // Generated from services/swagger/swagger.json by `npm run generate:api`. Do not edit.
 
 export interface paths {
+    "/auth/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public signing keys (JWKS)
+         * @description The Ed25519 keys access tokens are signed with, by `kid`: the current key first, then
+         *     the previous ones that still verify. Public parts only. Other services check access
+         *     tokens offline against this set. Cacheable for five minutes.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JWKSet"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/login": {
         parameters: {
             query?: never;
@@ -1319,6 +1360,10 @@ export interface components {
             /** @enum {string} */
             status: "fail";
         };
+        JWKSet: {
+            /** @description The signing key first. */
+            keys: components["schemas"]["PublicJWK"][];
+        };
         LoginIn: {
             /** @example alice@example.com */
             email: string;
@@ -1342,6 +1387,20 @@ export interface components {
         PasswordResetIn: {
             /** @example alice@example.com */
             email: string;
+        };
+        PublicJWK: {
+            /** @enum {string} */
+            alg: "EdDSA";
+            /** @enum {string} */
+            crv: "Ed25519";
+            /** @description RFC 7638 thumbprint of the key, base64url. */
+            kid: string;
+            /** @enum {string} */
+            kty: "OKP";
+            /** @enum {string} */
+            use: "sig";
+            /** @description The public key, base64url. */
+            x: string;
         };
         RegisterIn: {
             /**

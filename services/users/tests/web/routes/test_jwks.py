@@ -234,3 +234,27 @@ def test_generate_key_prints_a_new_pem_without_any_settings(service_root: Any) -
         assert isinstance(load_pem_private_key(result.stdout.encode(), password=None), Ed25519PrivateKey)
         outputs.append(result.stdout)
     assert outputs[0] != outputs[1]
+
+
+def test_a_production_process_without_keys_exits_with_one_sentence(service_root: Any, tmp_path: Any) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "APP_ENV": "production",
+        "SECRET_KEY": "s" * 40,
+        "REDIS_URL": "redis://127.0.0.1:6379/13",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'users.db'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "routes"],
+        cwd=service_root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Invalid configuration: JWT_PRIVATE_KEYS is required when APP_ENV is production: set it to the service's "
+        "Ed25519 private keys in PEM form (python manage.py generate-key prints a new one)."
+    ]
