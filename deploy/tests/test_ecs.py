@@ -167,8 +167,8 @@ def test_relay_and_consumer_meet_in_redis(environment: str) -> None:
     relay = container(environment, "users-relay")
     consumer = container(environment, "items-consumer")
     users = container(environment, "users")
-    assert relay["command"] == ["python", "manage.py", "relay"]
-    assert consumer["command"] == ["python", "manage.py", "consume"]
+    assert relay["command"] == ["relay"]
+    assert consumer["command"] == ["consume"]
     assert relay["image"] == users["image"]
     # The relay starts as the users service does (the settings production requires).
     assert secret_names(relay) == secret_names(users) - {"SMTP_URL", "MAIL_FROM", "TRUSTED_PROXIES"}

@@ -329,8 +329,8 @@ def test_the_relay_and_the_consumer_meet_in_redis(rendered: dict[str, list[dict[
     deployments = of_kind(resources, "Deployment")
     relay = pod_spec(deployments["users-relay"])["containers"][0]
     consumer = pod_spec(deployments["items-consumer"])["containers"][0]
-    assert relay["args"] == ["python", "manage.py", "relay"]
-    assert consumer["args"] == ["python", "manage.py", "consume"]
+    assert relay["args"] == ["relay"]
+    assert consumer["args"] == ["consume"]
     assert relay["image"] == pod_spec(deployments["users"])["containers"][0]["image"]
     assert consumer["image"] == pod_spec(deployments["items"])["containers"][0]["image"]
     relay_env = container_environment(deployments["users-relay"], resources)
