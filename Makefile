@@ -23,7 +23,8 @@ CLIENT_SOURCES := $(shell find $(CLIENT)/src $(CLIENT)/public -type f 2>/dev/nul
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make up      the whole stack on http://localhost:$(PORT) (PORT=, REPLICAS=, DATABASE_URL=)"
+	@echo "make up      the whole stack on http://localhost:$(PORT): users, items, their consumer and relay, gateway"
+	@echo "             (PORT=, REPLICAS=, DATABASE_URL=, ITEMS_DATABASE_URL=, REDIS_URL=)"
 	@echo "make test    every test suite, one summary line per suite"
 	@echo "make dev     users service with reload + Vite dev server on :3007"
 	@echo "make lint    ruff, mypy, eslint and typecheck"
@@ -43,6 +44,7 @@ test: prereqs test-prereqs install
 
 lint: install
 	cd services/users && ../../$(PY) -m ruff check . && ../../$(PY) -m ruff format --check . && ../../$(PY) -m mypy
+	cd services/items && ../../$(PY) -m ruff check . && ../../$(PY) -m ruff format --check . && ../../$(PY) -m mypy
 	$(PY) -m ruff check tools e2e services/nginx services/swagger bench
 	cd $(CLIENT) && npm run --silent lint && npm run --silent typecheck
 

@@ -91,6 +91,9 @@ def start_stack(tmp: Path, command: list[str], extra_env: dict[str, str] | None 
             "PORT": str(port),
             "USERS_PORT": str(users_port),
             "DATABASE_URL": f"sqlite:///{tmp / 'users.db'}",
+            # The items instances too: a port and a database of the session's own.
+            "ITEMS_PORT": str(free_port()),
+            "ITEMS_DATABASE_URL": f"sqlite:///{tmp / 'items.db'}",
             "APP_ENV": "development",
             "STACK_MARKER": marker,
             "WEB_CONCURRENCY": "2",

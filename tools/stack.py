@@ -281,7 +281,15 @@ def prepare_database(config: StackConfig, settings: Mapping[str, str] | None = N
 def prepare_items_database(config: StackConfig) -> None:
     """Migrate the items service's own database."""
     where = masked(config.items_database)
-    manage(["db", "upgrade"], items_env(config), f"Migrating the items database at {where} failed", ITEMS_DIR)
+    env = items_env(config)
+    try:
+        manage(["db", "upgrade"], env, f"Migrating the items database at {where} failed", ITEMS_DIR)
+    except StackError:
+        # As for users: an unreachable database is said so, rather than with Alembic's error.
+        manage(
+            ["wait-db", "--timeout", "3"], env, f"The items database at {where} cannot be reached", ITEMS_DIR
+        )
+        raise
 
 
 def export_spec(service: str, output: Path, env: Mapping[str, str]) -> subprocess.Popen[str]:

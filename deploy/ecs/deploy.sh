@@ -4,14 +4,16 @@
 #   AWS_REGION=eu-west-1 deploy/ecs/deploy.sh staging|production
 #
 # 1. checks that every SSM parameter the task definitions read exists;
-# 2. builds the users, client and swagger images (prod targets, for the task definitions' CPU
-#    architecture) and pushes them to their ECR repositories, tagged with the commit (TAG,
-#    default: the checked-out commit, which must have no uncommitted changes);
+# 2. builds the users, items, client and swagger images (prod targets, for the task
+#    definitions' CPU architecture) and pushes them to their ECR repositories, tagged with the
+#    commit (TAG, default: the checked-out commit, which must have no uncommitted changes);
 # 3. registers the task definitions of deploy/ecs/task-definitions/ENV/;
-# 4. runs the migrations as a one-off task and stops if it cannot start or fails;
-# 5. points the ECS services users, client and swagger at the new task definitions (with the
-#    deployment circuit breaker, which rolls a failing deployment back), waits until they are
-#    stable, and fails if a service ended up on another revision than the new one.
+# 4. runs each service's migrations as a one-off task (users-migrate, then items-migrate, each
+#    in its service's network configuration) and stops if one cannot start or fails;
+# 5. points the ECS services users, users-relay, items, items-consumer, client and swagger at
+#    the new task definitions (with the deployment circuit breaker, which rolls a failing
+#    deployment back), waits until they are stable, and fails if a service ended up on another
+#    revision than the new one.
 #
 # ECS_CLUSTER defaults to microservices-ENV. The cluster, services, load balancer, ECR
 # repositories, IAM roles and SSM parameters are set up once (docs/deployment.md).
@@ -35,9 +37,10 @@ export AWS_REGION
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 definitions="${root}/deploy/ecs/task-definitions/${env}"
 cluster="${ECS_CLUSTER:-microservices-${env}}"
-images="users client swagger"
-services="users client swagger"
-tasks="users-migrate ${services}"
+images="users items client swagger"
+services="users users-relay items items-consumer client swagger"
+migrations="users-migrate items-migrate"
+tasks="${migrations} ${services}"
 
 if [ -z "${TAG:-}" ]; then
     # The tag names the commit, so the images must be built from exactly that commit.
@@ -113,29 +116,36 @@ arn_of() {
     eval "echo \"\${arn_$(echo "$1" | tr - _)}\""
 }
 
-echo "==> Running migrations"
-network="$(aws ecs describe-services --cluster "${cluster}" --services users \
-    --query 'services[0].networkConfiguration' --output json)"
-launch="$(aws ecs run-task --cluster "${cluster}" --launch-type FARGATE \
-    --task-definition "$(arn_of users-migrate)" --network-configuration "${network}" \
-    --started-by "deploy-${tag:0:12}" \
-    --query '[tasks[0].taskArn, failures[0].reason]' --output text)"
-task="$(echo "${launch}" | cut -f1)"
-if [ -z "${task}" ] || [ "${task}" = "None" ]; then
-    echo "The migration task did not start ($(echo "${launch}" | cut -f2)); the services were not changed." >&2
-    exit 1
-fi
-if ! aws ecs wait tasks-stopped --cluster "${cluster}" --tasks "${task}"; then
-    echo "The migration task ${task} did not stop in time; the services were not changed." >&2
-    exit 1
-fi
-outcome="$(aws ecs describe-tasks --cluster "${cluster}" --tasks "${task}" \
-    --query '[tasks[0].containers[0].exitCode, tasks[0].stoppedReason]' --output text)"
-status="$(echo "${outcome}" | cut -f1)"
-if [ "${status}" != "0" ]; then
-    echo "Migrations failed (exit code ${status}: $(echo "${outcome}" | cut -f2-)); the services were not changed." >&2
-    exit 1
-fi
+# One migration task in the network configuration of the service it migrates for.
+migrate() {
+    local name="$1" service="${1%-migrate}" network launch task outcome status
+    echo "==> Running ${service} migrations"
+    network="$(aws ecs describe-services --cluster "${cluster}" --services "${service}" \
+        --query 'services[0].networkConfiguration' --output json)"
+    launch="$(aws ecs run-task --cluster "${cluster}" --launch-type FARGATE \
+        --task-definition "$(arn_of "${name}")" --network-configuration "${network}" \
+        --started-by "deploy-${tag:0:12}" \
+        --query '[tasks[0].taskArn, failures[0].reason]' --output text)"
+    task="$(echo "${launch}" | cut -f1)"
+    if [ -z "${task}" ] || [ "${task}" = "None" ]; then
+        echo "The migration task ${name} did not start ($(echo "${launch}" | cut -f2)); the services were not changed." >&2
+        exit 1
+    fi
+    if ! aws ecs wait tasks-stopped --cluster "${cluster}" --tasks "${task}"; then
+        echo "The migration task ${task} did not stop in time; the services were not changed." >&2
+        exit 1
+    fi
+    outcome="$(aws ecs describe-tasks --cluster "${cluster}" --tasks "${task}" \
+        --query '[tasks[0].containers[0].exitCode, tasks[0].stoppedReason]' --output text)"
+    status="$(echo "${outcome}" | cut -f1)"
+    if [ "${status}" != "0" ]; then
+        echo "Migrations failed (exit code ${status}: $(echo "${outcome}" | cut -f2-)) in ${name}; the services were not changed." >&2
+        exit 1
+    fi
+}
+for name in ${migrations}; do
+    migrate "${name}"
+done
 
 echo "==> Updating services"
 for service in ${services}; do

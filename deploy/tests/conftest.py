@@ -20,8 +20,11 @@ BIN = Path(sys.executable).parent
 COMPOSE_FILES = ("docker-compose.yml", "docker-compose-stage.yml", "docker-compose-prod.yml")
 INCLUDED_COMPOSE_FILES = ("docker-compose-base.yml", "deploy/compose/stage.yml", "deploy/compose/prod.yml")
 # The services each compose file and each cluster runs, by the names the gateway uses.
-APP_SERVICES = ("users", "client", "swagger")
-ALL_SERVICES = (*APP_SERVICES, "gateway", "users-db", "redis")
+APP_SERVICES = ("users", "items", "client", "swagger")
+# The processes that run a service's image with another command: the users service's relay
+# of its outbox to Redis, the items service's consumer of those events.
+WORKERS = {"users-relay": "users", "items-consumer": "items"}
+ALL_SERVICES = (*APP_SERVICES, *WORKERS, "gateway", "users-db", "items-db", "redis")
 SKIP_DIRS = {".git", ".venv", "node_modules", "dist", "var", "__pycache__"}
 PRODUCTION_SETTINGS = ROOT / "deploy" / "production-settings.txt"
 # Base images and service images are pinned by digest: `name:tag@sha256:<64 hex digits>`.
@@ -48,6 +51,11 @@ def production_settings() -> list[Setting]:
         assert set(processes.split(",")) <= {"serve", "migrate"}, line
         settings.append(Setting(name, need == "required", frozenset(processes.split(",")), kind == "secret"))
     return settings
+
+
+def dockerfile(service: str) -> Path:
+    """services/<service>/Dockerfile, the one that builds the service's image."""
+    return ROOT / "services" / service / "Dockerfile"
 
 
 def tool(name: str) -> str:
@@ -183,11 +191,22 @@ def kustomize_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of deploy/kubernetes whose overlays have their secrets.env filled from the examples."""
     target = tmp_path_factory.mktemp("kubernetes") / "kubernetes"
     shutil.copytree(
-        ROOT / "deploy" / "kubernetes", target, ignore=shutil.ignore_patterns("secrets.env", ".deploy.*")
+        ROOT / "deploy" / "kubernetes",
+        target,
+        ignore=shutil.ignore_patterns("secrets.env", "jwt-private-keys.pem", ".deploy.*"),
     )
     for example in target.glob("overlays/*/secrets.env.example"):
         example.with_name("secrets.env").write_text(example.read_text())
+        example.with_name("jwt-private-keys.pem").write_text(TEST_SIGNING_KEY)
     return target
+
+
+# An Ed25519 key in PEM, as `manage.py generate-key` prints one (for the overlays' Secret).
+TEST_SIGNING_KEY = (
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+    "-----END PRIVATE KEY-----\n"
+)
 
 
 def render_kustomization(directory: Path) -> list[dict[str, Any]]:

@@ -15,7 +15,9 @@ from conftest import (
     COMPOSE_FILES,
     INCLUDED_COMPOSE_FILES,
     ROOT,
+    WORKERS,
     MissingVariable,
+    dockerfile,
     include_entries,
     interpolate,
     read_env_file,
@@ -27,7 +29,14 @@ from gateway_tests.harness import nginx, start_container
 PROD_LIKE = ("docker-compose-stage.yml", "docker-compose-prod.yml")
 # The env file each production-like stack reads, and the example it is copied from.
 ENV_FILES = {"docker-compose-stage.yml": "stage.env", "docker-compose-prod.yml": "prod.env"}
-REQUIRED_SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD", "PUBLIC_URL")
+REQUIRED_SECRETS = (
+    "SECRET_KEY",
+    "POSTGRES_PASSWORD",
+    "ITEMS_POSTGRES_PASSWORD",
+    "JWT_PRIVATE_KEYS",
+    "PUBLIC_URL",
+)
+PEM = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n"
 
 
 def services(compose: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
@@ -37,7 +46,12 @@ def services(compose: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
 def example_env(name: str) -> dict[str, str]:
     """The variables of a stack's env file as its example has them, secrets filled in."""
     example = read_env_file(ROOT / "deploy" / "compose" / f"{ENV_FILES[name]}.example")
-    return example | {"SECRET_KEY": f"{name}-key", "POSTGRES_PASSWORD": f"{name}-password"}
+    return example | {
+        "SECRET_KEY": f"{name}-key",
+        "POSTGRES_PASSWORD": f"{name}-password",
+        "ITEMS_POSTGRES_PASSWORD": f"{name}-items-password",
+        "JWT_PRIVATE_KEYS": f"{name}-{PEM}",
+    }
 
 
 def test_compose_files_follow_the_compose_spec() -> None:
@@ -81,7 +95,15 @@ def test_services_start_after_their_dependencies_are_healthy(
     compose: dict[str, dict[str, Any]], name: str
 ) -> None:
     stack = services(compose, name)
-    expected = {"users": {"users-db", "redis"}, "gateway": set(APP_SERVICES)}
+    expected = {
+        "users": {"users-db", "redis"},
+        # The relay starts once the users service has migrated its outbox, the consumer once
+        # the items service has migrated its tables; items needs the users service's key set.
+        "users-relay": {"users", "redis"},
+        "items": {"items-db", "users"},
+        "items-consumer": {"items", "redis"},
+        "gateway": set(APP_SERVICES),
+    }
     for service, needs in expected.items():
         depends = stack[service]["depends_on"]
         assert set(depends) == needs
@@ -115,19 +137,22 @@ def test_images_build_from_each_services_dockerfile(compose: dict[str, dict[str,
         build = stack[service]["build"]
         assert build["context"] == f"./services/{service}"
         assert build["target"] == target
-        dockerfile = (ROOT / "services" / service / "Dockerfile").read_text()
-        assert re.search(rf"^FROM \S+ AS {target}$", dockerfile, re.M)
+    for service in APP_SERVICES:
+        assert re.search(rf"^FROM \S+ AS {target}$", dockerfile(service).read_text(), re.M)
     gateway = stack["gateway"]["build"]
     assert (ROOT / gateway["context"] / gateway["dockerfile"]).is_file()
     assert gateway["args"]["TARGET"] == "compose"
 
 
 @pytest.mark.parametrize("name", COMPOSE_FILES)
-def test_postgres_keeps_its_data_in_a_volume(compose: dict[str, dict[str, Any]], name: str) -> None:
-    db = services(compose, name)["users-db"]
+@pytest.mark.parametrize("database", ["users-db", "items-db"])
+def test_postgres_keeps_its_data_in_a_volume(
+    compose: dict[str, dict[str, Any]], name: str, database: str
+) -> None:
+    db = services(compose, name)[database]
     assert re.fullmatch(r"postgres:1[67]\.\d+-\w+@sha256:[0-9a-f]{64}", db["image"])
-    assert "users-db-data:/var/lib/postgresql/data" in db["volumes"]
-    assert "users-db-data" in compose[name]["volumes"]
+    assert f"{database}-data:/var/lib/postgresql/data" in db["volumes"]
+    assert f"{database}-data" in compose[name]["volumes"]
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
 
 
@@ -140,10 +165,71 @@ def test_users_reach_postgres_and_redis_by_service_name(
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
 
 
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_items_keep_their_own_database_and_trust_the_users_key_set(
+    compose: dict[str, dict[str, Any]], name: str
+) -> None:
+    stack = services(compose, name)
+    users_db = stack["users-db"]["environment"]
+    items_db = stack["items-db"]["environment"]
+    for service in ("items", "items-consumer"):
+        environment = stack[service]["environment"]
+        url = environment["ITEMS_DATABASE_URL"]
+        # Its own database server and database, never the users tables.
+        assert url.startswith("postgresql://") and "@items-db:5432/" in url
+        assert url.rsplit("/", 1)[1] == items_db["POSTGRES_DB"] != users_db["POSTGRES_DB"]
+        assert "DATABASE_URL" not in environment
+        assert environment["USERS_JWKS_URL"] == "http://users:5000/auth/jwks.json"
+        # Only the users service and its relay hold the signing keys.
+        assert "JWT_PRIVATE_KEYS" not in environment
+    # The events: relay publishes to the Redis the consumer reads (no feed token anywhere).
+    assert (
+        stack["users-relay"]["environment"]["REDIS_URL"]
+        == stack["items-consumer"]["environment"]["REDIS_URL"]
+    )
+    assert (
+        stack["users-relay"]["environment"]["DATABASE_URL"] == stack["users"]["environment"]["DATABASE_URL"]
+    )
+    assert not [s for s, spec in stack.items() if "EVENTS_FEED_TOKEN" in spec.get("environment", {})]
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_workers_run_their_services_image_with_their_own_command(
+    compose: dict[str, dict[str, Any]], name: str
+) -> None:
+    stack = services(compose, name)
+    # The start scripts' own commands: each waits for its database, then execs the process.
+    commands = {"users-relay": ["relay"], "items-consumer": ["consume"]}
+    for worker, service in WORKERS.items():
+        spec = stack[worker]
+        assert spec["command"] == commands[worker]
+        if name == "docker-compose.yml":
+            assert spec["build"] == stack[service]["build"]
+        else:
+            assert spec["image"] == stack[service]["image"]
+            assert "build" not in spec
+        # No port: nothing but the database check tells that it can work.
+        assert "ports" not in spec and "wait-db" in spec["healthcheck"]["test"]
+
+
+def test_the_commands_the_workers_run_exist() -> None:
+    users_cli = (ROOT / "services" / "users" / "users_service" / "web" / "cli.py").read_text()
+    items_cli = (ROOT / "services" / "items" / "items_service" / "web" / "cli.py").read_text()
+    assert 'command("consume"' in items_cli and 'command("wait-db"' in items_cli
+    assert 'command("relay"' in users_cli and 'command("wait-db"' in users_cli
+    for service, command in (("users", "relay"), ("items", "consume")):
+        entrypoint = (ROOT / "services" / service / "docker-entrypoint.sh").read_text()
+        assert f"    {command})" in entrypoint and f"exec python manage.py {command}" in entrypoint
+
+
 def test_dev_reloads_the_mounted_code(compose: dict[str, dict[str, Any]]) -> None:
     stack = services(compose, "docker-compose.yml")
     assert "./services/users:/app" in stack["users"]["volumes"]
     assert "--reload" in stack["users"]["command"]
+    assert "./services/items:/app" in stack["items"]["volumes"]
+    assert "--reload" in stack["items"]["command"]
+    swagger = stack["swagger"]["volumes"]
+    assert "./services/swagger/items.json:/usr/share/nginx/html/swagger/items.json:ro" in swagger
     assert "./services/client:/app" in stack["client"]["volumes"]
     assert "/app/node_modules" in stack["client"]["volumes"]
     assert (
@@ -182,7 +268,10 @@ def test_required_secrets_must_be_set(compose: dict[str, dict[str, Any]], name: 
         assert re.search(rf"\$\{{{variable}:\?[^}}]+\}}", text), f"{name} does not require {variable}"
     environment = services(compose, name)["users"]["environment"]
     assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert environment["JWT_PRIVATE_KEYS"].startswith("${JWT_PRIVATE_KEYS:?")
     assert "postgres" not in environment["DATABASE_URL"].split("@")[0].split(":")[-1]
+    items = services(compose, name)["items"]["environment"]["ITEMS_DATABASE_URL"]
+    assert items.startswith("postgresql://items:${ITEMS_POSTGRES_PASSWORD:?")
 
 
 @pytest.mark.parametrize("name", PROD_LIKE)
@@ -198,7 +287,13 @@ def test_stacks_refuse_to_start_without_a_secret(
 @pytest.mark.parametrize("name", PROD_LIKE)
 def test_the_example_env_files_hold_no_secret(name: str) -> None:
     example = read_env_file(ROOT / "deploy" / "compose" / f"{ENV_FILES[name]}.example")
-    for variable in ("SECRET_KEY", "POSTGRES_PASSWORD", "ADMIN_PASSWORD"):
+    for variable in (
+        "SECRET_KEY",
+        "POSTGRES_PASSWORD",
+        "ITEMS_POSTGRES_PASSWORD",
+        "JWT_PRIVATE_KEYS",
+        "ADMIN_PASSWORD",
+    ):
         assert example[variable] == "", f"{ENV_FILES[name]}.example sets {variable}"
 
 
@@ -222,6 +317,14 @@ def test_stage_and_prod_read_their_variables_from_their_own_env_files(
         for name in PROD_LIKE
     }
     assert keys == {name: f"{name}-key" for name in PROD_LIKE}
+    signing = {
+        name: interpolate(services(compose, name)[service]["environment"], example_env(name))[
+            "JWT_PRIVATE_KEYS"
+        ]
+        for name in PROD_LIKE
+        for service in ("users", "users-relay")
+    }
+    assert signing == {name: f"{name}-{PEM}" for name in PROD_LIKE}
 
 
 @pytest.mark.parametrize("name", PROD_LIKE)
@@ -230,15 +333,27 @@ def test_production_like_stacks_run_hardened(compose: dict[str, dict[str, Any]],
     expected_env = "staging" if "stage" in name else "production"
     assert stack["users"]["environment"]["APP_ENV"] == expected_env
     assert compose[name]["name"].endswith("stage" if "stage" in name else "prod")
-    for service in (*APP_SERVICES, "gateway"):
+    for service in (*APP_SERVICES, *WORKERS, "gateway"):
         assert stack[service].get("read_only") is True, f"{name}: {service} has a writable root filesystem"
         assert stack[service]["tmpfs"] == ["/tmp"], f"{name}: {service} has nowhere to write"
         assert "volumes" not in stack[service], f"{name}: {service} mounts code"
         assert stack[service]["deploy"]["resources"]["limits"]
-    # Only the users service joins the network of the database and Redis.
-    assert compose[name]["networks"]["data"]["internal"] is True
-    on_data = {service for service, spec in stack.items() if "data" in spec.get("networks", [])}
-    assert on_data == {"users", "users-db", "redis"}
+    for worker in WORKERS:
+        assert stack[worker]["environment"]["APP_ENV"] == expected_env
+    assert stack["items"]["environment"]["APP_ENV"] == expected_env
+    # Each database's network holds its own service only; the consumer reaches Redis over
+    # the events network, and nothing but the gateway and the services are on edge.
+    networks = compose[name]["networks"]
+
+    def on(network: str) -> set[str]:
+        assert networks[network]["internal"] is True
+        return {service for service, spec in stack.items() if network in spec.get("networks", [])}
+
+    assert on("data") == {"users", "users-relay", "users-db", "redis"}
+    assert on("items-data") == {"items", "items-consumer", "items-db"}
+    assert on("events") == {"redis", "items-consumer"}
+    on_edge = {service for service, spec in stack.items() if "edge" in spec.get("networks", [])}
+    assert on_edge == {"users", "items", "client", "swagger", "gateway"}
 
 
 def test_stage_and_prod_define_their_services_once(compose: dict[str, dict[str, Any]]) -> None:
@@ -253,8 +368,10 @@ def test_stage_and_prod_define_their_services_once(compose: dict[str, dict[str, 
         del model["name"]
         for spec in model["services"].values():
             del spec["restart"]
-        del model["services"]["users"]["environment"]["APP_ENV"]
-        del model["services"]["users"]["environment"]["WEB_CONCURRENCY"]
+        for service in ("users", "items", *WORKERS):
+            del model["services"][service]["environment"]["APP_ENV"]
+        for service in ("users", "items"):
+            del model["services"][service]["environment"]["WEB_CONCURRENCY"]
         return model
 
     assert without_settings("docker-compose-stage.yml") == without_settings("docker-compose-prod.yml")
@@ -269,7 +386,7 @@ def test_healthchecks_match_the_dockerfiles(compose: dict[str, dict[str, Any]], 
     for service in APP_SERVICES:
         url = next(part for part in stack[service]["healthcheck"]["test"] if "http://" in part)
         url = re.search(r"http://[^'\"]+", url).group(0)
-        assert url in (ROOT / "services" / service / "Dockerfile").read_text()
+        assert url in dockerfile(service).read_text()
 
 
 def redis_options(command: list[str]) -> dict[str, str]:

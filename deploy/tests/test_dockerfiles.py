@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import APP_SERVICES, ROOT, repo_files, run, stage_chain, stages, tool
+from conftest import APP_SERVICES, ROOT, dockerfile, repo_files, run, stage_chain, stages, tool
 
 DOCKERFILES = repo_files("Dockerfile")
 SCRIPTS = [
     ROOT / "services" / "users" / "docker-entrypoint.sh",
+    ROOT / "services" / "items" / "docker-entrypoint.sh",
     ROOT / "services" / "nginx" / "gateway.envsh",
     ROOT / "deploy" / "kubernetes" / "deploy.sh",
     ROOT / "deploy" / "ecs" / "deploy.sh",
@@ -45,7 +46,7 @@ def test_base_images_are_pinned_to_a_version(dockerfile: Path) -> None:
 @pytest.mark.parametrize("service", APP_SERVICES)
 @pytest.mark.parametrize("target", ["dev", "prod"])
 def test_service_targets_run_unprivileged_with_a_healthcheck(service: str, target: str) -> None:
-    all_stages = stages(ROOT / "services" / service / "Dockerfile")
+    all_stages = stages(dockerfile(service))
     assert target in all_stages, f"services/{service}/Dockerfile has no {target} target"
     chain = stage_chain(all_stages, target)
     users = [line.split()[1] for line in chain if line.upper().startswith("USER ")]
@@ -62,7 +63,7 @@ def test_service_targets_run_unprivileged_with_a_healthcheck(service: str, targe
 
 @pytest.mark.parametrize("service", APP_SERVICES)
 def test_prod_is_the_default_target(service: str) -> None:
-    assert list(stages(ROOT / "services" / service / "Dockerfile"))[-1] == "prod"
+    assert list(stages(dockerfile(service)))[-1] == "prod"
 
 
 def test_users_prod_image_carries_no_test_tools() -> None:

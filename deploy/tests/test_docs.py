@@ -148,7 +148,9 @@ def test_kubernetes_checklist_matches_the_files(rendered: dict[str, list[dict[st
             overlay = check_script_call(command)[0]
             assert (KUBE / "overlays" / overlay / "kustomization.yaml").is_file()
     assert any("deploy/kubernetes/deploy.sh prod" in c for c in commands)
-    config = next(iter(of_kind(resources, "ConfigMap").values()))["data"]
+    (config,) = [
+        c["data"] for n, c in of_kind(resources, "ConfigMap").items() if n.startswith("users-config-")
+    ]
     assert config["PUBLIC_URL"] == f"https://{host}"
 
 
@@ -204,7 +206,7 @@ def test_ecs_checklist_matches_the_files() -> None:
             assert words[words.index("--cluster") + 1] == default_cluster
             services = words[words.index("--services") + 1 :]
             assert services == deploy_script_list("services")
-            assert set(services) | {"users-migrate"} == set(definitions)
+            assert set(services) | set(deploy_script_list("migrations")) == set(definitions)
         elif "deploy.sh" in command:
             assert check_script_call(command) == [environment]
         elif words[0] == "curl":

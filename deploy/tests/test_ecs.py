@@ -9,13 +9,34 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import APP_SERVICES, ROOT, image_volume, run, writable_by
+from conftest import APP_SERVICES, ROOT, dockerfile, image_volume, run, writable_by
 
 ECS = ROOT / "deploy" / "ecs"
 ENVIRONMENTS = ("staging", "production")
-TASKS = ("users", "users-migrate", "client", "swagger")
+TASKS = (
+    "users",
+    "users-migrate",
+    "users-relay",
+    "items",
+    "items-migrate",
+    "items-consumer",
+    "client",
+    "swagger",
+)
+# The ECS services deploy.sh rolls out, and the one-off migration tasks it runs before them.
+SERVICES = ("users", "users-relay", "items", "items-consumer", "client", "swagger")
+MIGRATIONS = ("users-migrate", "items-migrate")
 PLACEHOLDERS = {"${AWS_ACCOUNT_ID}", "${AWS_REGION}", "${REGISTRY}", "${TAG}"}
-SECRET_NAMES = {"DATABASE_URL", "SECRET_KEY", "REDIS_URL", "ADMIN_PASSWORD", "POSTGRES_PASSWORD"}
+SECRET_NAMES = {
+    "DATABASE_URL",
+    "ITEMS_DATABASE_URL",
+    "SECRET_KEY",
+    "JWT_PRIVATE_KEYS",
+    "EVENTS_FEED_TOKEN",
+    "REDIS_URL",
+    "ADMIN_PASSWORD",
+    "POSTGRES_PASSWORD",
+}
 
 
 def task_definition(environment: str, name: str) -> dict[str, Any]:
@@ -75,8 +96,7 @@ def test_every_container_can_write_its_tmp_on_fargate(environment: str, name: st
     assert mount.get("readOnly") is False
     (volume,) = [v for v in definition["volumes"] if v["name"] == mount["sourceVolume"]]
     assert set(volume) == {"name"}, "a bind mount of the task's ephemeral storage"
-    dockerfile = ROOT / "services" / image_of(main) / "Dockerfile"
-    owner, mode = image_volume(dockerfile, "prod", "/tmp") or (0, 0o755)
+    owner, mode = image_volume(dockerfile(image_of(main)), "prod", "/tmp") or (0, 0o755)
     assert writable_by(uid, owner, mode), (
         f"{name} runs as {uid} but Fargate mounts /tmp as uid {owner}, mode {mode:o}"
     )
@@ -101,7 +121,7 @@ def test_images_ports_and_health_checks_match_compose(
     assert main["healthCheck"]["retries"] == spec["healthcheck"]["retries"]
     health_port = int(re.search(r"127\.0\.0\.1:(\d+)/", " ".join(spec["healthcheck"]["test"])).group(1))
     assert [p["containerPort"] for p in main["portMappings"]] == [health_port]
-    expose = re.findall(r"^EXPOSE (\d+)", (ROOT / "services" / service / "Dockerfile").read_text(), re.M)
+    expose = re.findall(r"^EXPOSE (\d+)", dockerfile(service).read_text(), re.M)
     assert set(expose) == {str(health_port)}
 
 
@@ -116,6 +136,48 @@ def test_users_run_like_the_kubernetes_deployment(environment: str) -> None:
     assert "healthCheck" not in migrate and "portMappings" not in migrate
     admin = {s["name"] for s in migrate["secrets"]} - {s["name"] for s in users["secrets"]}
     assert admin == {"ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PASSWORD"}
+    assert "JWT_PRIVATE_KEYS" in {s["name"] for s in users["secrets"]}
+
+
+def secret_names(main: dict[str, Any]) -> set[str]:
+    return {secret["name"] for secret in main.get("secrets", [])}
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_items_run_like_users_on_their_own_database(environment: str) -> None:
+    items = container(environment, "items")
+    migrate = container(environment, "items-migrate")
+    consumer = container(environment, "items-consumer")
+    assert items["command"] == ["serve"] and migrate["command"] == ["migrate"]
+    assert items["image"] == migrate["image"] == consumer["image"] == "${REGISTRY}/items:${TAG}"
+    env = {e["name"]: e["value"] for e in items["environment"]}
+    assert env["APP_ENV"] == environment and env["MIGRATE_ON_START"] == "false"
+    assert "healthCheck" not in migrate and "portMappings" not in migrate
+    # Its own database, never the users one; no signing key: it checks tokens offline
+    # against the users service's key set.
+    for main in (items, migrate, consumer):
+        names = secret_names(main)
+        assert "ITEMS_DATABASE_URL" in names
+        assert not names & {"DATABASE_URL", "SECRET_KEY", "JWT_PRIVATE_KEYS"}
+    assert "USERS_JWKS_URL" in secret_names(items)
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_relay_and_consumer_meet_in_redis(environment: str) -> None:
+    relay = container(environment, "users-relay")
+    consumer = container(environment, "items-consumer")
+    users = container(environment, "users")
+    assert relay["command"] == ["relay"]
+    assert consumer["command"] == ["consume"]
+    assert relay["image"] == users["image"]
+    # The relay starts as the users service does (the settings production requires).
+    assert secret_names(relay) == secret_names(users) - {"SMTP_URL", "MAIL_FROM", "TRUSTED_PROXIES"}
+    assert "REDIS_URL" in secret_names(relay) & secret_names(consumer)
+    for main in (relay, consumer):
+        assert "portMappings" not in main
+        assert main["healthCheck"]["command"] == ["CMD", "python", "manage.py", "wait-db", "--timeout", "3"]
+        env = {e["name"]: e["value"] for e in main["environment"]}
+        assert env["APP_ENV"] == environment
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -232,12 +294,11 @@ def test_deploy_script_builds_pushes_migrates_and_rolls_out(tmp_path: Path, shel
     assert result.returncode == 0, result.stderr
     assert f"Deployed {SHA} to microservices-production." in result.stdout
     for service in APP_SERVICES:
-        image = f"registry.test/team/{service}:{SHA}"
+        image = f"registry.test/team/{service}:{SHA}"  # the workers' images among them
         # The task definitions run on X86_64 whatever machine builds (an arm64 Mac, say).
         assert (
             f"docker build --platform linux/amd64 --target prod --build-context kit={ROOT}/services/kit "
-            f"--tag {image} {ROOT}/services/{service}"
-            in calls
+            f"--tag {image} {ROOT}/services/{service}" in calls
         )
         assert f"docker push {image}" in calls
     assert "docker login --username AWS --password-stdin registry.test" in calls
@@ -250,18 +311,24 @@ def test_deploy_script_builds_pushes_migrates_and_rolls_out(tmp_path: Path, shel
         assert definition["containerDefinitions"][0]["image"].endswith(f":{SHA}")
         assert definition["runtimePlatform"]["cpuArchitecture"] == "X86_64"
         assert "123456789012" in definition["executionRoleArn"] and "eu-west-1" in text
-    (migration,) = indexes(calls, "aws ecs run-task")
-    assert "task-definition/microservices-production-users-migrate:2" in calls[migration]
+    migrations = indexes(calls, "aws ecs run-task")
+    assert len(migrations) == len(MIGRATIONS)
+    for index, name in zip(migrations, MIGRATIONS, strict=True):
+        assert f"task-definition/microservices-production-{name}:2" in calls[index]
+        # In the network configuration of the service it migrates for.
+        service = name.removesuffix("-migrate")
+        asked = [i for i in indexes(calls, "aws ecs describe-services") if "networkConfiguration" in calls[i]]
+        assert any(f"--services {service} " in calls[i] and i < index for i in asked)
     updates = indexes(calls, "aws ecs update-service")
-    assert len(updates) == 3 and min(updates) > migration
+    assert len(updates) == len(SERVICES) and min(updates) > max(migrations)
+    assert [calls[i].split("--service ")[1].split()[0] for i in updates] == list(SERVICES)
     assert all("deploymentCircuitBreaker={enable=true,rollback=true}" in calls[i] for i in updates)
     (wait,) = indexes(calls, "aws ecs wait services-stable")
-    assert (
-        calls[wait]
-        == "aws ecs wait services-stable --cluster microservices-production --services users client swagger"
+    assert calls[wait] == (
+        "aws ecs wait services-stable --cluster microservices-production --services " + " ".join(SERVICES)
     )
     checks = [i for i in indexes(calls, "aws ecs describe-services") if "taskDefinition" in calls[i]]
-    assert len(checks) == 3 and min(checks) > wait
+    assert len(checks) == len(SERVICES) and min(checks) > wait
 
 
 def test_deploy_script_checks_every_ssm_parameter_first(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from conftest import (
     ROOT,
+    TEST_SIGNING_KEY,
     container_environment,
     load_yaml_documents,
     of_kind,
@@ -25,7 +26,8 @@ from gateway_tests.harness import nginx, start_container
 KUBE = ROOT / "deploy" / "kubernetes"
 KIND_CONFIG = KUBE / "kind-config.yaml"
 MANIFESTS = sorted(p for p in KUBE.rglob("*.yaml") if p.name != "kustomization.yaml" and p != KIND_CONFIG)
-APPLICATION_DEPLOYMENTS = ("users", "client", "swagger", "gateway")
+APPLICATION_DEPLOYMENTS = ("users", "users-relay", "items", "items-consumer", "client", "swagger", "gateway")
+MIGRATION_JOBS = ("users-migrate", "items-migrate")
 ENVIRONMENTS = ("base", "dev", "prod")
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "Job"}
 
@@ -59,19 +61,21 @@ def test_rendered_overlay_validates_strictly(
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_the_stack_is_complete(rendered: dict[str, list[dict[str, Any]]], environment: str) -> None:
     resources = rendered[environment]
-    assert set(of_kind(resources, "Deployment")) == {"users", "client", "swagger", "gateway", "redis"}
-    assert set(of_kind(resources, "StatefulSet")) == {"users-db"}
+    assert set(of_kind(resources, "Deployment")) == {*APPLICATION_DEPLOYMENTS, "redis"}
+    assert set(of_kind(resources, "StatefulSet")) == {"users-db", "items-db"}
     assert set(of_kind(resources, "Service")) == {
         "users",
+        "items",
         "client",
         "swagger",
         "gateway",
         "users-db",
+        "items-db",
         "redis",
     }
-    assert set(of_kind(resources, "Job")) == {"users-migrate"}
-    assert set(of_kind(resources, "HorizontalPodAutoscaler")) == {"users"}
-    assert "users" in of_kind(resources, "PodDisruptionBudget")
+    assert set(of_kind(resources, "Job")) == set(MIGRATION_JOBS)
+    assert set(of_kind(resources, "HorizontalPodAutoscaler")) == {"users", "items"}
+    assert {"users", "items"} <= set(of_kind(resources, "PodDisruptionBudget"))
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -106,6 +110,8 @@ def test_service_ports_match_the_gateway_and_compose(
     ports = {name: service["spec"]["ports"][0]["port"] for name, service in services.items()}
     assert ports == {
         "users": 5000,
+        "items": 5000,
+        "items-db": 5432,
         "client": 80,
         "swagger": 8080,
         "gateway": 80,
@@ -116,8 +122,16 @@ def test_service_ports_match_the_gateway_and_compose(
     container_ports = {
         n: d["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"]
         for n, d in deployments.items()
+        if "ports" in d["spec"]["template"]["spec"]["containers"][0]
     }
-    assert container_ports == {"users": 5000, "client": 80, "swagger": 8080, "gateway": 8080, "redis": 6379}
+    assert container_ports == {
+        "users": 5000,
+        "items": 5000,
+        "client": 80,
+        "swagger": 8080,
+        "gateway": 8080,
+        "redis": 6379,
+    }
     # The gateway image started in a pod of the namespace "shop".
     conf = start_container(
         "kubernetes",
@@ -126,8 +140,14 @@ def test_service_ports_match_the_gateway_and_compose(
         env={"KUBERNETES_SERVICE_HOST": "10.96.0.1"},
     )
     gateway_conf = "".join(path.read_text() for path in conf.parent.rglob("*.conf"))
-    for upstream in ("users", "client", "swagger"):
+    for upstream in ("users", "items", "client", "swagger"):
         assert f"{upstream}.shop.svc.cluster.local:{ports[upstream]} resolve" in gateway_conf
+
+
+def config_map(resources: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    """The ConfigMap a generator named ``name`` made (its name carries a content hash)."""
+    (found,) = [c for n, c in of_kind(resources, "ConfigMap").items() if n.rsplit("-", 1)[0] == name]
+    return found
 
 
 def gateway_settings(resources: list[dict[str, Any]]) -> dict[str, str]:
@@ -150,7 +170,7 @@ def test_the_gateway_trusts_the_ingress_hop_and_knows_the_public_scheme(
 ) -> None:
     resources = rendered[environment]
     settings = gateway_settings(resources)
-    users_config = next(iter(of_kind(resources, "ConfigMap").values()))["data"]
+    users_config = config_map(resources, "users-config")["data"]
     # The same values the users pods read.
     assert settings == {name: users_config[name] for name in ("TRUSTED_PROXIES", "PUBLIC_URL")}
     assert users_config["TRUSTED_PROXIES"] == "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
@@ -244,8 +264,9 @@ def test_users_scale_and_spread_over_zones(rendered: dict[str, list[dict[str, An
     assert pdb["spec"]["selector"]["matchLabels"].items() <= labels_of(prod_users).items()
 
 
-def test_only_users_pods_reach_the_database_and_redis(rendered: dict[str, list[dict[str, Any]]]) -> None:
-    resources = rendered["prod"]
+def network_peers(resources: list[dict[str, Any]]) -> Any:
+    """``allowed(target, port)``: the workloads whose pods the NetworkPolicies let reach the pods
+    of workload ``target`` on ``port`` (every other port is refused)."""
     policies = of_kind(resources, "NetworkPolicy")
     deny = policies["default-deny-ingress"]["spec"]
     assert deny["podSelector"] == {} and deny["policyTypes"] == ["Ingress"] and "ingress" not in deny
@@ -259,19 +280,106 @@ def test_only_users_pods_reach_the_database_and_redis(rendered: dict[str, list[d
         wanted = selector.get("matchLabels", {}).items()
         return {name for name, r in pods.items() if wanted <= labels_of(r).items()}
 
-    for target, port in (("users-db", 5432), ("redis", 6379)):
-        allowed: set[str] = set()
+    def allowed(target: str, port: int) -> set[str]:
+        peers: set[str] = set()
         for policy in policies.values():
             if target not in selected(policy["spec"]["podSelector"]) or not policy["spec"]["podSelector"]:
                 continue
             for rule in policy["spec"].get("ingress", []):
                 assert [p["port"] for p in rule["ports"]] == [port]
                 for peer in rule["from"]:
-                    assert set(peer) == {"podSelector"}, (
-                        f"{target} admits traffic beyond this namespace's pods"
-                    )
-                    allowed |= selected(peer["podSelector"])
-        assert allowed == {"users", "users-migrate"}, f"{target} is reachable from {allowed}"
+                    if "namespaceSelector" in peer:
+                        peers.add("(another namespace)")
+                        continue
+                    assert set(peer) == {"podSelector"}
+                    peers |= selected(peer["podSelector"])
+        return peers
+
+    return allowed
+
+
+def test_each_database_is_reached_by_its_own_service_only(rendered: dict[str, list[dict[str, Any]]]) -> None:
+    allowed = network_peers(rendered["prod"])
+    assert allowed("users-db", 5432) == {"users", "users-migrate", "users-relay"}
+    assert allowed("items-db", 5432) == {"items", "items-migrate", "items-consumer"}
+    # Redis: the users service's limits and its relay; the items consumer reads the events.
+    assert allowed("redis", 6379) == {"users", "users-migrate", "users-relay", "items-consumer"}
+
+
+def test_items_reach_users_only_from_the_items_api_for_the_key_set(
+    rendered: dict[str, list[dict[str, Any]]],
+) -> None:
+    resources = rendered["prod"]
+    allowed = network_peers(resources)
+    assert allowed("users", 5000) == {"gateway", "items"}
+    assert allowed("items", 5000) == {"gateway"}
+    # Nothing else of the items service talks to users: no consumer, no Job, no feed token.
+    assert allowed("users-relay", 5000) == set() and allowed("items-consumer", 5000) == set()
+    items_config = config_map(resources, "items-config")["data"]
+    assert items_config["USERS_JWKS_URL"] == "http://users:5000/auth/jwks.json"
+    for name in ("items", "items-consumer"):
+        env = container_environment(of_kind(resources, "Deployment")[name], resources)
+        assert "EVENTS_FEED_TOKEN" not in env and "JWT_PRIVATE_KEYS" not in env
+        assert "DATABASE_URL" not in env and "@items-db:5432/items" in env["ITEMS_DATABASE_URL"].value
+    assert "EVENTS_FEED_TOKEN" not in config_map(resources, "users-config")["data"]
+
+
+def test_the_relay_and_the_consumer_meet_in_redis(rendered: dict[str, list[dict[str, Any]]]) -> None:
+    resources = rendered["prod"]
+    deployments = of_kind(resources, "Deployment")
+    relay = pod_spec(deployments["users-relay"])["containers"][0]
+    consumer = pod_spec(deployments["items-consumer"])["containers"][0]
+    assert relay["args"] == ["relay"]
+    assert consumer["args"] == ["consume"]
+    assert relay["image"] == pod_spec(deployments["users"])["containers"][0]["image"]
+    assert consumer["image"] == pod_spec(deployments["items"])["containers"][0]["image"]
+    relay_env = container_environment(deployments["users-relay"], resources)
+    consumer_env = container_environment(deployments["items-consumer"], resources)
+    assert relay_env["REDIS_URL"].value == consumer_env["REDIS_URL"].value == "redis://redis:6379/0"
+    # The relay starts as the users pods do: production refuses to start without these.
+    users_env = container_environment(deployments["users"], resources)
+    for name in ("DATABASE_URL", "SECRET_KEY", "JWT_PRIVATE_KEYS", "APP_ENV"):
+        assert relay_env[name] == users_env[name], name
+    # One consumer at a time, also during a rollout.
+    assert deployments["items-consumer"]["spec"]["strategy"]["type"] == "Recreate"
+
+
+def test_the_signing_keys_come_from_the_overlays_key_file(rendered: dict[str, list[dict[str, Any]]]) -> None:
+    for overlay in ("dev", "prod"):
+        resources = rendered[overlay]
+        (secret,) = of_kind(resources, "Secret").values()
+        assert "JWT_PRIVATE_KEYS" in secret["data"]
+        for name in ("users", "users-relay"):
+            env = container_environment(of_kind(resources, "Deployment")[name], resources)
+            assert env["JWT_PRIVATE_KEYS"].value == "JWT_PRIVATE_KEYS"
+        job = container_environment(of_kind(resources, "Job")["users-migrate"], resources)
+        assert job["JWT_PRIVATE_KEYS"].value == "JWT_PRIVATE_KEYS"
+    assert "overlays/*/jwt-private-keys.pem" in (KUBE / ".gitignore").read_text().splitlines()
+
+
+def test_items_scale_and_keep_a_replica_during_disruptions(rendered: dict[str, list[dict[str, Any]]]) -> None:
+    for environment in ENVIRONMENTS:
+        resources = rendered[environment]
+        hpa = of_kind(resources, "HorizontalPodAutoscaler")["items"]
+        assert hpa["spec"]["scaleTargetRef"]["name"] == "items"
+        items = of_kind(resources, "Deployment")["items"]
+        assert "replicas" not in items["spec"]
+        pdb = of_kind(resources, "PodDisruptionBudget")["items"]
+        assert pdb["spec"]["selector"]["matchLabels"].items() <= labels_of(items).items()
+        probes = pod_spec(items)["containers"][0]
+        assert probes["readinessProbe"]["httpGet"]["path"] == "/health/ready"
+        assert probes["livenessProbe"]["httpGet"]["path"] == "/health/live"
+    assert of_kind(rendered["prod"], "HorizontalPodAutoscaler")["items"]["spec"]["minReplicas"] >= 3
+
+
+def test_the_items_migration_job_runs_the_items_image(rendered: dict[str, list[dict[str, Any]]]) -> None:
+    resources = rendered["prod"]
+    job = pod_spec(of_kind(resources, "Job")["items-migrate"])["containers"][0]
+    items = pod_spec(of_kind(resources, "Deployment")["items"])["containers"][0]
+    assert job["args"] == ["migrate"] and items["args"] == ["serve"]
+    assert job["image"] == items["image"]
+    env = container_environment(of_kind(resources, "Deployment")["items"], resources)
+    assert env["MIGRATE_ON_START"].value == "false"
 
 
 def test_ingress_sends_every_path_to_the_gateway(rendered: dict[str, list[dict[str, Any]]]) -> None:
@@ -336,13 +444,17 @@ def database_connections(resources: list[dict[str, Any]]) -> tuple[int, int]:
         return int(env[name].value) if name in env else default
 
     workers = setting("WEB_CONCURRENCY", 0)
-    threads = setting("WEB_THREADS", source_default(KIT_SOURCE / "runtime" / "server.py", r'"WEB_THREADS", (\d+)\)'))
+    threads = setting(
+        "WEB_THREADS", source_default(KIT_SOURCE / "runtime" / "server.py", r'"WEB_THREADS", (\d+)\)')
+    )
     pool = setting(
         "DB_POOL_SIZE",
         source_default(KIT_SOURCE / "runtime" / "settings.py", r"DB_POOL_SIZE: int = Field\(default=(\d+)"),
     ) + setting(
         "DB_MAX_OVERFLOW",
-        source_default(KIT_SOURCE / "runtime" / "settings.py", r"DB_MAX_OVERFLOW: int = Field\(default=(\d+)"),
+        source_default(
+            KIT_SOURCE / "runtime" / "settings.py", r"DB_MAX_OVERFLOW: int = Field\(default=(\d+)"
+        ),
     )
     # A worker's threads each hold at most one pooled connection.
     per_pod = workers * min(threads, pool)
@@ -369,7 +481,9 @@ def test_the_autoscalers_maximum_fits_the_databases_connections(
 def test_connection_budget_counts_every_worker_thread(rendered: dict[str, list[dict[str, Any]]]) -> None:
     """The budget grows with the autoscaler's maximum, so doubling it must break the fit."""
     resources = [dict(r) for r in rendered["prod"]]
-    hpa = next(r for r in resources if r["kind"] == "HorizontalPodAutoscaler")
+    hpa = next(
+        r for r in resources if r["kind"] == "HorizontalPodAutoscaler" and r["metadata"]["name"] == "users"
+    )
     before, accepted = database_connections(resources)
     hpa["spec"] = dict(hpa["spec"], maxReplicas=2 * hpa["spec"]["maxReplicas"])
     after, _ = database_connections(resources)
@@ -391,9 +505,7 @@ def test_kind_cluster_answers_on_localhost(rendered: dict[str, list[dict[str, An
     assert "host" not in ingress["spec"]["rules"][0], "the dev Ingress must answer http://localhost"
     docs = (ROOT / "docs" / "deployment.md").read_text()
     assert f"kind create cluster --config {KIND_CONFIG.relative_to(ROOT)}" in docs
-    dev_config = of_kind(rendered["dev"], "ConfigMap")
-    (config_map,) = dev_config.values()
-    assert config_map["data"]["PUBLIC_URL"] == "http://localhost"
+    assert config_map(rendered["dev"], "users-config")["data"]["PUBLIC_URL"] == "http://localhost"
 
 
 def fill_secrets(overlay_dir: Path, **overrides: str) -> None:
@@ -407,7 +519,7 @@ def fill_secrets(overlay_dir: Path, **overrides: str) -> None:
 
 
 FAKE_KUBECTL = """#!{python}
-# A cluster that records what is applied, and whose users-migrate Job ends as JOB_OUTCOME says.
+# A cluster that records what is applied, and whose migration Jobs end as JOB_OUTCOME says.
 import os, subprocess, sys
 from pathlib import Path
 import yaml
@@ -427,17 +539,23 @@ if args[0] == "apply":
     with applied.open("a") as log:
         for doc in yaml.safe_load_all(output.stdout):
             log.write(f"{{number}} {{doc['kind']}}/{{doc['metadata']['name']}}\\n")
-elif args[:3] == ["get", "job", "users-migrate"]:
-    if not applied.exists() or "Job/users-migrate" not in applied.read_text():
-        sys.exit('Error from server (NotFound): jobs.batch "users-migrate" not found')
-    print(os.environ["JOB_OUTCOME"])
+elif args[:2] == ["get", "job"]:
+    job = args[2]
+    if not applied.exists() or f"Job/{{job}}" not in applied.read_text():
+        sys.exit(f'Error from server (NotFound): jobs.batch "{{job}}" not found')
+    print(os.environ.get("JOB_OUTCOME_" + job.replace("-", "_").upper(), os.environ["JOB_OUTCOME"]))
 elif args[0] == "logs":
     print("alembic: migration failed")
 """
 
 
 def deploy_with_a_fake_cluster(
-    sandbox: Path, tmp_path: Path, outcome: str, shell: list[str], overlay: str = "prod"
+    sandbox: Path,
+    tmp_path: Path,
+    outcome: str,
+    shell: list[str],
+    overlay: str = "prod",
+    **outcomes: str,
 ) -> tuple[Any, list[str], list[str], Path]:
     copy = tmp_path / "kubernetes"
     shutil.copytree(sandbox, copy)
@@ -459,7 +577,8 @@ def deploy_with_a_fake_cluster(
             "PATH": f"{bin_dir}:/usr/bin:/bin",
             "IMAGE_REGISTRY": "registry.test/team/",
             "JOB_OUTCOME": outcome,
-        },
+        }
+        | outcomes,
     )
     calls = (state / "calls.log").read_text().splitlines() if (state / "calls.log").exists() else []
     applied = (state / "applied.log").read_text().splitlines() if (state / "applied.log").exists() else []
@@ -478,8 +597,15 @@ def test_deploy_script_migrates_before_any_new_code_runs(
         kustomize_sandbox, tmp_path, "SuccessCriteriaMet Complete", SHELLS[shell]
     )
     assert result.returncode == 0, result.stderr
-    assert calls[0] == "delete job users-migrate --namespace microservices --ignore-not-found"
-    job_call = next(int(line.split()[0]) for line in applied if line.endswith(" Job/users-migrate"))
+    assert calls[: len(MIGRATION_JOBS)] == [
+        f"delete job {job} --namespace microservices --ignore-not-found" for job in MIGRATION_JOBS
+    ]
+    # Both Jobs go in the first apply, the one before any Deployment.
+    firsts = {
+        min(int(line.split()[0]) for line in applied if line.endswith(f" Job/{job}"))
+        for job in MIGRATION_JOBS
+    }
+    (job_call,) = firsts
     first_app_call = min(
         int(line.split()[0])
         for line in applied
@@ -487,12 +613,18 @@ def test_deploy_script_migrates_before_any_new_code_runs(
     )
     assert job_call < first_app_call, "the Deployments are applied with the migration Job, not after it"
     apply_calls = [i for i, call in enumerate(calls) if call.startswith("apply ")]
-    job_checks = [i for i, call in enumerate(calls) if call.startswith("get job users-migrate")]
-    assert job_checks and apply_calls[job_call] < min(job_checks) < apply_calls[first_app_call]
+    for job in MIGRATION_JOBS:
+        job_checks = [i for i, call in enumerate(calls) if call.startswith(f"get job {job} ")]
+        assert (
+            job_checks
+            and apply_calls[job_call] < min(job_checks) <= max(job_checks) < apply_calls[first_app_call]
+        )
     # What the migration needs is there when it runs; no new code is.
     before = {line.split()[1] for line in applied if int(line.split()[0]) == job_call}
     assert {"Secret", "ConfigMap", "StatefulSet", "NetworkPolicy"} <= {k.split("/")[0] for k in before}
     assert "HorizontalPodAutoscaler/users" not in before
+    assert "HorizontalPodAutoscaler/items" not in before
+    assert not {f"Deployment/{name}" for name in APPLICATION_DEPLOYMENTS} & before
     assert [c.split()[2] for c in calls if c.startswith("rollout status")] == [
         f"deployment/{d}" for d in APPLICATION_DEPLOYMENTS
     ]
@@ -502,21 +634,23 @@ def test_deploy_script_migrates_before_any_new_code_runs(
         if doc["kind"] in WORKLOAD_KINDS
         for c in pod_spec(doc)["containers"]
     }
-    assert {f"registry.test/team/{name}:0123abc" for name in ("users", "client", "swagger")} < images
+    assert {f"registry.test/team/{name}:0123abc" for name in ("users", "items", "client", "swagger")} < images
     assert "registry.test/team/gateway:0123abc-kubernetes" in images
     assert all(":" in image and not image.endswith(":latest") for image in images)
 
 
+@pytest.mark.parametrize("job", MIGRATION_JOBS)
 def test_deploy_script_stops_at_once_when_the_migration_fails(
-    kustomize_sandbox: Path, tmp_path: Path
+    kustomize_sandbox: Path, tmp_path: Path, job: str
 ) -> None:
     started = time.monotonic()
+    failed = {"JOB_OUTCOME_" + job.replace("-", "_").upper(): "FailureTarget Failed"}
     result, calls, applied, _ = deploy_with_a_fake_cluster(
-        kustomize_sandbox, tmp_path, "FailureTarget Failed", ["bash"]
+        kustomize_sandbox, tmp_path, "SuccessCriteriaMet Complete", ["bash"], **failed
     )
     assert time.monotonic() - started < 60, "a failed Job must not wait for the timeout"
     assert result.returncode == 1
-    assert "users-migrate Job failed" in result.stderr and "alembic: migration failed" in result.stderr
+    assert f"{job} Job failed" in result.stderr and "alembic: migration failed" in result.stderr
     assert not any(
         line.split()[1] == f"Deployment/{name}" for line in applied for name in APPLICATION_DEPLOYMENTS
     )
@@ -544,7 +678,11 @@ def test_deploy_script_refuses_empty_secrets(
         if setting.required and setting.secret and "serve" in setting.processes
         for key in secret_keys_behind(setting.name, rendered["prod"])
     }
-    assert {"SECRET_KEY", "POSTGRES_PASSWORD", "SMTP_URL"} <= required
+    assert {"SECRET_KEY", "POSTGRES_PASSWORD", "SMTP_URL", "JWT_PRIVATE_KEYS"} <= required
+    # The items pods' database password, the one secret they read.
+    items_env = container_environment(of_kind(rendered["prod"], "Deployment")["items"], rendered["prod"])
+    required |= {source.value for source in items_env.values() if source.secret and "$(" not in source.value}
+    assert "ITEMS_POSTGRES_PASSWORD" in required
     if overlay == "dev":
         required.discard("SMTP_URL")
     copy = tmp_path / "kubernetes"
@@ -556,6 +694,9 @@ def test_deploy_script_refuses_empty_secrets(
     (bin_dir / "kubectl").chmod(0o755)
     for key in sorted(required):
         fill_secrets(copy / "overlays" / overlay, **{key: ""})
+        # The signing keys are a file of their own (a key spans lines).
+        keys = copy / "overlays" / overlay / "jwt-private-keys.pem"
+        keys.write_text("" if key == "JWT_PRIVATE_KEYS" else TEST_SIGNING_KEY)
         result = run(
             "bash", str(copy / "deploy.sh"), overlay, "0123abc", env={"PATH": f"{bin_dir}:/usr/bin:/bin"}
         )

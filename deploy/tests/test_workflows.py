@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, load_compose, load_yaml_documents, run, tool
+from conftest import ROOT, TEST_SIGNING_KEY, load_compose, load_yaml_documents, run, tool
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$")
@@ -170,9 +171,14 @@ def test_each_target_pulls_the_gateway_variant_built_for_it(ci: dict[str, Any], 
         assert reference in pushed, f"{name} pulls {reference}, which CI does not push"
         assert pushed[reference]["build-args"] == f"TARGET={gateway['build']['args']['TARGET']}"
     sandbox = tmp_path / "sandbox"
-    shutil.copytree(ROOT / "deploy" / "kubernetes", sandbox, ignore=shutil.ignore_patterns("secrets.env"))
+    shutil.copytree(
+        ROOT / "deploy" / "kubernetes",
+        sandbox,
+        ignore=shutil.ignore_patterns("secrets.env", "jwt-private-keys.pem"),
+    )
     for example in sandbox.glob("overlays/*/secrets.env.example"):
         example.with_name("secrets.env").write_text(example.read_text())
+        example.with_name("jwt-private-keys.pem").write_text(TEST_SIGNING_KEY)
     result, _, applied, state = deploy_with_a_fake_cluster(
         sandbox, tmp_path / "run", "Complete", ["bash"], overlay="prod"
     )
@@ -194,7 +200,7 @@ def test_images_are_pushed_only_from_main_after_every_check(ci: dict[str, Any]) 
     assert set(job["needs"]) == {"lint", "test"}
     assert "refs/heads/main" in job["env"]["PUSH"] and "push" in job["env"]["PUSH"]
     images = {entry["image"] for entry in job["strategy"]["matrix"]["include"]}
-    assert images == {"users", "client", "swagger", "gateway"}
+    assert images == {"users", "items", "client", "swagger", "gateway"}
     for entry in job["strategy"]["matrix"]["include"]:
         assert (ROOT / entry["file"]).is_file()
         assert (ROOT / entry["context"]).is_dir()
@@ -215,3 +221,23 @@ def test_workflow_token_is_read_only(ci: dict[str, Any]) -> None:
     assert set(ci[True]) == {"push", "pull_request", "workflow_dispatch"}
     for job in ci["jobs"].values():
         assert job["timeout-minutes"] <= 45
+
+
+def test_ci_builds_every_image_the_deploy_files_run(ci: dict[str, Any]) -> None:
+    """The items service's image (and its consumer's, the same) is pushed beside the others."""
+    pushed = {reference.rsplit("/", 1)[-1].split(":")[0] for reference in pushed_images(ci)}
+    run_by_deploy_files = set()
+    for name in ("docker-compose-prod.yml", "docker-compose-stage.yml"):
+        for service in load_compose(name)["services"].values():
+            image = service["image"]
+            if image.startswith("${REGISTRY"):
+                run_by_deploy_files.add(image.rsplit("/", 1)[-1].split(":")[0])
+    for path in (ROOT / "deploy" / "ecs" / "task-definitions").glob("*/*.json"):
+        image = json.loads(path.read_text())["containerDefinitions"][0]["image"]
+        run_by_deploy_files.add(image.rsplit("/", 1)[-1].split(":")[0])
+    assert {"users", "items", "client", "swagger", "gateway"} <= run_by_deploy_files
+    assert run_by_deploy_files <= pushed
+    (items,) = [
+        job for job in ci["jobs"]["images"]["strategy"]["matrix"]["include"] if job["image"] == "items"
+    ]
+    assert items["context"] == "services/items" and items["file"] == "services/items/Dockerfile"

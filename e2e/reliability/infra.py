@@ -553,6 +553,9 @@ def make_up(tmp: Path, database_url: str, replicas: int, extra_env: dict[str, st
         | {
             "APP_ENV": "development",
             "DATABASE_URL": database_url,
+            # The items instances: ports and a database of this run's own.
+            "ITEMS_PORT": str(free_port_pair()),
+            "ITEMS_DATABASE_URL": f"sqlite:///{tmp / 'items.db'}",
             "STACK_MARKER": marker,
             "WEB_CONCURRENCY": "2",
             "LOG_LEVEL": "WARNING",

@@ -4,6 +4,7 @@ front; the signing key and the feed token made once and reused."""
 
 from __future__ import annotations
 
+import socket
 import stat
 from pathlib import Path
 
@@ -251,3 +252,30 @@ def test_items_port_and_database_come_from_the_environment(monkeypatch: pytest.M
     assert stack.parse_args(["up", "--items-port", "7101"]).items_port == 7101
     monkeypatch.delenv("ITEMS_PORT")
     assert stack.parse_args(["up"]).items_port == 5101
+
+
+def test_a_busy_items_port_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = int(busy.getsockname()[1])
+        chosen = config(tmp_path, port=free_port(), users_port=free_port(), items_port=port)
+        with pytest.raises(StackError, match=rf"Port {port} \(items service\).*ITEMS_PORT"):
+            stack.prepare(chosen, SECRETS)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_unreachable_items_database_is_named_in_one_sentence(tmp_path: Path) -> None:
+    chosen = config(
+        tmp_path, items_database_url=f"postgresql://postgres:secret@127.0.0.1:{free_port()}/items"
+    )
+    with pytest.raises(StackError) as raised:
+        stack.prepare_items_database(chosen)
+    message = str(raised.value)
+    assert message.startswith("The items database at postgresql://postgres:***@127.0.0.1:")
+    assert "cannot be reached" in message and "secret" not in message
