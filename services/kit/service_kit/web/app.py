@@ -1,7 +1,7 @@
 """A service's Flask app with everything the services share wired in: the edge middleware,
 JSON logs with request and trace ids, tracing (spans exported when an OTLP endpoint is set),
-the error envelope, request metrics and ``GET /metrics``, the
-database, no Flask session, and the OpenAPI settings every service's document uses."""
+the error envelope, request metrics and ``GET /metrics``, the database, no Flask session, and
+the OpenAPI settings every service's document uses."""
 
 from __future__ import annotations
 
