@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from e2e.conftest import RunningStack
 
 from .conftest import Account, api_token, sign_in, unique_name
+from .test_accessibility import THEMES, serious_violations
 from .ui import (
     FAILED,
     MET,
@@ -354,3 +356,43 @@ def test_a_deleted_users_items_disappear_once_the_event_is_delivered(
     expect(empty_list(page)).to_have_text(f"User {doomed.id} has no items.")
     assert titles_listed_by_api(api, admin_token, doomed.id) == []
     expect(danger_flash(page)).to_have_count(0)
+
+
+@pytest.fixture(params=THEMES)
+def axe_page(
+    request: pytest.FixtureRequest, browser: Browser, browser_context_args: dict[str, Any]
+) -> Iterator[Page]:
+    """A page in the theme picked in the navbar, where axe may be injected (the CSP forbids it elsewhere)."""
+    context = browser.new_context(**browser_context_args, bypass_csp=True)
+    page = context.new_page()
+    page.goto("/about")
+    page.get_by_role("combobox", name="Theme").select_option(label=str(request.param).capitalize())
+    expect(page.locator("html")).to_have_attribute("data-theme", str(request.param))
+    yield page
+    context.close()
+
+
+def test_the_items_page_and_its_dialogs_have_no_serious_accessibility_violations(
+    axe_page: Page, base_url: str, admin_account: Account, api: httpx.Client
+) -> None:
+    page = axe_page
+    title = unique_name("scanned")
+    add_item_through_api(
+        api, api_token(api, admin_account.email, admin_account.password), title, "Seen by axe"
+    )
+    sign_in(page.context, base_url, admin_account)
+    theme_name = page.locator("html").get_attribute("data-theme")
+    found = []
+
+    open_items(page)
+    expect(item_row(page, title)).to_be_visible()
+    found += [f"list ({theme_name}): {violation}" for violation in serious_violations(page)]
+    add_item_button(page).click()
+    expect(modal(page)).to_be_visible()
+    title_field(modal(page)).fill("   ")
+    found += [f"Add Item ({theme_name}): {violation}" for violation in serious_violations(page)]
+    modal_button(page, "Cancel").click()
+    row_button(page, title, "Delete").click()
+    expect(modal(page)).to_be_visible()
+    found += [f"Delete Item ({theme_name}): {violation}" for violation in serious_violations(page)]
+    assert not found, "\n".join(found)
