@@ -167,7 +167,7 @@ describe('Adding an item', () => {
     server.use(
       http.post('*/items', () =>
         HttpResponse.json(
-          { status: 'fail', message: 'Invalid payload.', errors: { title: ['Title must not be blank.'] } },
+          { status: 'fail', message: 'Invalid payload.', errors: { title: ['Must not be blank.'] } },
           { status: 400 },
         ),
       ),
@@ -180,7 +180,7 @@ describe('Adding an item', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Add' }));
 
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('Invalid payload.');
-    expect(within(dialog).getByLabelText('Title')).toHaveAccessibleDescription('Title must not be blank.');
+    expect(within(dialog).getByLabelText('Title')).toHaveAccessibleDescription('Must not be blank.');
     expect(screen.getByRole('dialog', { name: 'Add Item' })).toBeInTheDocument();
   });
 
