@@ -27,6 +27,10 @@ describe('form rules', () => {
     expect(valid('Buy milk')).toEqual([true, true, true]);
     expect(valid('')).toEqual([false, true, true]);
     expect(valid('   \t ')).toEqual([false, true, true]);
+    // Whitespace to Python only, or to JavaScript only: blank to the service either way.
+    expect(valid('\x1c\x85 ')).toEqual([false, true, true]);
+    expect(valid('\ufeff\u3000')).toEqual([false, true, true]);
+    expect(valid('\u200b')).toEqual([true, true, true]);
     expect(valid('x'.repeat(200))).toEqual([true, true, true]);
     expect(valid('x'.repeat(201))).toEqual([true, false, true]);
   });

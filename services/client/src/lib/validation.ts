@@ -72,6 +72,13 @@ export type ItemField = 'title' | 'description';
 export const TITLE_MAX_LENGTH = 200;
 export const DESCRIPTION_MAX_LENGTH = 2000;
 
+/**
+ * Whitespace as the items service has it: what Python or JavaScript counts as whitespace,
+ * spelled out as in the title pattern of services/swagger/items.json (a test compares them).
+ */
+export const WHITESPACE_CLASS = String.raw`\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff`;
+const BLANK = new RegExp(`^[${WHITESPACE_CLASS}]*$`);
+
 /** Length as the items service counts it: in characters (code points), not UTF-16 units. */
 export const characterCount = (value: string): number => [...value].length;
 
@@ -80,8 +87,7 @@ export const itemRules: Rule<ItemField>[] = [
     id: 'title-required',
     field: 'title',
     text: 'Title is required.',
-    // A title of spaces only is blank to the service too.
-    test: (value) => value.trim().length > 0,
+    test: (value) => !BLANK.test(value),
   },
   {
     id: 'title-length',

@@ -16,8 +16,8 @@ function itemErrors(body: Body, { partial }: { partial: boolean }): Record<strin
   const errors: Record<string, string[]> = {};
   if ('title' in body || !partial) {
     const title = text(body, 'title');
-    if (title.trim() === '') errors.title = ['Title must not be blank.'];
-    else if ([...title].length > 200) errors.title = ['Longer than maximum length 200.'];
+    if (title.trim() === '') errors.title = ['Must not be blank.'];
+    else if ([...title].length > 200) errors.title = ['Length must be between 1 and 200.'];
   }
   if ([...text(body, 'description')].length > 2000) errors.description = ['Longer than maximum length 2000.'];
   return errors;

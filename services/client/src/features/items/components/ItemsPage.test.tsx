@@ -67,6 +67,21 @@ describe('The items page', () => {
     expect(queries).toEqual(['?page=1&per_page=10', '?page=2&per_page=10']);
   });
 
+  it('goes back a page when the last item of the last page is deleted', async () => {
+    const me = member();
+    for (let index = 1; index <= 11; index++) db.addItem({ title: `Thing ${index}`, owner_id: me.id });
+    const queries = listQueries();
+    const { user } = await renderApp('/my-items?page=2', { loggedInAs: me });
+
+    await user.click(await screen.findByRole('button', { name: 'Delete Thing 11' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Delete Item' })).getByRole('button', { name: 'Delete' }));
+
+    expect(await screen.findByRole('cell', { name: 'Thing 10' })).toBeInTheDocument();
+    expect(screen.queryByRole('cell', { name: 'No items yet.' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('navigation', { name: 'Pagination' })).not.toBeInTheDocument();
+    expect(queries).toEqual(['?page=2&per_page=10', '?page=2&per_page=10', '?page=1&per_page=10']);
+  });
+
   it('says so while the items load', async () => {
     const me = member();
     db.addItem({ title: 'Buy milk', owner_id: me.id });
@@ -152,7 +167,7 @@ describe('Adding an item', () => {
     server.use(
       http.post('*/items', () =>
         HttpResponse.json(
-          { status: 'fail', message: 'Invalid payload.', errors: { title: ['Title must not be blank.'] } },
+          { status: 'fail', message: 'Invalid payload.', errors: { title: ['Must not be blank.'] } },
           { status: 400 },
         ),
       ),
@@ -165,7 +180,7 @@ describe('Adding an item', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Add' }));
 
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('Invalid payload.');
-    expect(within(dialog).getByLabelText('Title')).toHaveAccessibleDescription('Title must not be blank.');
+    expect(within(dialog).getByLabelText('Title')).toHaveAccessibleDescription('Must not be blank.');
     expect(screen.getByRole('dialog', { name: 'Add Item' })).toBeInTheDocument();
   });
 

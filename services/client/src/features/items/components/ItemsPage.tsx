@@ -1,5 +1,5 @@
 import { Suspense, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Navigate, useSearchParams } from 'react-router';
 
 import { useFlash } from '@/components/flash';
 import { LoginRequired } from '@/components/layout/LoginRequired';
@@ -41,13 +41,15 @@ function ItemsList({ isAdmin, viewerId }: { isAdmin: boolean; viewerId: number |
   const [dialog, setDialog] = useState<Dialog>(null);
   const items = useAsync(() => getItems(page, ITEMS_PER_PAGE, ownerId ?? undefined), [page, ownerId, viewerId]);
 
-  const show = (next: { page?: number; ownerId?: number | null }) => {
+  /** The address's query for a page of an owner's items (the current owner unless given). */
+  const queryFor = (next: { page?: number; ownerId?: number | null }) => {
     const owner = next.ownerId === undefined ? ownerId : next.ownerId;
-    const query: Record<string, string> = {};
-    if (owner !== null) query.owner_id = String(owner);
-    if (next.page && next.page > 1) query.page = String(next.page);
-    setParams(query);
+    const query = new URLSearchParams();
+    if (owner !== null) query.set('owner_id', String(owner));
+    if (next.page && next.page > 1) query.set('page', String(next.page));
+    return query;
   };
+  const show = (next: { page?: number; ownerId?: number | null }) => setParams(queryFor(next));
   const close = () => setDialog(null);
   const afterChange = (message: string) => {
     setDialog(null);
@@ -62,9 +64,12 @@ function ItemsList({ isAdmin, viewerId }: { isAdmin: boolean; viewerId: number |
 
   const data = items.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.per_page)) : 1;
+  // Deleting the last item of the last page leaves a page past the end: show the new last one.
+  const pastTheEnd = data !== undefined && data.items.length === 0 && data.page > pages;
 
   return (
     <>
+      {pastTheEnd && <Navigate replace to={{ search: `?${queryFor({ page: pages }).toString()}` }} />}
       <div className="level is-mobile">
         <div className="level-left">
           <h1 className="title is-1">Items</h1>
