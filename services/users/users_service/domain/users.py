@@ -309,6 +309,7 @@ def delete_user(*, session: Session, user: User, traceparent: str | None = None)
         _ensure_an_admin_remains(session)
     session.flush()
     events.record(session, type=events.USER_DELETED, user_id=user_id, traceparent=traceparent)
+    audit("user_deleted", user_id=user_id)
 
 
 def set_password(

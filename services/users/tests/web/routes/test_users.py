@@ -386,10 +386,15 @@ def test_admin_can_promote_and_deactivate(
     assert response.json["data"]["admin"] is True and response.json["data"]["active"] is False
 
 
-def test_admin_deletes_a_user(auth: AuthActions, user: UserRef, admin: UserRef, client: FlaskClient) -> None:
+def test_admin_deletes_a_user(
+    auth: AuthActions, user: UserRef, admin: UserRef, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
     token = auth.token(user)
-    response = client.delete(f"/users/{user.id}", headers=auth.headers(admin))
+    with caplog.at_level("INFO", logger="users_service.audit"):
+        response = client.delete(f"/users/{user.id}", headers=auth.headers(admin))
     assert response.status_code == 200
+    # An admin's deletion is an audited security event.
+    assert [r.user_id for r in caplog.records if getattr(r, "event", None) == "user_deleted"] == [user.id]
     assert client.get(f"/users/{user.id}").status_code == 404
     # A deleted user's live token stops working.
     assert client.get("/auth/status", headers={"Authorization": f"Bearer {token}"}).status_code == 401
