@@ -99,7 +99,6 @@ def security_headers(settings: ServiceSettings) -> dict[str, str]:
     """What every API answer carries (the gateway sets the same; a direct call gets them too)."""
     headers = {
         "Cache-Control": "no-store",
-        "Pragma": "no-cache",
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",

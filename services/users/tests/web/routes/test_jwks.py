@@ -65,6 +65,7 @@ def test_jwks_publishes_the_public_keys_current_first(make_app: Callable[..., AP
     response = app.test_client().get("/auth/jwks.json")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert "Pragma" not in response.headers  # nothing tells a cache the opposite
     assert response.mimetype == "application/json"
     keys = response.json["keys"]
     assert [key["kid"] for key in keys] == [key_of(KEY_B).kid, key_of(KEY_A).kid]
