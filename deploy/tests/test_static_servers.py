@@ -120,3 +120,23 @@ def test_swagger_ui_lives_under_swagger(serve: Serve) -> None:
     assert headers["cache-control"] == "no-cache"
     assert get(port, "/swagger/nothing-here")[0] == 404
     assert get(port, "/")[0] == 302
+
+
+def test_swagger_ui_offers_both_services_specs(tmp_path: Path, serve: Serve) -> None:
+    """A list of two specs, each served beside the page, the users one first; the image bakes
+    in both committed specs."""
+    initializer = (ROOT / "services" / "swagger" / "static" / "swagger-initializer.js").read_text()
+    urls = re.findall(r'\{ url: "\./([\w.]+)", name: "(\w+)" \}', initializer)
+    assert urls == [("swagger.json", "users"), ("items.json", "items")]
+    assert '"urls.primaryName": "users"' in initializer
+    for spec, _ in urls:
+        assert (ROOT / "services" / "swagger" / spec).is_file(), f"{spec} is not committed"
+    dockerfile = (ROOT / "services" / "swagger" / "Dockerfile").read_text()
+    assert "COPY build.py swagger.json items.json ./" in dockerfile
+    assert "RUN python build.py --spec swagger.json --items-spec items.json --out /site" in dockerfile
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert "./services/swagger/items.json:/usr/share/nginx/html/swagger/items.json:ro" in compose
+    port = serve("swagger", {"swagger/index.html": "swagger ui", "swagger/items.json": '{"openapi":"3.1.0"}'})
+    status, headers, body = get(port, "/swagger/items.json")
+    assert (status, body) == (200, '{"openapi":"3.1.0"}')
+    assert headers["content-type"].startswith("application/json")
