@@ -403,8 +403,23 @@ def test_the_limiters_redis_never_evicts(compose: dict[str, dict[str, Any]], nam
     assert options["maxmemory-policy"] == "noeviction"
     if name in PROD_LIKE:
         assert options["maxmemory"] == "128mb"
-        # Room for Redis itself beside its data.
-        assert redis["deploy"]["resources"]["limits"]["memory"] == "192m"
+        # Room for Redis itself and its append-only file's rewrite beside its data.
+        assert redis["deploy"]["resources"]["limits"]["memory"] == "256m"
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_redis_keeps_the_event_stream_on_a_volume(compose: dict[str, dict[str, Any]], name: str) -> None:
+    # The relay marks an event published once Redis has it: a restart must not lose it.
+    redis = services(compose, name)["redis"]
+    options = redis_options(redis["command"])
+    assert options["appendonly"] == "yes"
+    assert options["appendfsync"] in ("everysec", "always")
+    # Where the append-only file goes is a named volume, declared by the stack, not the
+    # container's own layer (gone with the container).
+    mounts = dict(reversed(volume.split(":")[:2]) for volume in redis.get("volumes", []))
+    assert options["dir"] in mounts, "Redis writes its append-only file outside any volume"
+    assert mounts[options["dir"]] in compose[name]["volumes"]
+    assert "tmpfs" not in redis
 
 
 # SECURITY row 61: client-identity-behind-proxies

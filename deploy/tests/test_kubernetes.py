@@ -221,8 +221,33 @@ def test_the_limiters_redis_never_evicts(rendered: dict[str, list[dict[str, Any]
     options = redis_options(container["args"])
     assert options["maxmemory-policy"] == "noeviction"
     assert options["maxmemory"] == "128mb"
-    # Room for Redis itself beside its data.
-    assert container["resources"]["limits"]["memory"] == "192Mi"
+    # Room for Redis itself and its append-only file's rewrite beside its data.
+    assert container["resources"]["limits"]["memory"] == "256Mi"
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_redis_keeps_the_event_stream_on_a_volume(
+    rendered: dict[str, list[dict[str, Any]]], environment: str
+) -> None:
+    # The relay marks an event published once Redis has it: a restart must not lose it.
+    resources = rendered[environment]
+    redis = of_kind(resources, "Deployment")["redis"]
+    spec = pod_spec(redis)
+    (container,) = spec["containers"]
+    options = redis_options(container["args"])
+    assert options["appendonly"] == "yes"
+    assert options["appendfsync"] in ("everysec", "always")
+    # The directory of the append-only file is a volume claimed for good, not an emptyDir.
+    (mount,) = [m for m in container["volumeMounts"] if m["mountPath"] == options["dir"]]
+    (volume,) = [v for v in spec["volumes"] if v["name"] == mount["name"]]
+    claim = of_kind(resources, "PersistentVolumeClaim")[volume["persistentVolumeClaim"]["claimName"]]
+    assert claim["spec"]["accessModes"] == ["ReadWriteOnce"]
+    assert claim["spec"]["resources"]["requests"]["storage"]
+    # One pod mounts the claim at a time: the old one is gone before the new one starts.
+    assert redis["spec"]["replicas"] == 1
+    assert redis["spec"]["strategy"]["type"] == "Recreate"
+    # The non-root Redis may write to the volume.
+    assert spec["securityContext"]["fsGroup"] == spec["securityContext"]["runAsGroup"]
 
 
 def test_users_probes_use_the_health_endpoints(rendered: dict[str, list[dict[str, Any]]]) -> None:
