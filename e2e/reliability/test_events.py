@@ -30,8 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 import redis
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from e2e.reliability.conftest import STACK_ENV
 from e2e.reliability.infra import (
@@ -170,7 +172,9 @@ class Stack:
 
     def items_env(self, **extra: str) -> dict[str, str]:
         assert self.users is not None
-        base = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JWT_PRIVATE_KEYS", "DATABASE_URL")}
+        base = {
+            k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JWT_PRIVATE_KEYS", "DATABASE_URL")
+        }
         env = base | {
             "APP_ENV": "development",
             "STACK_MARKER": self.marker,
@@ -194,14 +198,14 @@ class Stack:
         self.users = Instance(port, self.users_env(), self.tmp / f"users-{port}.log").start()
         return self.users
 
-    def start_items(self) -> Process:
+    def start_items(self, **extra: str) -> Process:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         self.items = self._process(
             "items",
             [str(BIN / "python"), "-m", "items_service.server"],
             ITEMS_DIR,
-            self.items_env(BIND=f"127.0.0.1:{port}"),
+            self.items_env(BIND=f"127.0.0.1:{port}", **extra),
             ready=lambda: answers(url + "/items/ping"),
         )
         self.items.start()
@@ -213,14 +217,23 @@ class Stack:
         return "http://" + self.items.env["BIND"]
 
     def consumer(self) -> Process:
-        return self._process("consumer", [str(BIN / "python"), "manage.py", "consume"], ITEMS_DIR, self.items_env())
+        return self._process(
+            "consumer", [str(BIN / "python"), "manage.py", "consume"], ITEMS_DIR, self.items_env()
+        )
 
     def relay(self, redis_url: str, batch_size: int = 100) -> Process:
         command = [str(BIN / "python"), "manage.py", "relay", "--batch-size", str(batch_size)]
-        return self._process("relay", command, USERS_DIR, self.users_env(REDIS_URL=redis_url, LOG_LEVEL="INFO"))
+        return self._process(
+            "relay", command, USERS_DIR, self.users_env(REDIS_URL=redis_url, LOG_LEVEL="INFO")
+        )
 
     def _process(
-        self, name: str, command: list[str], cwd: Path, env: dict[str, str], ready: Callable[[], bool] | None = None
+        self,
+        name: str,
+        command: list[str],
+        cwd: Path,
+        env: dict[str, str],
+        ready: Callable[[], bool] | None = None,
     ) -> Process:
         process = Process(name, command, cwd, env, self.tmp / f"{name}-{len(self.processes)}.log", ready)
         self.processes.append(process)
@@ -287,7 +300,7 @@ class Stack:
         ids = [int(row[0]) for row in rows]
         self.items_query(
             "INSERT INTO items (owner_id, title, description, created_date, updated_date) "
-            "SELECT owner, 'bulk', '', now(), now() FROM unnest(%s::int[]) AS owner",
+            "SELECT owner, 'bulk', '', now(), now() FROM unnest(%s::int[]) AS owner RETURNING id",
             ids,
         )
         return ids
@@ -306,12 +319,31 @@ def bearer(response: httpx.Response) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['auth_token']}"}
 
 
+def forged_token(user_id: int) -> str:
+    """A well-formed access token for ``user_id`` signed by a key the users service never had."""
+    now = int(time.time())
+    claims = {
+        "sub": str(user_id),
+        "iat": now,
+        "nbf": now,
+        "exp": now + 600,
+        "jti": uuid.uuid4().hex,
+        "iss": "users-service",
+        "aud": "users-api",
+        "typ": "access",
+        "admin": False,
+    }
+    return jwt.encode(
+        claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": "not-a-users-key"}
+    )
+
+
 def add_item(stack: Stack, headers: dict[str, str], title: str) -> httpx.Response:
     return httpx.post(stack.items_url + "/items", json={"title": title}, headers=headers, timeout=30)
 
 
 def list_items(stack: Stack, headers: dict[str, str]) -> httpx.Response:
-    return httpx.get(stack.items_url + "/items", headers=headers, timeout=30)
+    return httpx.get(stack.items_url + "/items", params={"per_page": 100}, headers=headers, timeout=30)
 
 
 # ---- fixtures ---------------------------------------------------------------------------
@@ -352,8 +384,16 @@ def make_stack(
         assert stack.close() == [], "processes left behind"
 
 
-def redis_client(server: PrivateRedis) -> redis.Redis:
-    return redis.Redis.from_url(server.url, socket_timeout=5)
+def stream_length(server: PrivateRedis, stream: str) -> int:
+    with redis.Redis.from_url(server.url, socket_timeout=5) as client:
+        return int(client.xlen(stream))  # type: ignore[arg-type]
+
+
+def stream_event_ids(server: PrivateRedis, stream: str) -> list[str]:
+    """The id of the event in every entry of the stream, in order."""
+    with redis.Redis.from_url(server.url, socket_timeout=5) as client:
+        entries: Any = client.xrange(stream)
+    return [json.loads(fields[b"event"])["id"] for _, fields in entries]
 
 
 def kill_redis(server: PrivateRedis) -> None:
@@ -373,10 +413,13 @@ def test_users_down_items_keeps_serving_valid_tokens_and_refusing_revoked_ones(
 ) -> None:
     stack = make_stack()
     users = stack.start_users()
-    stack.start_items()
+    # An unknown kid makes items refetch the key set, at most every half second here.
+    stack.start_items(JWKS_REFRESH_INTERVAL="0.5")
     stack.consumer().start()
     user_id, holder = stack.account("holder")
     _, revoked = stack.account("revoked")
+    forged = {"Authorization": f"Bearer {forged_token(user_id)}"}
+    assert list_items(stack, forged).status_code == 401
     assert add_item(stack, holder, "before").status_code == 201
     assert list_items(stack, revoked).status_code == 200
 
@@ -388,8 +431,7 @@ def test_users_down_items_keeps_serving_valid_tokens_and_refusing_revoked_ones(
     workers = users.worker_pids()
     assert workers
     users.kill()
-    for pid in workers:
-        wait_for(lambda pid=pid: not Path(f"/proc/{pid}").exists(), 10, f"users worker {pid} gone")
+    wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers), 10, "users workers gone")
     with pytest.raises(httpx.ConnectError):
         httpx.get(users.url + "/auth/jwks.json", timeout=3)
 
@@ -402,13 +444,17 @@ def test_users_down_items_keeps_serving_valid_tokens_and_refusing_revoked_ones(
         refused = list_items(stack, revoked)
         assert refused.status_code == 401, refused.text
         assert add_item(stack, revoked, "never").status_code == 401
+        # A token of a key users never had: refused, and its refetch of the key set (which
+        # fails) costs items none of the keys it holds.
+        assert list_items(stack, forged).status_code == 401
 
-    # For seconds on end (more than the JWKS refresh interval items is given here)...
+    # For seconds on end (longer than items' JWKS refresh interval here)...
     deadline = time.monotonic() + 3
     count = 0
     while time.monotonic() < deadline:
         serves(f"while users is down {count}")
         count += 1
+        time.sleep(0.2)
     # ... and after items itself restarts while users is still down: its key set is kept in
     # its own database, its refusals too.
     assert stack.items is not None
@@ -491,7 +537,7 @@ def test_deletions_while_redis_is_down_are_delivered_after_it_returns(
     # Delivered through Redis while it is up.
     stack.delete_users(admin, [first])
     wait_for(lambda: stack.items_of([first]) == 0, 10, "a deletion delivered through Redis")
-    assert redis_client(private_redis).xlen(stack.stream) >= 1
+    assert stream_length(private_redis, stack.stream) >= 1
 
     kill_redis(private_redis)
     try:
@@ -509,8 +555,7 @@ def test_deletions_while_redis_is_down_are_delivered_after_it_returns(
     wait_for(lambda: stack.items_of(rest) == 0, 30, "every deletion delivered after Redis returned", 0.2)
     wait_for(lambda: len(stack.processed(events)) == len(events), 10, "every deletion recorded as processed")
     assert stack.unpublished() == 0
-    published = [json.loads(fields[b"event"])["id"] for _, fields in redis_client(private_redis).xrange(stack.stream)]
-    assert sorted(published) == sorted(events)
+    assert sorted(stream_event_ids(private_redis, stack.stream)) == sorted(events)
 
 
 # ---- 4. relay killed in the middle of a batch ---------------------------------------------
@@ -529,8 +574,6 @@ def test_relay_killed_mid_batch_loses_nothing_and_nothing_is_applied_twice(
     events = stack.deletion_events(user_ids)
     assert len(events) == total and stack.unpublished() == total
 
-    client = redis_client(private_redis)
-
     def published() -> int:
         return total - stack.unpublished()
 
@@ -542,11 +585,14 @@ def test_relay_killed_mid_batch_loses_nothing_and_nothing_is_applied_twice(
         relay_url = f"redis://127.0.0.1:{proxy.port}/0"
         first = stack.relay(relay_url, batch).start()
         wait_for(
-            lambda: client.xlen(stack.stream) > published() >= batch, 30, "a batch in the stream, not yet marked", 0.02
+            lambda: stream_length(private_redis, stack.stream) > published() >= batch,
+            30,
+            "a batch in the stream, not yet marked",
+            0.02,
         )
         first.kill()
-        in_stream, marked = client.xlen(stack.stream), published()
-        assert marked < in_stream < total, (marked, in_stream)
+        length, marked = stream_length(private_redis, stack.stream), published()
+        assert marked < length < total, (marked, length)
 
         # Again, this time with Redis unreachable mid-batch: the XADDs never arrive.
         proxy.delay = 0.05
@@ -568,7 +614,7 @@ def test_relay_killed_mid_batch_loses_nothing_and_nothing_is_applied_twice(
     # Nothing applied twice, though the stream holds some events twice.
     rows = stack.items_query("SELECT count(*), count(DISTINCT event_id) FROM processed_events")
     assert rows[0][0] == rows[0][1] >= total
-    in_stream = Counter(json.loads(fields[b"event"])["id"] for _, fields in client.xrange(stack.stream))
+    in_stream = Counter(stream_event_ids(private_redis, stack.stream))
     assert set(in_stream) == set(events)
     assert any(count > 1 for count in in_stream.values()), "the killed batch was not sent again"
     consumer_log = consumer.tail(10**8)
