@@ -595,7 +595,7 @@ def test_relay_killed_mid_batch_loses_nothing_and_nothing_is_applied_twice(
         assert marked < length < total, (marked, length)
 
         # Again, this time with Redis unreachable mid-batch: the XADDs never arrive.
-        proxy.delay = 0.05
+        proxy.delay = 0.1
         second = stack.relay(relay_url, batch).start()
         wait_for(lambda: published() > marked + batch, 30, "the restarted relay publishing", 0.02)
         proxy.blackhole = True
