@@ -26,7 +26,7 @@ help:
 	@echo "make up      the whole stack on http://localhost:$(PORT): users, items, their consumer and relay, gateway"
 	@echo "             (PORT=, REPLICAS=, DATABASE_URL=, ITEMS_DATABASE_URL=, REDIS_URL=)"
 	@echo "make test    every test suite, one summary line per suite"
-	@echo "make dev     users service with reload + Vite dev server on :3007"
+	@echo "make dev     both services with reload, the consumer + Vite dev server on :3007"
 	@echo "make lint    ruff, mypy, eslint and typecheck"
 	@echo "make bench   load benchmarks, recorded in bench/RESULTS.md (BASELINE=<rev>, BENCH_ARGS=)"
 	@echo "make lock    re-lock the Python dependencies (hashed, no index URLs)"

@@ -470,9 +470,11 @@ def users_programs(
     ]
 
 
-def items_programs(config: StackConfig, env: Mapping[str, str]) -> list[supervise.Program]:
+def items_programs(
+    config: StackConfig, env: Mapping[str, str], *, reload: bool = False
+) -> list[supervise.Program]:
     """One program per items instance, ports ITEMS_PORT, ITEMS_PORT + 1, ..."""
-    command = [str(BIN / "python"), "-m", "items_service.server"]
+    command = [str(BIN / "python"), "-m", "items_service.server", *(["--reload"] if reload else [])]
     return [
         supervise.Program(
             name="items" if config.replicas == 1 else f"items-{index}",
@@ -569,28 +571,46 @@ DEV_CLIENT_PORT = 3007
 
 
 def dev(config: StackConfig) -> int:
-    """The users service with code reload and Vite's dev server (hot reload), no gateway."""
+    """Both services with code reload, the items consumer, and Vite's dev server (hot reload),
+    no gateway: Vite proxies the API paths to the first instance of each service."""
     check_port_free(config.users_port, "users service", "stop what listens there or set USERS_PORT.")
+    check_port_free(config.items_port, "items service", "stop what listens there or set ITEMS_PORT.")
     check_port_free(DEV_CLIENT_PORT, "Vite dev server", "stop what listens there.")
-    env = prepare_database(config) | {"PUBLIC_URL": f"http://localhost:{DEV_CLIENT_PORT}"}
+    stack = stack_secrets(config)
+    env = prepare_database(config, {"PUBLIC_URL": f"http://localhost:{DEV_CLIENT_PORT}"}) | {
+        "JWT_PRIVATE_KEYS": stack.signing_keys,
+        "EVENTS_FEED_TOKEN": stack.feed_token,
+    }
+    prepare_items_database(config)
+    items = items_env(config, JWT_PRIVATE_KEYS="", EVENTS_FEED_TOKEN=stack.feed_token)
     client = supervise.Program(
         name="client",
         group="client",
         command=["npm", "run", "dev", "--", "--port", str(DEV_CLIENT_PORT), "--strictPort"],
         cwd=gateway.CLIENT_DIST.parent,
-        env={"USERS_SERVICE_URL": f"http://{config.users_addresses[0]}"},
+        env={
+            "USERS_SERVICE_URL": f"http://{config.users_addresses[0]}",
+            "ITEMS_SERVICE_URL": f"http://{config.items_addresses[0]}",
+            "JWT_PRIVATE_KEYS": "",
+        },
         priority=200,
     )
 
     def say_where(output: supervise.Output, stop: threading.Event) -> None:
         output.say(
             f"\n  Client with hot reload on http://localhost:{DEV_CLIENT_PORT}/ (API proxied to "
-            f"{config.users_addresses[0]}). Press Ctrl-C to stop.\n"
+            f"{config.users_addresses[0]} and {config.items_addresses[0]}). Press Ctrl-C to stop.\n"
         )
 
     return supervise.supervise(
-        [*users_programs(config, env, reload=True), client],
+        [
+            *users_programs(config, env, reload=True),
+            *items_programs(config, items, reload=True),
+            *event_programs(config, env, items),
+            client,
+        ],
         VAR / "dev",
+        env=supervisor_env(stack),
         while_running=say_where,
     )
 
@@ -604,7 +624,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     up.add_argument("--items-port", type=int, default=int(os.environ.get("ITEMS_PORT", "5101")))
     up.add_argument("--replicas", type=int, default=int(os.environ.get("REPLICAS", "1")))
     up.add_argument("--run-dir", type=Path, default=VAR / "nginx", help="where the gateway config goes")
-    sub.add_parser("dev", help="users service with reload and the Vite dev server")
+    sub.add_parser("dev", help="both services with reload, the consumer and the Vite dev server")
     args = parser.parse_args(argv)
     if args.command == "dev":
         args.port = int(os.environ.get("PORT", "8080"))
