@@ -127,7 +127,9 @@ def _slowhttptest(mode: str, url: str, *extra: str) -> subprocess.Popen[bytes]:
     closed every connection."""
     tool = shutil.which("slowhttptest")
     if tool is None:
-        pytest.fail("Row 58 needs slowhttptest: `apt-get install slowhttptest` (`make test` installs it when it may).")
+        pytest.fail(
+            "Row 58 needs slowhttptest: `apt-get install slowhttptest` (`make test` installs it when it may)."
+        )
     command = [tool, mode, "-c", str(SLOW_CONNECTIONS), "-r", "250", "-l", "60", "-p", "5", "-u", url, *extra]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 

@@ -17,7 +17,6 @@ import pytest
 
 from e2e.reliability.conftest import ADMIN, STACK_ENV, TEMPLATE_DB
 from e2e.reliability.infra import (
-    ROOT,
     MakeUp,
     PrivatePostgres,
     login,
