@@ -437,6 +437,7 @@ def test_the_real_key_under_another_algorithm_is_401(
     assert response.json["message"] == "Invalid token. Please log in again."
 
 
+# SECURITY row 77: foreign-algorithm-with-real-key (EdDSA with another key)
 def test_a_token_signed_with_another_ed25519_key_under_our_kid_is_401(
     auth: AuthActions, user: UserRef, client: FlaskClient, app: APIFlask
 ) -> None:
