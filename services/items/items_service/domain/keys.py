@@ -4,8 +4,8 @@ The key set (a JWKS) is fetched from ``USERS_JWKS_URL`` when the service starts 
 memory; the last good copy is also kept in this service's database (``jwks_cache``), so a
 restart while users is down still verifies. A token whose ``kid`` is unknown refetches the
 set, at most once per ``JWKS_REFRESH_INTERVAL`` whatever the number of such tokens: a flood of
-made-up kids costs the users service one request per interval (one a second while no key is
-held yet, as when this service starts before users). The set is also refetched
+made-up kids costs the users service one request per interval (while no key is held yet, as
+when this service starts before users, each unknown kid tries again, one fetch at a time). The set is also refetched
 once it is older than ``MAX_AGE`` (so a removed key stops verifying), under the same limit.
 
 Keys come only from that URL: never from a token's own header (``jku``, ``x5u``, ``jwk``).
@@ -36,8 +36,6 @@ ALGORITHM = "EdDSA"
 # Seconds after which the set is refetched on its next use (the JWKS's own max-age).
 MAX_AGE = 300.0
 FETCH_TIMEOUT = 3.0
-# Seconds between fetches while no key is held.
-RETRY_WHILE_EMPTY = 1.0
 MAX_JWKS_BYTES = 64 * 1024
 
 
@@ -105,9 +103,9 @@ class KeySet:
 
     def _may_fetch(self) -> bool:
         # Holding no key at all (users was not up yet when this process started), nothing
-        # verifies: try again soon rather than refuse every token for a whole interval.
-        interval = self.refresh_interval if self.keys else min(self.refresh_interval, RETRY_WHILE_EMPTY)
-        return time.monotonic() - self.tried_at >= interval
+        # verifies: try again at once (one fetch at a time, under the lock) rather than refuse
+        # every token for a whole interval.
+        return not self.keys or time.monotonic() - self.tried_at >= self.refresh_interval
 
     def _load(self) -> None:
         if self.loaded:
