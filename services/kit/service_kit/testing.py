@@ -8,6 +8,7 @@ For tests only: nothing of a service imports it."""
 from __future__ import annotations
 
 import ast
+import http.client
 import os
 import re
 import secrets
@@ -113,6 +114,23 @@ def running_server(
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=40)
+
+
+def answer_to_announced_body(url: str, path: str, length: int) -> tuple[int, bytes]:
+    """The server's answer to a JSON ``POST`` of ``length`` bytes announced by Content-Length,
+    of which nothing is sent: what the server decides from the headers alone."""
+    host, port = url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        # Only the headers: no unread body makes the server's close a reset.
+        conn.putrequest("POST", path)
+        conn.putheader("Content-Type", "application/json")
+        conn.putheader("Content-Length", str(length))
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
 
 
 def schemathesis(spec: Path, url: str, *, config: Path, seed: int, token: str, timeout: float) -> tuple[bool, str]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import subprocess
@@ -13,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from service_kit.testing import cases_generated, running_server, schemathesis
+from service_kit.testing import answer_to_announced_body, cases_generated, running_server, schemathesis
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 SPEC = SERVICE_ROOT.parent / "swagger" / "swagger.json"
@@ -86,17 +85,7 @@ def test_schemathesis_finds_no_failures(server_url: str) -> None:
 
 # SECURITY row 4: oversize-body, direct to the service's server
 def test_oversize_body_direct_to_the_server_is_413_json(server_url: str) -> None:
-    # The answer comes from Content-Length alone, before any of the body is read: the client
-    # sends only the headers, so no unread body makes the server's close a reset.
-    host, port = server_url.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=10)
-    try:
-        conn.putrequest("POST", "/auth/register")
-        conn.putheader("Content-Type", "application/json")
-        conn.putheader("Content-Length", str(2 * 1024 * 1024))
-        conn.endheaders()
-        response = conn.getresponse()
-        assert response.status == 413
-        assert json.loads(response.read())["status"] == "fail"
-    finally:
-        conn.close()
+    # The answer comes from Content-Length alone, before any of the body is read.
+    status, body = answer_to_announced_body(server_url, "/auth/register", 2 * 1024 * 1024)
+    assert status == 413
+    assert json.loads(body)["status"] == "fail"
