@@ -9,18 +9,16 @@ made by the tests, a JWKS served over real HTTP from a thread.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import psycopg
 import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
 from service_kit.db.database import Database
 from service_kit.runtime.settings import normalise_database_url
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from service_kit.testing import empty_databases, empty_tables
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
 from items_service import create_app
@@ -33,39 +31,13 @@ def database_of(app: APIFlask) -> Database:
     return app.extensions["database"]  # type: ignore[no-any-return]
 
 
-def _admin_url(url: str) -> str:
-    return make_url(url).set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-
-
-def create_pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
-    name = f"items_test_{secrets.token_hex(6)}"
-    admin = _admin_url(server_url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
-
-
 @pytest.fixture(scope="session")
 def empty_database_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], str]]:
     """Creates empty databases (PostgreSQL with DATABASE_TEST_URL, else SQLite) and removes them."""
-    server = os.environ.get("DATABASE_TEST_URL")
-    cleanups: list[Callable[[], None]] = []
-
-    def factory() -> str:
-        if server:
-            url, drop = create_pg_database(server)
-            cleanups.append(drop)
-            return url
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'items.db'}"
-
-    yield factory
-    for cleanup in cleanups:
-        cleanup()
+    with empty_databases(
+        os.environ.get("DATABASE_TEST_URL"), "items_test", lambda: tmp_path_factory.mktemp("db")
+    ) as factory:
+        yield factory
 
 
 def migrate(url: str) -> None:
@@ -125,9 +97,7 @@ def make_app(database_url: str, cleanup_engine: Engine, jwks: JwksServer) -> Ite
     yield factory
     for app in apps:
         database_of(app).dispose()
-    with cleanup_engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(text(f"DELETE FROM {table.name}"))  # noqa: S608 - names from our own metadata
+    empty_tables(cleanup_engine, Base.metadata)
 
 
 @pytest.fixture

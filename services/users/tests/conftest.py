@@ -8,17 +8,15 @@ Every test starts with empty tables.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from service_kit.testing import create_pg_database, empty_databases, empty_tables
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
 from tests.factories import DEFAULT_PASSWORD, AuthActions, database_of
@@ -27,29 +25,9 @@ from users_service.db.base import Base
 from users_service.runtime.settings import Settings, load_settings, normalise_database_url
 
 
-def _admin_url(url: str) -> str:
-    """A libpq URL for the server's maintenance database."""
-    parsed = make_url(url).set(drivername="postgresql", database="postgres")
-    return parsed.render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def database_server_url() -> str | None:
     return os.environ.get("DATABASE_TEST_URL") or None
-
-
-def _create_pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
-    name = f"users_test_{secrets.token_hex(6)}"
-    admin = _admin_url(server_url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    return url, drop
 
 
 @pytest.fixture(scope="session")
@@ -57,19 +35,8 @@ def empty_database_factory(
     database_server_url: str | None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Callable[[], str]]:
     """Creates empty databases (PostgreSQL or SQLite) and removes them at session end."""
-    cleanups: list[Callable[[], None]] = []
-
-    def factory() -> str:
-        if database_server_url:
-            url, drop = _create_pg_database(database_server_url)
-            cleanups.append(drop)
-            return url
-        path = tmp_path_factory.mktemp("db") / "users.db"
-        return f"sqlite:///{path}"
-
-    yield factory
-    for cleanup in cleanups:
-        cleanup()
+    with empty_databases(database_server_url, "users_test", lambda: tmp_path_factory.mktemp("db")) as factory:
+        yield factory
 
 
 @pytest.fixture(scope="session")
@@ -90,14 +57,6 @@ def cleanup_engine(database_url: str) -> Iterator[Engine]:
     engine = create_engine(normalise_database_url(database_url), poolclass=NullPool)
     yield engine
     engine.dispose()
-
-
-def _empty_tables(engine: Engine) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    # DELETE (children first) is cheaper than TRUNCATE for a handful of rows.
-    with engine.begin() as conn:
-        for table in tables:
-            conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - names from our own metadata
 
 
 @pytest.fixture
@@ -123,7 +82,7 @@ def make_app(database_url: str, cleanup_engine: Engine) -> Iterator[Callable[...
     yield factory
     for app in apps:
         database_of(app).dispose()
-    _empty_tables(cleanup_engine)
+    empty_tables(cleanup_engine, Base.metadata)
 
 
 @pytest.fixture
@@ -142,7 +101,7 @@ def postgres_app(make_app: Callable[..., APIFlask], database_server_url: str | N
         return
     from flask_migrate import upgrade
 
-    url, drop = _create_pg_database(POSTGRES_SERVER)
+    url, drop = create_pg_database(POSTGRES_SERVER, "users_test")
     app = make_app(DATABASE_URL=url)
     with app.app_context():
         upgrade()

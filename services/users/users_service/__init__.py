@@ -17,19 +17,14 @@ credentials, 403 not allowed, 404, 405, 409 duplicate, 413 body too large, 415 n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from service_kit.packages import lazy_create_app
 
 if TYPE_CHECKING:
     from .web.app import create_app
 
 __all__ = ["create_app"]
-
-
-def __getattr__(name: str) -> Any:
-    # Imported on first use: the server process (users_service.server) must set up the
-    # metrics directory before anything imports prometheus_client.
-    if name == "create_app":
-        from .web.app import create_app
-
-        return create_app
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Imported on first use: the server process (users_service.server) must set up the
+# metrics directory before anything imports prometheus_client.
+__getattr__ = lazy_create_app(__name__)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from apiflask import APIFlask
-from flask_migrate import Migrate
 from service_kit.web.app import create_service_app
 
 from .. import __doc__ as package_doc
@@ -24,14 +23,14 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         metadata=Base.metadata,
         title="Items service",
         description=package_doc or "",
+        migrations=MIGRATIONS_DIR,
+        finish_spec=finish_spec,
     )
     database = app.extensions["database"]
     # Fetched when the process starts (wsgi.py, manage.py serve) or on the first token.
     app.extensions["key_set"] = KeySet(settings.USERS_JWKS_URL, settings.JWKS_REFRESH_INTERVAL, database)
-    Migrate(app, database, directory=str(MIGRATIONS_DIR))
     register_domain_errors(app)
     _register_blueprints(app)
-    app.spec_processor(finish_spec)  # type: ignore[arg-type]
 
     from .cli import register_commands
 

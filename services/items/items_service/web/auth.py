@@ -3,27 +3,17 @@ checked offline (domain.tokens)."""
 
 from __future__ import annotations
 
-from apiflask import HTTPTokenAuth
+from service_kit.web.auth import authenticated, bearer_auth
 from service_kit.web.database import current_connection
-from service_kit.web.errors import NO_TOKEN, fail
+from service_kit.web.errors import fail
 
 from ..domain.errors import TokenRejected
 from ..domain.models import Caller
 from ..domain.tokens import caller_for_access_token
 from .context import key_set, settings
 
-auth = HTTPTokenAuth(
-    scheme="Bearer",
-    security_scheme_name="BearerAuth",
-    description="Access token (JWT) of the users service: `POST /auth/login`, `/auth/register` or `/auth/refresh`.",
-)
 
-
-@auth.verify_token
-def verify_token(token: str) -> Caller | None:
-    # Tokens are read from the Authorization header only; never from the URL (?token=).
-    if not token:
-        return None
+def caller_of(token: str) -> Caller:
     config = settings()
     try:
         caller, _claims = caller_for_access_token(
@@ -38,8 +28,10 @@ def verify_token(token: str) -> Caller | None:
     return caller
 
 
+auth = bearer_auth(
+    "Access token (JWT) of the users service: `POST /auth/login`, `/auth/register` or `/auth/refresh`.", caller_of
+)
+
+
 def current_caller() -> Caller:
-    caller = auth.current_user
-    if not isinstance(caller, Caller):  # pragma: no cover - guarded by auth_required
-        raise fail(401, NO_TOKEN)
-    return caller
+    return authenticated(auth, Caller)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 from threading import Event as StopFlag
 from types import FrameType
@@ -14,19 +13,12 @@ import click
 from apiflask import APIFlask
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from service_kit.web.commands import wait_db_command
 
 from ..domain.consumer import Consumer, FeedSource, RedisSource, Source
 from ..runtime.settings import Settings
 from .context import settings
 from .spec import SPEC_FILE, write_spec
-
-
-def masked(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def register_commands(app: APIFlask) -> None:
@@ -42,31 +34,7 @@ def register_commands(app: APIFlask) -> None:
         """Bring the database to the newest migration (as ``db upgrade``)."""
         upgrade()
 
-    @app.cli.command("wait-db")
-    @click.option("--timeout", default=30.0, show_default=True, help="Seconds to keep trying.")
-    @with_appcontext
-    def wait_db(timeout: float) -> None:
-        """Wait until the database accepts connections."""
-        url = settings().DATABASE_URL
-        connect_args = {"connect_timeout": 3} if url.startswith("postgresql") else {}
-        engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
-        deadline = time.monotonic() + timeout
-        try:
-            while True:
-                try:
-                    with engine.connect() as connection:
-                        connection.execute(text("SELECT 1"))
-                    click.echo(f"Database at {masked(url)} is ready.")
-                    return
-                except SQLAlchemyError as exc:
-                    reason = type(exc.orig if hasattr(exc, "orig") else exc).__name__
-                if time.monotonic() >= deadline:
-                    break
-                time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
-        finally:
-            engine.dispose()
-        click.echo(f"Cannot reach the database at {masked(url)} ({reason}): check ITEMS_DATABASE_URL.", err=True)
-        sys.exit(1)
+    app.cli.add_command(wait_db_command("ITEMS_DATABASE_URL"))
 
     @app.cli.command("consume")
     @with_appcontext

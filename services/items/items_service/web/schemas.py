@@ -14,6 +14,7 @@ from apiflask import Schema
 from apiflask.fields import DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from marshmallow import EXCLUDE, ValidationError, validates_schema
+from service_kit.web.schemas import MessageEnvelope as MessageEnvelope  # re-exported for the routes
 
 from ..domain.items import MAX_ID
 from ..domain.models import DESCRIPTION_MAX, TITLE_MAX
@@ -106,11 +107,6 @@ class ItemPublic(Schema):
     owner_id = Integer(required=True)
     created_date = DateTime(required=True, metadata={"description": "ISO 8601, UTC."})
     updated_date = DateTime(required=True, metadata={"description": "ISO 8601, UTC."})
-
-
-class MessageEnvelope(Schema):
-    status = String(required=True, validate=OneOf(["success"]))
-    message = String(required=True)
 
 
 class ItemEnvelope(Schema):

@@ -138,7 +138,10 @@ def test_migrate_and_wait_db(empty_database_factory: Callable[[], str]) -> None:
 def test_wait_db_gives_up_with_one_sentence() -> None:
     result = _manage("wait-db", "--timeout", "1", env=_env("postgresql://postgres@127.0.0.1:1/items"))
     assert result.returncode == 1
-    assert "Cannot reach the database at postgresql+psycopg://postgres@127.0.0.1:1/items" in result.stderr
+    assert result.stderr.strip() == (
+        "Cannot reach the database at postgresql://postgres@127.0.0.1:1/items (connection refused): "
+        "check ITEMS_DATABASE_URL or start PostgreSQL."
+    )
 
 
 def test_invalid_settings_stop_a_command_with_one_sentence() -> None:

@@ -3,21 +3,14 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from service_kit.testing import answer_to_announced_body, cases_generated, running_server, schemathesis
 
 from tests.conftest import migrate
 from tests.keys import JwksServer, SigningKey
@@ -25,12 +18,6 @@ from tests.keys import JwksServer, SigningKey
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 SPEC = SERVICE_ROOT.parent / "swagger" / "items.json"
 MIN_CASES = 200
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -49,39 +36,16 @@ def server_url(
 ) -> Iterator[str]:
     database_url = empty_database_factory()
     migrate(database_url)
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "ITEMS_", "REDIS_", "USERS_"))}
     env.update(
         APP_ENV="testing",
         ITEMS_DATABASE_URL=database_url,
         USERS_JWKS_URL=users_keys[1].url,
         LOG_LEVEL="WARNING",
-        BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="1",
-        ACCESS_LOG="",
     )
     log_path = tmp_path_factory.mktemp("server") / "server.log"
-    with (
-        log_path.open("w") as log,
-        subprocess.Popen(
-            [sys.executable, "-m", "items_service.server"], cwd=SERVICE_ROOT, env=env, stdout=log, stderr=log
-        ) as server,
-    ):
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/health/ready", timeout=2):  # noqa: S310 - local URL
-                        break
-                except (urllib.error.URLError, OSError):
-                    assert server.poll() is None, log_path.read_text()
-                    assert time.monotonic() < deadline, log_path.read_text()
-                    time.sleep(0.2)
-            yield url
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=40)
+    with running_server("items_service", cwd=SERVICE_ROOT, env=env, log_path=log_path) as url:
+        yield url
 
 
 def test_the_server_verifies_tokens_from_the_key_set_it_fetched_at_start(
@@ -102,47 +66,21 @@ def test_the_server_verifies_tokens_from_the_key_set_it_fetched_at_start(
 # SECURITY row 11: schemathesis (all checks, stateful phase included)
 @pytest.mark.slow
 def test_schemathesis_finds_no_failures(server_url: str, users_keys: tuple[SigningKey, JwksServer]) -> None:
-    st = Path(sys.executable).with_name("st")
-    result = subprocess.run(
-        [
-            str(st),
-            "--config-file",
-            str(SERVICE_ROOT / "tests" / "schemathesis.toml"),
-            "run",
-            str(SPEC),
-            "--url",
-            server_url,
-            "--checks",
-            "all",
-            "--workers",
-            "1",
-            "--no-color",
-            "--seed",
-            "20261130",
-        ],
-        capture_output=True,
-        text=True,
+    passed, output = schemathesis(
+        SPEC,
+        server_url,
+        config=SERVICE_ROOT / "tests" / "schemathesis.toml",
+        seed=20261130,
+        token=users_keys[0].token(42, admin=True, ttl=3600),
         timeout=900,
-        env={**os.environ, "ST_TOKEN": users_keys[0].token(42, admin=True, ttl=3600)},
-        check=False,
     )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-6000:]
-    generated = re.search(r"(\d+) generated", output)
-    assert generated and int(generated.group(1)) >= MIN_CASES, output[-3000:]
+    assert passed, output[-6000:]
+    assert cases_generated(output) >= MIN_CASES, output[-3000:]
 
 
 # SECURITY row 4: oversize-body, direct to the service's server
 def test_oversize_body_direct_to_the_server_is_413_json(server_url: str) -> None:
-    host, port = server_url.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=10)
-    try:
-        conn.putrequest("POST", "/items")
-        conn.putheader("Content-Type", "application/json")
-        conn.putheader("Content-Length", str(2 * 1024 * 1024))
-        conn.endheaders()
-        response = conn.getresponse()
-        assert response.status == 413
-        assert json.loads(response.read())["status"] == "fail"
-    finally:
-        conn.close()
+    # The answer comes from Content-Length alone, before any of the body is read.
+    status, body = answer_to_announced_body(server_url, "/items", 2 * 1024 * 1024)
+    assert status == 413
+    assert json.loads(body)["status"] == "fail"

@@ -5,13 +5,14 @@ the OpenAPI settings every service's document uses."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from apiflask import APIFlask, Schema
-from apiflask.fields import Dict, List, String
-from apiflask.validators import OneOf
+from apiflask import APIFlask
 from flask import Flask, Request, Response, request
 from flask.sessions import NullSession, SessionInterface, SessionMixin
+from flask_migrate import Migrate
 from sqlalchemy import MetaData
 
 from ..db.database import Database
@@ -22,16 +23,10 @@ from ..runtime.tracing import Tracing
 from .edge import GatewayEdge, RequestContextFilter, request_started
 from .errors import FailureListener, register_error_handlers
 from .metrics import RequestMetrics, serve_metrics
+from .schemas import FailEnvelope
 from .tracing import name_span
 
-
-class FailEnvelope(Schema):
-    status = String(required=True, validate=OneOf(["fail"]))
-    message = String(required=True)
-    errors = Dict(
-        keys=String(), values=List(String()), metadata={"description": "Field name to messages (validation failures)."}
-    )
-    request_id = String()
+SpecProcessor = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class ServiceApp(APIFlask):
@@ -63,8 +58,15 @@ def create_service_app(
     title: str,
     description: str,
     on_failure: FailureListener | None = None,
+    migrations: Path | None = None,
+    finish_spec: SpecProcessor | None = None,
 ) -> ServiceApp:
-    """The app of service ``import_name`` (its package's name); its routes are added after."""
+    """The app of service ``import_name`` (its package's name); its routes are added after.
+
+    ``migrations`` is the service's Alembic folder (the ``db`` commands of Flask-Migrate,
+    whose ``env.py`` calls ``service_kit.db.migrations.run_migrations``); ``finish_spec``
+    completes the OpenAPI document with what the routes' declarations do not say.
+    """
     package = import_name.partition(".")[0]
     configure_logging(package, settings.LOG_LEVEL, RequestContextFilter())
     app = ServiceApp(
@@ -92,6 +94,10 @@ def create_service_app(
     app.extensions.update(settings=settings, database=Database(settings, metadata, metrics), tracing=tracing)
     register_error_handlers(app, metrics, on_failure)
     serve_metrics(app)
+    if migrations is not None:
+        Migrate(app, app.extensions["database"], directory=str(migrations))
+    if finish_spec is not None:
+        app.spec_processor(finish_spec)  # type: ignore[arg-type]
     return app
 
 

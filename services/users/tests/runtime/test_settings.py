@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -79,7 +80,12 @@ def test_invalid_values_become_one_sentence() -> None:
 
 # SECURITY row 38: the process itself exits non-zero with a clear message, no traceback.
 def test_wsgi_import_exits_with_one_sentence_without_secret(service_root: object) -> None:
-    env = {"APP_ENV": "production", "DATABASE_URL": "sqlite://", "PATH": "/usr/bin:/bin"}
+    env = {
+        "APP_ENV": "production",
+        "DATABASE_URL": "sqlite://",
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+    }
     result = subprocess.run(
         [sys.executable, "-c", "import users_service.wsgi"],
         cwd=service_root,

@@ -3,22 +3,16 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import re
-import signal
 import subprocess
 import sys
-import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.smtp import free_port
-from tests.test_server import wait_until_live
+from service_kit.testing import answer_to_announced_body, cases_generated, running_server, schemathesis
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 SPEC = SERVICE_ROOT.parent / "swagger" / "swagger.json"
@@ -56,25 +50,11 @@ def server_url(empty_database_factory: Callable[[], str], tmp_path_factory: pyte
             env={**env, "ADMIN_EMAIL": ADMIN_EMAIL, "ADMIN_PASSWORD": ADMIN_PASSWORD},
         )
         assert result.returncode == 0, result.stderr
-    port = free_port()
     log_path = tmp_path_factory.mktemp("server") / "server.log"
-    with (
-        log_path.open("w") as log,
-        subprocess.Popen(
-            [sys.executable, "-m", "users_service.server"],
-            cwd=service_root,
-            env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "ACCESS_LOG": ""},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        ) as server,
-    ):
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_live(url, server, log_path)
-            yield url
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=40)
+    with running_server(
+        "users_service", cwd=service_root, env=env, log_path=log_path, workers=2, ready="/health/live"
+    ) as url:
+        yield url
 
 
 def _admin_token(url: str) -> str:
@@ -91,48 +71,21 @@ def _admin_token(url: str) -> str:
 # SECURITY row 11: schemathesis-full (all checks, >= 500 cases, stateful phase included)
 @pytest.mark.slow
 def test_schemathesis_finds_no_failures(server_url: str) -> None:
-    st = Path(sys.executable).with_name("st")
-    result = subprocess.run(
-        [
-            str(st),
-            "--config-file",
-            str(SERVICE_ROOT / "tests" / "schemathesis.toml"),
-            "run",
-            str(SPEC),
-            "--url",
-            server_url,
-            "--checks",
-            "all",
-            "--workers",
-            "1",
-            "--no-color",
-            "--seed",
-            "20261128",
-        ],
-        capture_output=True,
-        text=True,
+    passed, output = schemathesis(
+        SPEC,
+        server_url,
+        config=SERVICE_ROOT / "tests" / "schemathesis.toml",
+        seed=20261128,
+        token=_admin_token(server_url),
         timeout=600,
-        env={**os.environ, "ST_TOKEN": _admin_token(server_url)},
     )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-6000:]
-    generated = re.search(r"(\d+) generated", output)
-    assert generated and int(generated.group(1)) >= MIN_CASES, output[-3000:]
+    assert passed, output[-6000:]
+    assert cases_generated(output) >= MIN_CASES, output[-3000:]
 
 
 # SECURITY row 4: oversize-body, direct to the service's server
 def test_oversize_body_direct_to_the_server_is_413_json(server_url: str) -> None:
-    # The answer comes from Content-Length alone, before any of the body is read: the client
-    # sends only the headers, so no unread body makes the server's close a reset.
-    host, port = server_url.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=10)
-    try:
-        conn.putrequest("POST", "/auth/register")
-        conn.putheader("Content-Type", "application/json")
-        conn.putheader("Content-Length", str(2 * 1024 * 1024))
-        conn.endheaders()
-        response = conn.getresponse()
-        assert response.status == 413
-        assert json.loads(response.read())["status"] == "fail"
-    finally:
-        conn.close()
+    # The answer comes from Content-Length alone, before any of the body is read.
+    status, body = answer_to_announced_body(server_url, "/auth/register", 2 * 1024 * 1024)
+    assert status == 413
+    assert json.loads(body)["status"] == "fail"

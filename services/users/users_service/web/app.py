@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from apiflask import APIFlask
 from flask_cors import CORS
-from flask_migrate import Migrate
 from limits.storage import Storage, storage_from_string
 from service_kit.web.app import create_service_app
 from service_kit.web.background import BackgroundWork
@@ -28,6 +27,8 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         metadata=Base.metadata,
         title="Users service",
         description=package_doc or "",
+        migrations=MIGRATIONS_DIR,
+        finish_spec=finish_spec,
         on_failure=audit_refusals,
     )
     app.config["SECRET_KEY"] = settings.SECRET_KEY
@@ -40,12 +41,10 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         email_change_limit=EmailChangeLimit(limits_storage, settings),
         background_work=BackgroundWork(database),
     )
-    Migrate(app, database, directory=str(MIGRATIONS_DIR))
     if settings.cors_origins:
         CORS(app, origins=settings.cors_origins, supports_credentials=True, resources={r"/(users|auth)(/.*)?": {}})
     register_domain_errors(app)
     _register_blueprints(app)
-    app.spec_processor(finish_spec)  # type: ignore[arg-type]
 
     from .cli import register_commands
 

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from apiflask import HTTPTokenAuth
 from flask import g, request
+from service_kit.web.auth import authenticated, bearer_auth
 from service_kit.web.database import current_connection
-from service_kit.web.errors import NO_TOKEN, fail
+from service_kit.web.errors import fail
 
 from ..domain.errors import TokenRejected
 from ..domain.models import Caller
 from ..domain.tokens import caller_for_access_token
 from .context import settings
 
-auth = HTTPTokenAuth(
-    scheme="Bearer",
-    security_scheme_name="BearerAuth",
-    description="Access token (JWT) from `POST /auth/login`, `/auth/register` or `/auth/refresh`.",
-)
 
-
-@auth.verify_token
-def verify_token(token: str) -> Caller | None:
-    # Tokens are read from the Authorization header only; never from the URL (?token=).
-    if not token:
-        return None
+def caller_of(token: str) -> Caller:
     try:
         caller, claims = caller_for_access_token(connection=current_connection(), settings=settings(), token=token)
     except TokenRejected as rejected:
@@ -34,11 +24,11 @@ def verify_token(token: str) -> Caller | None:
     return caller
 
 
+auth = bearer_auth("Access token (JWT) from `POST /auth/login`, `/auth/register` or `/auth/refresh`.", caller_of)
+
+
 def current_caller() -> Caller:
-    caller = auth.current_user
-    if not isinstance(caller, Caller):  # pragma: no cover - guarded by auth_required
-        raise fail(401, NO_TOKEN)
-    return caller
+    return authenticated(auth, Caller)
 
 
 def token_claims() -> dict[str, Any]:

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from types import FrameType
 
@@ -18,10 +17,8 @@ from flask_migrate import upgrade
 from redis import Redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from service_kit.web.commands import wait_db_command
+from sqlalchemy import text
 
 from ..domain.errors import Conflict
 from ..domain.password_policy import password_problems
@@ -41,29 +38,6 @@ DEMO_USERS = (
 )
 
 
-def masked_url(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True).replace("+psycopg", "")
-    except Exception:  # noqa: BLE001 - a URL we cannot parse is shown as a placeholder
-        return "<unparseable DATABASE_URL>"
-
-
-def _reason(exc: BaseException) -> str:
-    text_ = str(getattr(exc, "orig", exc) or exc).lower()
-    for needle, reason in (
-        ("connection refused", "connection refused"),
-        ("does not exist", "database does not exist"),
-        ("password authentication failed", "authentication failed"),
-        ("timeout", "timed out"),
-        ("could not translate host name", "unknown host"),
-        ("name or service not known", "unknown host"),
-        ("unable to open database file", "cannot open the file"),
-    ):
-        if needle in text_:
-            return reason
-    return type(getattr(exc, "orig", exc)).__name__
-
-
 @click.command("generate-key")
 def generate_key() -> None:
     """Print a new Ed25519 private key (PEM) for JWT_PRIVATE_KEYS.
@@ -74,35 +48,7 @@ def generate_key() -> None:
 
 
 def register_commands(app: APIFlask) -> None:
-    @app.cli.command("wait-db")
-    @click.option("--timeout", default=30.0, show_default=True, help="Seconds to keep trying.")
-    @with_appcontext
-    def wait_db(timeout: float) -> None:
-        """Wait until the database accepts connections."""
-        url = settings().DATABASE_URL
-        engine = create_engine(url, **_probe_options(url))
-        deadline = time.monotonic() + timeout
-        last: BaseException | None = None
-        try:
-            while True:
-                try:
-                    with engine.connect() as conn:
-                        conn.execute(text("SELECT 1"))
-                    click.echo(f"Database at {masked_url(url)} is ready.")
-                    return
-                except SQLAlchemyError as exc:
-                    last = exc
-                if time.monotonic() >= deadline:
-                    break
-                time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
-        finally:
-            engine.dispose()
-        click.echo(
-            f"Cannot reach the database at {masked_url(url)} ({_reason(last) if last else 'no answer'}): "
-            "check DATABASE_URL or start PostgreSQL.",
-            err=True,
-        )
-        sys.exit(1)
+    app.cli.add_command(wait_db_command())
 
     @app.cli.command("create-admin")
     @click.option(
@@ -223,13 +169,6 @@ def register_commands(app: APIFlask) -> None:
 def _pytest(args: list[str]) -> int:
     # Arguments come from the operator's own command line.
     return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=Path(SERVICE_ROOT))  # noqa: S603
-
-
-def _probe_options(url: str) -> dict[str, object]:
-    # No pool: each probe is a fresh connection attempt.
-    if url.startswith("postgresql"):
-        return {"connect_args": {"connect_timeout": 3}, "poolclass": NullPool}
-    return {"poolclass": NullPool}
 
 
 def _refuse_in_production(command: str) -> None:

@@ -14,6 +14,7 @@ from apiflask import Schema
 from apiflask.fields import Boolean, DateTime, Email, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from marshmallow import EXCLUDE, ValidationError, pre_load, validates_schema
+from service_kit.web.schemas import MessageEnvelope as MessageEnvelope  # re-exported for the routes
 
 from ..domain.password_policy import MAX_LENGTH, MIN_LENGTH, password_problems
 from ..domain.users import MAX_ID, normalise_email
@@ -196,11 +197,6 @@ class UserPublic(Schema):
     admin = Boolean(metadata={"description": "Only shown to admins and to the user themself."})
     active = Boolean(required=True)
     created_date = DateTime(required=True, metadata={"description": "ISO 8601, UTC."})
-
-
-class MessageEnvelope(Schema):
-    status = String(required=True, validate=OneOf(["success"]))
-    message = String(required=True)
 
 
 class UserEnvelope(Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -219,7 +220,7 @@ def test_the_development_key_is_derived_from_secret_key() -> None:
 
 
 def test_generate_key_prints_a_new_pem_without_any_settings(service_root: Any) -> None:
-    env = {"APP_ENV": "production", "PATH": "/usr/bin:/bin"}
+    env = {"APP_ENV": "production", "PATH": "/usr/bin:/bin", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
     outputs = []
     for _ in range(2):
         result = subprocess.run(
@@ -240,6 +241,7 @@ def test_generate_key_prints_a_new_pem_without_any_settings(service_root: Any) -
 def test_a_production_process_without_keys_exits_with_one_sentence(service_root: Any, tmp_path: Any) -> None:
     env = {
         "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
         "APP_ENV": "production",
         "SECRET_KEY": "s" * 40,
         "REDIS_URL": "redis://127.0.0.1:6379/13",
