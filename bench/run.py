@@ -19,6 +19,11 @@ cluster, with the service's rate limits off so that they do not stand in for the
 gateway's edge limit covers login, register, refresh and password reset, at a rate fixed in its
 template, so login is measured on the users instance directly; /auth/status, which the edge
 does not limit, goes through the gateway.
+
+The items service's figures (bench/items.py) come after the WSGI servers' comparison on the same
+stack: its page against the users service's, taking turns; its token check against its ping,
+in-process; event delivery from a user's deletion to its items being gone. `--only items`
+measures these alone.
 """
 
 from __future__ import annotations
