@@ -77,6 +77,7 @@ class Lag:
     delivered: int
     items_left: int
     lags: list[float]
+    applied_seconds: float  # from the first event applied to the last
 
     @property
     def deleted(self) -> int:
@@ -403,14 +404,18 @@ def delivery_lag(target: ItemsTarget, password_hash: str, source: str) -> Lag:
             items_left = int(connection.execute(left_query, {"ids": ids}).scalar() or 0)
     finally:
         engine.dispose()
-    lags = []
+    lags: list[float] = []
+    applied_moments: list[datetime] = []
     for event_id, at in applied.items():
         if isinstance(at, str):  # SQLite gives the text back
             at = datetime.fromisoformat(at)
         if at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
+        applied_moments.append(at)
         lags.append((at - answered[events[event_id]]).total_seconds())
-    lag = Lag(source, count, statuses, seconds, late, len(applied), items_left, lags)
+    moments = [at.timestamp() for at in applied_moments]
+    spread = max(moments) - min(moments) if moments else 0.0
+    lag = Lag(source, count, statuses, seconds, late, len(applied), items_left, lags, spread)
     print(
         f"  sent in {seconds:.1f} s (p99 {late * 1000:.0f} ms late), statuses {statuses}; delivered "
         f"{lag.delivered} of {lag.deleted}, items left {items_left}; "
@@ -499,8 +504,9 @@ def rows(figures: ItemsFigures) -> tuple[list[str], int, int]:
             f"| event delivery lag, {lag.source}: {lag.requested} admin deletions at "
             f"{DELETIONS_PER_SECOND}/s "
             f"(sent over {lag.sent_seconds:.1f} s, p99 {lag.late_p99 * 1000:.0f} ms behind schedule; "
-            f"answers {lag.statuses}), users answer to items consumer "
-            f"applied | p50 {lag.percentile(0.5) * 1000:.0f} ms, p99 {lag.percentile(0.99) * 1000:.0f} ms, "
+            f"answers {lag.statuses}; the consumer applied them over {lag.applied_seconds:.1f} s), "
+            "users answer to items consumer applied | "
+            f"p50 {lag.percentile(0.5) * 1000:.0f} ms, p99 {lag.percentile(0.99) * 1000:.0f} ms, "
             f"max {max(lag.lags, default=0) * 1000:.0f} ms; delivered {lag.delivered} of {lag.deleted}, "
             f"items left {lag.items_left} | | p99 < {LAG_P99_TARGET:.0f} s, none lost | {verdict(lag.ok)} |"
         )

@@ -59,6 +59,7 @@ from e2e.reliability.infra import (
     Fleet,
     MakeUp,
     PrivatePostgres,
+    PrivateRedis,
     free_port_pair,
     make_up,
     migrate,
@@ -909,7 +910,7 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
         app.wait_ready()
     if args.only == "items":
         bench.notes["load_before"] = loadavg()
-        bench.items = measure_items(bench, env, seed)
+        bench.items = measure_items(bench, env, seed, cluster, cleanup)
         bench.notes["load_after"] = loadavg()
         return bench
 
@@ -927,7 +928,7 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
     bench.login_block()
     if not args.skip_servers:
         compare_servers(bench, bench.stacks[0].database_url, env)
-    bench.items = measure_items(bench, env, seed)
+    bench.items = measure_items(bench, env, seed, cluster, cleanup)
     # Pages at 1k and then at 100k users, the two blocks back to back: by key (`after`, what
     # deep paging should use) and, for reference, by page number.
     bench.block([BY_KEY_1K], 16)
@@ -939,24 +940,58 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
     return bench
 
 
-def measure_items(bench: Bench, env: dict[str, str], password_hash: str) -> items_figures.ItemsFigures:
-    """The items service's figures (bench/items.py) on our stack."""
-    ours = bench.stacks[0]
+def measure_items(
+    bench: Bench,
+    env: dict[str, str],
+    password_hash: str,
+    cluster: PrivatePostgres | None,
+    cleanup: contextlib.ExitStack,
+) -> items_figures.ItemsFigures:
+    """The items service's figures (bench/items.py) on our stack; then, when redis-server is
+    installed, event delivery again on a stack of ours whose events go through Redis Streams."""
+    figures = items_figures.run(
+        items_target(bench.stacks[0], env), wrk, bench.seconds, bench.rounds, password_hash
+    )
+    if cluster is None or not shutil.which("redis-server"):
+        print("  (no Redis run: it needs redis-server and the private PostgreSQL cluster)", flush=True)
+        return figures
+    redis = PrivateRedis(bench.tmp / "redis.log")
+    cleanup.callback(attempt, "stopping redis-server", redis.stop)
+    redis.start()
+    revision = bench.stacks[0].revision
+    url = cluster.create_database("users_bench_redis")
+    migrate_revision(revision, url)
+    items_port = free_port_pair()
+    extra = {
+        "REDIS_URL": redis.url,
+        "ITEMS_PORT": str(items_port),
+        "ITEMS_DATABASE_URL": cluster.create_database("items_bench_redis"),
+    }
+    print("Starting a stack of ours with Redis Streams (relay and consumer)...", flush=True)
+    up = start_stack(revision, bench.tmp / "ours-redis", url, env | extra)
+    try:
+        stack = Stack(revision, up, url, f"http://127.0.0.1:{items_port}", extra["ITEMS_DATABASE_URL"])
+        target = items_target(stack, env)
+        figures.lags.append(items_figures.delivery_lag(target, password_hash, "Redis stream (relay, XREAD)"))
+    finally:
+        stop_stack(up)
+    return figures
 
+
+def items_target(stack: Stack, env: dict[str, str]) -> items_figures.ItemsTarget:
     def token() -> str:
-        ours.log_in()
-        return ours.token
+        stack.log_in()
+        return stack.token
 
-    target = items_figures.ItemsTarget(
-        gateway=ours.gateway,
-        users=ours.direct,
-        items=ours.items_url,
-        users_database=ours.database_url,
-        items_database=ours.items_database_url,
+    return items_figures.ItemsTarget(
+        gateway=stack.gateway,
+        users=stack.direct,
+        items=stack.items_url,
+        users_database=stack.database_url,
+        items_database=stack.items_database_url,
         env=env,
         token=token,
     )
-    return items_figures.run(target, wrk, bench.seconds, bench.rounds, password_hash)
 
 
 def compare_servers(bench: Bench, database_url: str, env: dict[str, str], rounds: int = 2) -> None:
