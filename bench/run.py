@@ -19,6 +19,11 @@ cluster, with the service's rate limits off so that they do not stand in for the
 gateway's edge limit covers login, register, refresh and password reset, at a rate fixed in its
 template, so login is measured on the users instance directly; /auth/status, which the edge
 does not limit, goes through the gateway.
+
+The items service's figures (bench/items.py) come after the WSGI servers' comparison on the same
+stack: its page against the users service's, taking turns; its token check against its ping,
+in-process; event delivery from a user's deletion to its items being gone. `--only items`
+measures these alone.
 """
 
 from __future__ import annotations
@@ -49,7 +54,17 @@ from typing import Any
 
 import httpx
 
-from e2e.reliability.infra import Fleet, MakeUp, PrivatePostgres, make_up, migrate, processes_with_marker
+from bench import items as items_figures
+from e2e.reliability.infra import (
+    Fleet,
+    MakeUp,
+    PrivatePostgres,
+    PrivateRedis,
+    free_port_pair,
+    make_up,
+    migrate,
+    processes_with_marker,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -556,6 +571,8 @@ class Stack:
     revision: Revision
     up: MakeUp
     database_url: str
+    items_url: str = ""
+    items_database_url: str = ""
     token: str = ""
     rss_mb: float = 0.0
 
@@ -739,6 +756,7 @@ class Bench:
     series: dict[tuple[str, str, int], list[Sample]] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)
     servers: list[tuple[str, list[Figure]]] = field(default_factory=list)
+    items: items_figures.ItemsFigures | None = None
 
     def record(self, who: str, name: str, connections: int, sample: Sample) -> None:
         self.series.setdefault((who, name, connections), []).append(sample)
@@ -807,9 +825,11 @@ class Bench:
                         print(f"  stack RSS peak [{stack.label}] {rss.peak:.0f} MB", flush=True)
 
     def all_figures(self) -> list[Figure]:
-        return [s.figure for samples in self.series.values() for s in samples] + [
-            f for _, figures in self.servers for f in figures
-        ]
+        return (
+            [s.figure for samples in self.series.values() for s in samples]
+            + [f for _, figures in self.servers for f in figures]
+            + (self.items.figures() if self.items else [])
+        )
 
 
 def server_shape() -> tuple[int, int]:
@@ -841,7 +861,8 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
     revisions = [Revision("ours", ROOT, sys.executable, describe_commit(ROOT), ["the root .venv"])]
     if args.baseline:
         revisions.append(prepare_baseline(args.baseline, tmp, cleanup))
-    bench.apps = start_reference_apps(tmp, workers, threads, cleanup)
+    if args.only != "items":
+        bench.apps = start_reference_apps(tmp, workers, threads, cleanup)
 
     database_url = os.environ.get("DATABASE_URL", "")
     cluster: PrivatePostgres | None = None
@@ -858,6 +879,8 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
         # Production signs access tokens only with keys it is given (Ed25519, PEM).
         "JWT_PRIVATE_KEYS": new_signing_key(),
         "RATE_LIMIT_ENABLED": "false",
+        # Shared by the users service's event feed and the items consumer polling it.
+        "EVENTS_FEED_TOKEN": secrets.token_urlsafe(32),
         "LOG_LEVEL": "WARNING",
         "ACCESS_LOG": "",
         "WEB_CONCURRENCY": str(workers),
@@ -869,15 +892,27 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
     for revision in revisions:
         url = cluster.create_database(f"users_bench_{revision.label}") if cluster else database_url
         migrate_revision(revision, url)
+        # The items service (where the revision has one): its own port and database, on the
+        # private cluster as the users service's (else make up's SQLite file in the stack's tmp).
+        items_port = free_port_pair()
+        items_env = {"ITEMS_PORT": str(items_port)}
+        if cluster:
+            items_env["ITEMS_DATABASE_URL"] = cluster.create_database(f"items_bench_{revision.label}")
         print(f"Starting the {revision.label} stack ({revision.commit})...", flush=True)
-        up = start_stack(revision, tmp / revision.label, url, env)
+        up = start_stack(revision, tmp / revision.label, url, env | items_env)
         cleanup.callback(attempt, f"stopping the {revision.label} stack", stop_stack, up)
-        stack = Stack(revision, up, url)
+        items_database = items_env.get("ITEMS_DATABASE_URL", f"sqlite:///{tmp / revision.label / 'items.db'}")
+        stack = Stack(revision, up, url, f"http://127.0.0.1:{items_port}", items_database)
         bench.stacks.append(stack)
         seed_users(url, 1_000, seed)
-        print(f"  gateway {stack.gateway}, users {stack.direct}", flush=True)
+        print(f"  gateway {stack.gateway}, users {stack.direct}, items {stack.items_url}", flush=True)
     for app in bench.apps.values():
         app.wait_ready()
+    if args.only == "items":
+        bench.notes["load_before"] = loadavg()
+        bench.items = measure_items(bench, env, seed, cluster, cleanup)
+        bench.notes["load_after"] = loadavg()
+        return bench
 
     # Warm-up: workers imported, pools filled, nginx keepalive connections open.
     warm = min(3, args.seconds)
@@ -893,6 +928,7 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
     bench.login_block()
     if not args.skip_servers:
         compare_servers(bench, bench.stacks[0].database_url, env)
+    bench.items = measure_items(bench, env, seed, cluster, cleanup)
     # Pages at 1k and then at 100k users, the two blocks back to back: by key (`after`, what
     # deep paging should use) and, for reference, by page number.
     bench.block([BY_KEY_1K], 16)
@@ -902,6 +938,60 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
     bench.block([BY_KEY_100K, BY_NUMBER_100K], 16)
     bench.notes["load_after"] = loadavg()
     return bench
+
+
+def measure_items(
+    bench: Bench,
+    env: dict[str, str],
+    password_hash: str,
+    cluster: PrivatePostgres | None,
+    cleanup: contextlib.ExitStack,
+) -> items_figures.ItemsFigures:
+    """The items service's figures (bench/items.py) on our stack; then, when redis-server is
+    installed, event delivery again on a stack of ours whose events go through Redis Streams."""
+    figures = items_figures.run(
+        items_target(bench.stacks[0], env), wrk, bench.seconds, bench.rounds, password_hash
+    )
+    if cluster is None or not shutil.which("redis-server"):
+        print("  (no Redis run: it needs redis-server and the private PostgreSQL cluster)", flush=True)
+        return figures
+    redis = PrivateRedis(bench.tmp / "redis.log")
+    cleanup.callback(attempt, "stopping redis-server", redis.stop)
+    redis.start()
+    revision = bench.stacks[0].revision
+    url = cluster.create_database("users_bench_redis")
+    migrate_revision(revision, url)
+    items_port = free_port_pair()
+    extra = {
+        "REDIS_URL": redis.url,
+        "ITEMS_PORT": str(items_port),
+        "ITEMS_DATABASE_URL": cluster.create_database("items_bench_redis"),
+    }
+    print("Starting a stack of ours with Redis Streams (relay and consumer)...", flush=True)
+    up = start_stack(revision, bench.tmp / "ours-redis", url, env | extra)
+    try:
+        stack = Stack(revision, up, url, f"http://127.0.0.1:{items_port}", extra["ITEMS_DATABASE_URL"])
+        target = items_target(stack, env)
+        figures.lags.append(items_figures.delivery_lag(target, password_hash, "Redis stream (relay, XREAD)"))
+    finally:
+        stop_stack(up)
+    return figures
+
+
+def items_target(stack: Stack, env: dict[str, str]) -> items_figures.ItemsTarget:
+    def token() -> str:
+        stack.log_in()
+        return stack.token
+
+    return items_figures.ItemsTarget(
+        gateway=stack.gateway,
+        users=stack.direct,
+        items=stack.items_url,
+        users_database=stack.database_url,
+        items_database=stack.items_database_url,
+        env=env,
+        token=token,
+    )
 
 
 def compare_servers(bench: Bench, database_url: str, env: dict[str, str], rounds: int = 2) -> None:
@@ -1119,9 +1209,18 @@ def report(bench: Bench, command: str) -> str:
     title = f"## {date} · commit {ours.revision.commit}"
     if baseline:
         title += f" against baseline {baseline.revision.commit}"
-    figures, figures_met, figures_set = figure_rows(bench)
-    derived, derived_met, derived_set = derived_rows(bench)
-    summary = f"Targets met: {figures_met + derived_met} of {figures_set + derived_set}"
+    figures: list[str] = []
+    derived: list[str] = []
+    met = total = 0
+    if bench.series:
+        figures, figures_met, figures_set = figure_rows(bench)
+        derived, derived_met, derived_set = derived_rows(bench)
+        met, total = figures_met + derived_met, figures_set + derived_set
+    items: list[str] = []
+    if bench.items:
+        items, items_met, items_set = items_figures.rows(bench.items)
+        met, total = met + items_met, total + items_set
+    summary = f"Targets met: {met} of {total}"
     comparison: list[str] = []
     if baseline:
         comparison, compared_met, compared_set = baseline_rows(bench)
@@ -1135,6 +1234,54 @@ def report(bench: Bench, command: str) -> str:
         "",
         f"**{summary}.**",
         "",
+    ]
+    if bench.series:
+        out += method(bench, baseline is not None)
+    for stack in bench.stacks:
+        out.append(
+            f"Revision {stack.label}: {stack.revision.commit}, run with {'; '.join(stack.revision.setup)}."
+        )
+    if bench.series:
+        out += ["", *figures, "", *derived]
+    if bench.items:
+        out += ["", *items_method(bench), "", *items]
+    if baseline:
+        out += [
+            "",
+            f"Ours against the baseline ({baseline.revision.commit}): each round's ratio is ours over the "
+            "baseline's, each over the reference measured around it (the same bare pings for both, or the "
+            "raw argon2id rate for logins).",
+            "",
+            *comparison,
+        ]
+    if bench.servers:
+        out += servers_rows(bench)
+    return "\n".join(out) + "\n"
+
+
+def items_method(bench: Bench) -> list[str]:
+    ours = bench.stacks[0]
+    database = (
+        "PostgreSQL, a database of its own" if ours.items_database_url.startswith("postgres") else "SQLite"
+    )
+    return [
+        f"Items service (issue 17), in the same run on the same stack, every figure a ratio or a count "
+        f"measured in this run (the machine is shared: absolute rates are not comparable between runs). "
+        f"Pages: wrk 2 threads, 16 connections, {bench.seconds} s each, {bench.rounds} round(s); in each "
+        "round the users page and the items page take turns (the order reversed every other round), "
+        "through the gateway and then on the instances directly; the items page is the admin's own 100 "
+        "items (token checked), the users page is public. Token check: in-process (bench/items_cpu.py), "
+        "the items app built from the stack's settings; callgrind counts instructions of "
+        f"{items_figures.CPU_CALLS} calls of each less a run that only builds the app and warms it up. "
+        "Event delivery: admin `DELETE /users/{id}` on the users instance at a fixed rate (threads, "
+        "open loop), each deleted user owning items; the lag is from the users service's answer to "
+        "`processed_events.applied_at` of its `user.deleted` event in the items database; every "
+        f"deleted user's items must be gone. Items database: {database}; consumer as `make up` runs it.",
+    ]
+
+
+def method(bench: Bench, baseline: bool) -> list[str]:
+    return [
         f"Method: wrk 2 threads, {bench.seconds} s per figure after a warm-up, 127.0.0.1 only, "
         f"{bench.rounds} round(s). In a round every figure is measured right after the bare Flask app's "
         "ping at the same connection count and right before the next one; its ratio is its rate over the "
@@ -1153,37 +1300,25 @@ def report(bench: Bench, command: str) -> str:
         "workers and threads, bench/fastapi_app.py under uvicorn with 4 workers (uvloop, httptools); access "
         "logs off everywhere.",
     ]
-    for stack in bench.stacks:
+
+
+def servers_rows(bench: Bench) -> list[str]:
+    out = [
+        "",
+        f"WSGI servers, our app on one instance each (users list: 1k users, pages of 100), "
+        f"16 connections, {len(bench.servers[0][1])} rounds taking turns; median round, and the range:",
+        "",
+        "| endpoint: server | req/s (median) | range | mean ms | p99 ms | non-2xx |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, runs in bench.servers:
+        chosen = sorted(runs, key=lambda f: f.rate)[len(runs) // 2]
         out.append(
-            f"Revision {stack.label}: {stack.revision.commit}, run with {'; '.join(stack.revision.setup)}."
+            f"| {label} | {chosen.rate:,.1f} | {min(f.rate for f in runs):,.1f}-"
+            f"{max(f.rate for f in runs):,.1f} | {chosen.mean_ms:.2f} | {chosen.p99_ms:.2f} | "
+            f"{sum(f.unexpected for f in runs)} |"
         )
-    out += ["", *figures, "", *derived]
-    if baseline:
-        out += [
-            "",
-            f"Ours against the baseline ({baseline.revision.commit}): each round's ratio is ours over the "
-            "baseline's, each over the reference measured around it (the same bare pings for both, or the "
-            "raw argon2id rate for logins).",
-            "",
-            *comparison,
-        ]
-    if bench.servers:
-        out += [
-            "",
-            f"WSGI servers, our app on one instance each (users list: 1k users, pages of 100), "
-            f"16 connections, {len(bench.servers[0][1])} rounds taking turns; median round, and the range:",
-            "",
-            "| endpoint: server | req/s (median) | range | mean ms | p99 ms | non-2xx |",
-            "|---|---|---|---|---|---|",
-        ]
-        for label, runs in bench.servers:
-            chosen = sorted(runs, key=lambda f: f.rate)[len(runs) // 2]
-            out.append(
-                f"| {label} | {chosen.rate:,.1f} | {min(f.rate for f in runs):,.1f}-"
-                f"{max(f.rate for f in runs):,.1f} | {chosen.mean_ms:.2f} | {chosen.p99_ms:.2f} | "
-                f"{sum(f.unexpected for f in runs)} |"
-            )
-    return "\n".join(out) + "\n"
+    return out
 
 
 RESULTS_HEADER = f"""# Benchmark results
@@ -1261,6 +1396,11 @@ def main(argv: list[str] | None = None) -> int:
         "--baseline", metavar="REV", help="also measure this revision's stack, taking turns with ours"
     )
     parser.add_argument("--skip-servers", action="store_true", help="skip the WSGI server comparison")
+    parser.add_argument(
+        "--only",
+        choices=["items"],
+        help="measure only these figures (items: the items service's pages, token check and event delivery)",
+    )
     parser.add_argument("--no-record", action="store_true", help="print the report only, not into RESULTS.md")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
