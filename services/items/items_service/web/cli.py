@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 from threading import Event as StopFlag
 from types import FrameType
@@ -52,7 +53,9 @@ def register_commands(app: APIFlask) -> None:
         stop = StopFlag()
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
-            stop.set()
+            # Event.set() takes the event's lock, which the interrupted main thread may hold
+            # (inside Event.wait): set it from another thread, never inside the handler.
+            threading.Thread(target=stop.set, name="stop").start()
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)

@@ -112,7 +112,10 @@ def register_commands(app: APIFlask) -> None:
         stop = threading.Event()
 
         def finish_then_stop(signum: int, frame: FrameType | None) -> None:
-            stop.set()  # the batch under way is finished and marked first
+            # The batch under way is finished and marked first. Event.set() takes the event's
+            # lock, which the interrupted main thread may hold (inside Event.wait): set it from
+            # another thread, never inside the handler.
+            threading.Thread(target=stop.set, name="stop").start()
 
         signal.signal(signal.SIGTERM, finish_then_stop)
         signal.signal(signal.SIGINT, finish_then_stop)
