@@ -35,6 +35,8 @@ from typing import Any
 
 import httpx
 
+from e2e.reliability.infra import run_to_end
+
 ROOT = Path(__file__).resolve().parents[1]
 ITEMS_DIR = ROOT / "services" / "items"
 CPU_SCRIPT = ROOT / "bench" / "items_cpu.py"
@@ -258,18 +260,14 @@ def token_check_cost(target: ItemsTarget, figures: ItemsFigures, calls: int = CP
     env = cpu_env(target, target.token())
     python = sys.executable
     print("Token check against ping, in-process:", flush=True)
-    turns = subprocess.run(
+    turns = run_to_end(
         [python, str(CPU_SCRIPT), "turns", "--calls", "500", "--rounds", "7"],
         cwd=ITEMS_DIR,
         env=env,
-        capture_output=True,
-        text=True,
-        check=False,
         timeout=600,
+        failure="bench/items_cpu.py turns failed",
     )
-    if turns.returncode != 0:
-        raise RuntimeError(f"bench/items_cpu.py turns failed:\n{turns.stderr[-2000:]}")
-    figures.turns = json.loads(turns.stdout.strip().splitlines()[-1])["ratios"]
+    figures.turns = json.loads(turns.strip().splitlines()[-1])["ratios"]
     print(
         f"  CPU time, N checks / N pings, per round: {', '.join(f'{r:.3f}' for r in figures.turns)}",
         flush=True,

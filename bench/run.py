@@ -64,6 +64,7 @@ from e2e.reliability.infra import (
     make_up,
     migrate,
     processes_with_marker,
+    upgrade_schema,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -550,18 +551,16 @@ def migrate_revision(revision: Revision, database_url: str) -> None:
     if revision.root == ROOT:
         migrate(database_url)
         return
-    env = dict(os.environ) | {"DATABASE_URL": database_url, "APP_ENV": "development"}
-    result = subprocess.run(
-        [revision.python, "manage.py", "db", "upgrade"],
-        cwd=revision.root / "services" / "users",
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    if result.returncode != 0:
-        raise BenchError(f"migrating the {revision.label} database failed:\n{result.stderr[-2000:]}")
+    try:
+        upgrade_schema(
+            revision.root / "services" / "users",
+            "DATABASE_URL",
+            database_url,
+            failure=f"migrating the {revision.label} database failed",
+            python=revision.python,
+        )
+    except RuntimeError as error:
+        raise BenchError(str(error)) from None
 
 
 @dataclass

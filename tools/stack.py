@@ -436,9 +436,9 @@ PROCESS_LOGS = "processes"
 GATEWAY_STOP_WAIT = 15
 
 
-def users_stop_wait(env: Mapping[str, str]) -> int:
-    """Seconds a users instance gets to drain and finish its requests before SIGKILL: its
-    SHUTDOWN_DRAIN_SECONDS and GRACEFUL_TIMEOUT (the server caps the drain at half of it)."""
+def web_stop_wait(env: Mapping[str, str]) -> int:
+    """Seconds a users or items instance gets to drain and finish its requests before SIGKILL:
+    its SHUTDOWN_DRAIN_SECONDS and GRACEFUL_TIMEOUT (the server caps the drain at half of it)."""
 
     def number(name: str, default: float) -> float:
         try:
@@ -450,43 +450,29 @@ def users_stop_wait(env: Mapping[str, str]) -> int:
     return int(graceful + min(number("SHUTDOWN_DRAIN_SECONDS", 0), graceful / 2)) + 5
 
 
-def users_programs(
-    config: StackConfig, env: Mapping[str, str], *, reload: bool = False
-) -> list[supervise.Program]:
-    """One program per users instance; they stand in for each other behind the gateway."""
-    command = [str(BIN / "python"), "-m", "users_service.server", *(["--reload"] if reload else [])]
-    return [
-        supervise.Program(
-            name="users" if config.replicas == 1 else f"users-{index}",
-            group="users",
-            command=command,
-            cwd=USERS_DIR,
-            env=dict(env) | {"BIND": address},
-            priority=100,
-            start_seconds=5,
-            stop_wait=users_stop_wait(env),
-        )
-        for index, address in enumerate(config.users_addresses, start=1)
-    ]
+# Groups start lowest priority first and stop in the reverse order: users before items.
+WEB_PRIORITY = {"users": 100, "items": 150}
 
 
-def items_programs(
-    config: StackConfig, env: Mapping[str, str], *, reload: bool = False
+def web_programs(
+    service: str, config: StackConfig, env: Mapping[str, str], *, reload: bool = False
 ) -> list[supervise.Program]:
-    """One program per items instance, ports ITEMS_PORT, ITEMS_PORT + 1, ..."""
-    command = [str(BIN / "python"), "-m", "items_service.server", *(["--reload"] if reload else [])]
+    """One program per instance of the users or items service, on the addresses the config
+    gives it; they stand in for each other behind the gateway."""
+    addresses = config.users_addresses if service == "users" else config.items_addresses
+    command = [str(BIN / "python"), "-m", f"{service}_service.server", *(["--reload"] if reload else [])]
     return [
         supervise.Program(
-            name="items" if config.replicas == 1 else f"items-{index}",
-            group="items",
+            name=service if config.replicas == 1 else f"{service}-{index}",
+            group=service,
             command=command,
-            cwd=ITEMS_DIR,
+            cwd=ROOT / "services" / service,
             env=dict(env) | {"BIND": address},
-            priority=150,
+            priority=WEB_PRIORITY[service],
             start_seconds=5,
-            stop_wait=users_stop_wait(env),
+            stop_wait=web_stop_wait(env),
         )
-        for index, address in enumerate(config.items_addresses, start=1)
+        for index, address in enumerate(addresses, start=1)
     ]
 
 
@@ -549,8 +535,8 @@ def programs(config: StackConfig, conf: Path, stack: StackSecrets) -> list[super
         stop_wait=GATEWAY_STOP_WAIT,
     )
     return [
-        *users_programs(config, env),
-        *items_programs(config, items),
+        *web_programs("users", config, env),
+        *web_programs("items", config, items),
         *event_programs(config, env, items),
         gateway_program,
     ]
@@ -604,8 +590,8 @@ def dev(config: StackConfig) -> int:
 
     return supervise.supervise(
         [
-            *users_programs(config, env, reload=True),
-            *items_programs(config, items, reload=True),
+            *web_programs("users", config, env, reload=True),
+            *web_programs("items", config, items, reload=True),
             *event_programs(config, env, items),
             client,
         ],

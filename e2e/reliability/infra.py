@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,20 +168,37 @@ class PrivatePostgres:
         self._client_tool("pg_restore", "--exit-on-error", "--no-owner", "-d", database, str(path))
 
 
-def migrate(database_url: str) -> None:
-    """The schema, the way `make up` creates it."""
-    env = dict(os.environ) | {"DATABASE_URL": database_url, "APP_ENV": "development"}
+def run_to_end(
+    command: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float, failure: str
+) -> str:
+    """The standard output of a command that has to succeed; when it exits non-zero, a
+    RuntimeError that starts with `failure` and ends with the tail of its standard error."""
     result = subprocess.run(
-        [sys.executable, "manage.py", "db", "upgrade"],
-        cwd=USERS_DIR,
-        env=env,
+        list(command),
+        cwd=cwd,
+        env=dict(env),
         capture_output=True,
         text=True,
         check=False,
-        timeout=120,
+        timeout=timeout,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"migrating {database_url} failed:\n{result.stderr}")
+        raise RuntimeError(f"{failure}:\n{result.stderr[-2000:]}")
+    return result.stdout
+
+
+def upgrade_schema(
+    service_dir: Path, url_variable: str, database_url: str, *, failure: str, python: str = sys.executable
+) -> None:
+    """The schema of the service in `service_dir` at `database_url` (given to it as
+    `url_variable`), the way `make up` creates it."""
+    env = dict(os.environ) | {url_variable: database_url, "APP_ENV": "development"}
+    run_to_end([python, "manage.py", "db", "upgrade"], cwd=service_dir, env=env, timeout=120, failure=failure)
+
+
+def migrate(database_url: str) -> None:
+    """The users schema, the way `make up` creates it."""
+    upgrade_schema(USERS_DIR, "DATABASE_URL", database_url, failure=f"migrating {database_url} failed")
 
 
 # ---- Redis ------------------------------------------------------------------------------

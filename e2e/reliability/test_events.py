@@ -52,6 +52,7 @@ from e2e.reliability.infra import (
     port_is_free,
     processes_with_marker,
     register,
+    upgrade_schema,
     wait_for,
 )
 
@@ -131,18 +132,13 @@ def items_database(postgres: PrivatePostgres) -> str:
 
 
 def migrate_items(database_url: str) -> None:
-    env = dict(os.environ) | {"ITEMS_DATABASE_URL": database_url, "APP_ENV": "development"}
-    result = subprocess.run(
-        [str(BIN / "python"), "manage.py", "db", "upgrade"],
-        cwd=ITEMS_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
+    upgrade_schema(
+        ITEMS_DIR,
+        "ITEMS_DATABASE_URL",
+        database_url,
+        failure="migrating the items database failed",
+        python=str(BIN / "python"),
     )
-    if result.returncode != 0:
-        raise RuntimeError(f"migrating the items database failed:\n{result.stderr}")
 
 
 @dataclass
