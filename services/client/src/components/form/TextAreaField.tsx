@@ -1,6 +1,6 @@
-import { useId, type TextareaHTMLAttributes } from 'react';
+import type { TextareaHTMLAttributes } from 'react';
 
-import '@/styles/forms.scss';
+import { FieldShell } from './FieldShell';
 
 export interface TextAreaFieldProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'className'> {
   label: string;
@@ -11,29 +11,9 @@ export interface TextAreaFieldProps extends Omit<TextareaHTMLAttributes<HTMLText
 
 /** A labelled multi-line input, with the server's messages for it as TextField has them. */
 export function TextAreaField({ label, name, errors, ...textarea }: TextAreaFieldProps) {
-  const id = useId();
-  const errorId = `${id}-errors`;
-  const invalid = Boolean(errors?.length);
   return (
-    <div className="field">
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      <div className="control">
-        <textarea
-          id={id}
-          name={name}
-          className={`textarea${invalid ? ' is-danger' : ''}`}
-          aria-invalid={invalid || undefined}
-          aria-describedby={invalid ? errorId : undefined}
-          {...textarea}
-        />
-      </div>
-      {invalid && (
-        <p id={errorId} className="help is-danger">
-          {errors?.join(' ')}
-        </p>
-      )}
-    </div>
+    <FieldShell label={label} kind="textarea" errors={errors}>
+      {(control) => <textarea {...control} name={name} {...textarea} />}
+    </FieldShell>
   );
 }

@@ -1,6 +1,6 @@
-import { useId, type InputHTMLAttributes } from 'react';
+import type { InputHTMLAttributes } from 'react';
 
-import '@/styles/forms.scss';
+import { FieldShell } from './FieldShell';
 
 export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> {
   label: string;
@@ -10,29 +10,9 @@ export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElemen
 }
 
 export function TextField({ label, name, errors, ...input }: TextFieldProps) {
-  const id = useId();
-  const errorId = `${id}-errors`;
-  const invalid = Boolean(errors?.length);
   return (
-    <div className="field">
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      <div className="control">
-        <input
-          id={id}
-          name={name}
-          className={`input${invalid ? ' is-danger' : ''}`}
-          aria-invalid={invalid || undefined}
-          aria-describedby={invalid ? errorId : undefined}
-          {...input}
-        />
-      </div>
-      {invalid && (
-        <p id={errorId} className="help is-danger">
-          {errors?.join(' ')}
-        </p>
-      )}
-    </div>
+    <FieldShell label={label} kind="input" errors={errors}>
+      {(control) => <input {...control} name={name} {...input} />}
+    </FieldShell>
   );
 }

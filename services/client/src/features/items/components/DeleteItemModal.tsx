@@ -1,6 +1,4 @@
-import { useSubmit } from '@/components/form';
-import { ErrorNotice } from '@/components/ui/ErrorNotice';
-import { Modal } from '@/components/ui/Modal';
+import { ConfirmDeleteModal } from '@/components/form/ConfirmDeleteModal';
 import { deleteItem } from '@/lib/api/items';
 import type { Item } from '@/lib/api/types';
 
@@ -15,34 +13,13 @@ interface DeleteItemModalProps {
 }
 
 export function DeleteItemModal({ item, onClose, onDeleted, onGone }: DeleteItemModalProps) {
-  const { submitting: deleting, error, submit: confirm } = useSubmit(() => whenFound(() => deleteItem(item.id), onGone), {
-    onSuccess: (message) => message !== null && onDeleted(message),
-  });
-
   return (
-    <Modal
+    <ConfirmDeleteModal
       title="Delete Item"
+      subject={<strong>{item.title}</strong>}
+      remove={() => whenFound(() => deleteItem(item.id), onGone)}
       onClose={onClose}
-      footer={
-        <div className="buttons">
-          <button
-            type="button"
-            className={`button is-danger${deleting ? ' is-loading' : ''}`}
-            disabled={deleting}
-            onClick={() => void confirm()}
-          >
-            Delete
-          </button>
-          <button type="button" className="button" onClick={onClose} data-autofocus>
-            Cancel
-          </button>
-        </div>
-      }
-    >
-      {error && <ErrorNotice error={error} />}
-      <p>
-        Delete <strong>{item.title}</strong>? This cannot be undone.
-      </p>
-    </Modal>
+      onDeleted={onDeleted}
+    />
   );
 }

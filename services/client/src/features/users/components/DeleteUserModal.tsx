@@ -1,6 +1,4 @@
-import { useSubmit } from '@/components/form';
-import { ErrorNotice } from '@/components/ui/ErrorNotice';
-import { Modal } from '@/components/ui/Modal';
+import { ConfirmDeleteModal } from '@/components/form/ConfirmDeleteModal';
 import type { User } from '@/lib/api/types';
 import { deleteUser } from '@/lib/api/users';
 
@@ -11,33 +9,18 @@ interface DeleteUserModalProps {
 }
 
 export function DeleteUserModal({ user, onClose, onDeleted }: DeleteUserModalProps) {
-  const { submitting: deleting, error, submit: confirm } = useSubmit(() => deleteUser(user.id), { onSuccess: onDeleted });
-
   return (
-    <Modal
+    <ConfirmDeleteModal
       title="Delete User"
-      onClose={onClose}
-      footer={
-        <div className="buttons">
-          <button
-            type="button"
-            className={`button is-danger${deleting ? ' is-loading' : ''}`}
-            disabled={deleting}
-            onClick={() => void confirm()}
-          >
-            Delete
-          </button>
-          <button type="button" className="button" onClick={onClose} data-autofocus>
-            Cancel
-          </button>
-        </div>
+      subject={
+        <>
+          <strong>{user.username}</strong>
+          {user.email ? ` (${user.email})` : ''}
+        </>
       }
-    >
-      {error && <ErrorNotice error={error} />}
-      <p>
-        Delete <strong>{user.username}</strong>
-        {user.email ? ` (${user.email})` : ''}? This cannot be undone.
-      </p>
-    </Modal>
+      remove={() => deleteUser(user.id)}
+      onClose={onClose}
+      onDeleted={onDeleted}
+    />
   );
 }
