@@ -53,8 +53,16 @@ def production_settings() -> list[Setting]:
     return settings
 
 
+# The Python services build from one Dockerfile, the build argument SERVICE naming which.
+PYTHON_SERVICES = ("users", "items")
+PYTHON_DOCKERFILE = ROOT / "services" / "python-service.Dockerfile"
+
+
 def dockerfile(service: str) -> Path:
-    """services/<service>/Dockerfile, the one that builds the service's image."""
+    """The Dockerfile that builds the service's image: python-service.Dockerfile for the
+    Python services, services/<service>/Dockerfile for the others."""
+    if service in PYTHON_SERVICES:
+        return PYTHON_DOCKERFILE
     return ROOT / "services" / service / "Dockerfile"
 
 
@@ -84,6 +92,11 @@ def repo_files(name: str) -> list[Path]:
         if name in filenames:
             found.append(Path(dirpath) / name)
     return found
+
+
+def repo_dockerfiles() -> list[Path]:
+    """Every Dockerfile in the repository: those called Dockerfile and the shared *.Dockerfile."""
+    return sorted({*repo_files("Dockerfile"), *ROOT.glob("services/*.Dockerfile")})
 
 
 def load_yaml_documents(path: Path) -> list[Any]:

@@ -17,6 +17,7 @@ from conftest import (
     APP_SERVICES,
     COMPOSE_FILES,
     INCLUDED_COMPOSE_FILES,
+    PYTHON_DOCKERFILE,
     ROOT,
     WORKERS,
     MissingVariable,
@@ -140,6 +141,10 @@ def test_images_build_from_each_services_dockerfile(compose: dict[str, dict[str,
         build = stack[service]["build"]
         assert build["context"] == f"./services/{service}"
         assert build["target"] == target
+        context = ROOT / build["context"]
+        assert (context / build.get("dockerfile", "Dockerfile")).resolve() == dockerfile(service)
+        if dockerfile(service) == PYTHON_DOCKERFILE:
+            assert build["args"] == {"SERVICE": service}
     for service in APP_SERVICES:
         assert re.search(rf"^FROM \S+ AS {target}$", dockerfile(service).read_text(), re.M)
     gateway = stack["gateway"]["build"]

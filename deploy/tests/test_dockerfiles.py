@@ -8,9 +8,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import APP_SERVICES, ROOT, dockerfile, repo_files, run, stage_chain, stages, tool
+from conftest import (
+    APP_SERVICES,
+    PYTHON_DOCKERFILE,
+    ROOT,
+    dockerfile,
+    repo_dockerfiles,
+    run,
+    stage_chain,
+    stages,
+    tool,
+)
 
-DOCKERFILES = repo_files("Dockerfile")
+DOCKERFILES = repo_dockerfiles()
 SCRIPTS = [
     ROOT / "services" / "users" / "docker-entrypoint.sh",
     ROOT / "services" / "items" / "docker-entrypoint.sh",
@@ -22,8 +32,9 @@ ENTRYPOINT = ROOT / "services" / "users" / "docker-entrypoint.sh"
 
 
 def test_every_service_has_a_dockerfile() -> None:
-    found = {path.parent.relative_to(ROOT).as_posix() for path in DOCKERFILES}
-    assert {f"services/{name}" for name in (*APP_SERVICES, "nginx")} <= found
+    assert PYTHON_DOCKERFILE in DOCKERFILES
+    for name in (*APP_SERVICES, "nginx"):
+        assert dockerfile(name) in DOCKERFILES, name
 
 
 @pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -47,7 +58,7 @@ def test_base_images_are_pinned_to_a_version(dockerfile: Path) -> None:
 @pytest.mark.parametrize("target", ["dev", "prod"])
 def test_service_targets_run_unprivileged_with_a_healthcheck(service: str, target: str) -> None:
     all_stages = stages(dockerfile(service))
-    assert target in all_stages, f"services/{service}/Dockerfile has no {target} target"
+    assert target in all_stages, f"{dockerfile(service)} has no {target} target"
     chain = stage_chain(all_stages, target)
     users = [line.split()[1] for line in chain if line.upper().startswith("USER ")]
     assert users, f"{service}:{target} runs as root"
@@ -67,12 +78,9 @@ def test_prod_is_the_default_target(service: str) -> None:
 
 
 def test_users_prod_image_carries_no_test_tools() -> None:
-    chain = stage_chain(stages(ROOT / "services" / "users" / "Dockerfile"), "prod")
+    chain = stage_chain(stages(dockerfile("users")), "prod")
     assert not any("requirements-dev" in line for line in chain)
-    assert any(
-        "--require-hashes" in line
-        for line in stage_chain(stages(ROOT / "services" / "users" / "Dockerfile"), "venv")
-    )
+    assert any("--require-hashes" in line for line in stage_chain(stages(dockerfile("users")), "venv"))
 
 
 @pytest.mark.parametrize("service", APP_SERVICES)
@@ -176,8 +184,8 @@ def test_start_script_stops_when_the_database_never_comes(tmp_path: Path) -> Non
 
 def test_the_server_the_start_script_runs_takes_the_options_given_to_it() -> None:
     """`serve` runs `python -m users_service.server`; the dev image and compose pass --reload."""
-    dev = stage_chain(stages(ROOT / "services" / "users" / "Dockerfile"), "dev")
-    prod = stage_chain(stages(ROOT / "services" / "users" / "Dockerfile"), "prod")
+    dev = stage_chain(stages(dockerfile("users")), "dev")
+    prod = stage_chain(stages(dockerfile("users")), "prod")
     assert [line for line in dev if line.startswith("CMD ")][-1] == 'CMD ["serve", "--reload"]'
     assert [line for line in prod if line.startswith("CMD ")][-1] == 'CMD ["serve"]'
     result = run(sys.executable, "-m", "users_service.server", "--help", cwd=ROOT / "services" / "users")

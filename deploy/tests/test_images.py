@@ -17,20 +17,14 @@ from conftest import (
     COMPOSE_FILES,
     DIGEST_PINNED,
     ROOT,
+    dockerfile,
     load_compose,
     load_yaml_documents,
     stage_chain,
     stages,
 )
 
-DOCKERFILES = [
-    path
-    for path in (
-        ROOT / "services" / name / "Dockerfile" for name in ("users", "items", "client", "swagger", "nginx")
-    )
-    # The items service's image: covered as soon as it has a Dockerfile (conftest.dockerfile).
-    if path.exists()
-]
+DOCKERFILES = sorted({dockerfile(name) for name in ("users", "items", "client", "swagger", "nginx")})
 OWN_IMAGES = {"users", "items", "client", "swagger", "gateway"}  # built here, pinned to a tag by deploy.sh
 # The oldest release of each image line without a known flaw that a later release fixed, and
 # runtimes that still get security fixes.
@@ -156,9 +150,10 @@ def context_files(context: Path) -> list[str]:
     return files
 
 
-def copied_files(dockerfile: Path, target: str) -> list[str]:
-    """The build-context files a target's COPY instructions put into the image."""
-    sent = context_files(dockerfile.parent)
+def copied_files(dockerfile: Path, context: Path, target: str, args: dict[str, str]) -> list[str]:
+    """The build-context files a target's COPY instructions put into the image, built with
+    the build arguments ``args``."""
+    sent = context_files(context)
     copied = []
     for line in stage_chain(stages(dockerfile), target):
         parts = line.split()
@@ -166,6 +161,7 @@ def copied_files(dockerfile: Path, target: str) -> list[str]:
             continue
         sources = [p for p in parts[1:-1] if not p.startswith("--")]
         for source in sources:
+            source = re.sub(r"\$\{(\w+)\}", lambda m: args[m.group(1)], source)
             prefix = source.strip("./")
             copied += [f for f in sent if not prefix or f == prefix or f.startswith(prefix + "/")]
     return copied
@@ -173,7 +169,7 @@ def copied_files(dockerfile: Path, target: str) -> list[str]:
 
 @pytest.mark.parametrize("service", ["users", "items"])
 def test_the_service_images_ship_the_service_and_not_its_tests(service: str) -> None:
-    files = copied_files(ROOT / "services" / service / "Dockerfile", "prod")
+    files = copied_files(dockerfile(service), ROOT / "services" / service, "prod", {"SERVICE": service})
     for needed in (
         "manage.py",
         "docker-entrypoint.sh",

@@ -237,7 +237,12 @@ def test_ci_builds_every_image_the_deploy_files_run(ci: dict[str, Any]) -> None:
         run_by_deploy_files.add(image.rsplit("/", 1)[-1].split(":")[0])
     assert {"users", "items", "client", "swagger", "gateway"} <= run_by_deploy_files
     assert run_by_deploy_files <= pushed
-    (items,) = [
-        job for job in ci["jobs"]["images"]["strategy"]["matrix"]["include"] if job["image"] == "items"
-    ]
-    assert items["context"] == "services/items" and items["file"] == "services/items/Dockerfile"
+    # The Python services' one Dockerfile builds each of them from its own folder.
+    python_images = {
+        job["image"]: (job["context"], job["build-args"])
+        for job in ci["jobs"]["images"]["strategy"]["matrix"]["include"]
+        if job["file"] == "services/python-service.Dockerfile"
+    }
+    assert python_images == {
+        service: (f"services/{service}", f"SERVICE={service}") for service in ("users", "items")
+    }

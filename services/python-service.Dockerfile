@@ -1,6 +1,8 @@
-# The users service (Flask on granian: `python -m users_service.server`). Build with the
-# services' shared kit as the build context named kit:
-#   docker build --build-context kit=services/kit --target prod -t users services/users
+# The image of a Python service built on the shared kit, users or items (Flask on granian:
+# `python -m <service>_service.server`). The build argument SERVICE names the service; its
+# folder is the build context and the kit is the build context named kit:
+#   docker build -f services/python-service.Dockerfile --build-arg SERVICE=users \
+#       --build-context kit=services/kit --target prod -t users services/users
 # Targets: dev (test tools; docker-compose.yml mounts the code and reloads on change)
 # and prod (the default: runtime dependencies only).
 
@@ -46,6 +48,7 @@ USER 10001:10001
 CMD ["serve", "--reload"]
 
 FROM base AS prod
+ARG SERVICE
 COPY --from=venv /opt/venv /opt/venv
 # Only what runs: no tests, no test requirements. The code stays owned by root: the service
 # can read it but never rewrite it.
@@ -53,7 +56,7 @@ COPY --from=venv /opt/venv /opt/venv
 COPY --from=kit service_kit /opt/kit/service_kit
 COPY manage.py docker-entrypoint.sh ./
 COPY migrations ./migrations
-COPY users_service ./users_service
+COPY ${SERVICE}_service ./${SERVICE}_service
 # ECS on Fargate mounts an empty volume at /tmp owned by root with mode 0755, unless the
 # image declares that path a VOLUME: then the volume takes the image's owner and mode.
 RUN chown 10001:10001 /tmp && chmod 1777 /tmp
