@@ -12,9 +12,10 @@ from typing import Any
 
 from apiflask import Schema
 from apiflask.fields import DateTime, Integer, List, Nested, String
-from apiflask.validators import Length, OneOf, Range
+from apiflask.validators import Length, Range
 from marshmallow import EXCLUDE, ValidationError, validates_schema
 from service_kit.web.schemas import MessageEnvelope as MessageEnvelope  # re-exported for the routes
+from service_kit.web.schemas import PageFields, SuccessEnvelope
 
 from ..domain.items import MAX_ID
 from ..domain.models import DESCRIPTION_MAX, TITLE_MAX
@@ -109,19 +110,15 @@ class ItemPublic(Schema):
     updated_date = DateTime(required=True, metadata={"description": "ISO 8601, UTC."})
 
 
-class ItemEnvelope(Schema):
-    status = String(required=True, validate=OneOf(["success"]))
+class ItemEnvelope(SuccessEnvelope):
     message = String()
     data = Nested(ItemPublic, required=True)
 
 
-class ItemPage(Schema):
+class ItemPage(PageFields):
     items = List(Nested(ItemPublic), required=True)
-    page = Integer(required=True)
-    per_page = Integer(required=True)
     total = Integer(required=True, metadata={"description": "All the owner's items."})
 
 
-class ItemPageEnvelope(Schema):
-    status = String(required=True, validate=OneOf(["success"]))
+class ItemPageEnvelope(SuccessEnvelope):
     data = Nested(ItemPage, required=True)

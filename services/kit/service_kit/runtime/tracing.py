@@ -66,6 +66,17 @@ def current_trace() -> TraceContext | None:
     return CURRENT_TRACE.get()
 
 
+@contextmanager
+def _as_current_trace(context: TraceContext | None) -> Iterator[TraceContext | None]:
+    """Make ``context`` the current trace of the work within the block, and restore the
+    previous one after it."""
+    token = CURRENT_TRACE.set(context)
+    try:
+        yield context
+    finally:
+        CURRENT_TRACE.reset(token)
+
+
 class Tracing:
     """This process's tracer: an SDK ``TracerProvider`` exporting in batches over OTLP/HTTP to
     ``endpoint`` (``<endpoint>/v1/traces``, as the OTLP exporter's own variable means it), or
@@ -106,21 +117,15 @@ class Tracing:
         ``name`` of that trace. Yields the work's trace context."""
         if self.tracer is None:
             context = continue_trace(traceparent)
-            token = CURRENT_TRACE.set(context)
-            try:
+            with _as_current_trace(context):
                 yield context
-            finally:
-                CURRENT_TRACE.reset(token)
             return
         from .spans import SpanKind, extract, span_trace_context
 
         with self.tracer.start_as_current_span(name, context=extract(traceparent), kind=SpanKind.CONSUMER) as span:
             context = span_trace_context(span)
-            token = CURRENT_TRACE.set(context)
-            try:
+            with _as_current_trace(context):
                 yield context
-            finally:
-                CURRENT_TRACE.reset(token)
 
 
 def traces_url(endpoint: str) -> str:

@@ -4,7 +4,7 @@ the error envelope (``HTTP_ERROR_SCHEMA``). Each is one component of a service's
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Dict, List, String
+from apiflask.fields import Dict, Integer, List, String
 from apiflask.validators import OneOf
 
 
@@ -17,6 +17,18 @@ class FailEnvelope(Schema):
     request_id = String()
 
 
-class MessageEnvelope(Schema):
+class SuccessEnvelope(Schema):
+    """The envelope of a success; each subclass declares what it carries (``message``, ``data``)."""
+
     status = String(required=True, validate=OneOf(["success"]))
+
+
+class MessageEnvelope(SuccessEnvelope):
     message = String(required=True)
+
+
+class PageFields(Schema):
+    """Where one page of a list stands; each subclass adds the page's rows and their total."""
+
+    page = Integer(required=True)
+    per_page = Integer(required=True)

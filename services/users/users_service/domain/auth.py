@@ -36,15 +36,20 @@ def register(
     *, session: Session, settings: Settings, username: str, email: str, password: str
 ) -> tuple[User, IssuedTokens]:
     user = create_user(session=session, settings=settings, username=username, email=email, password=password)
-    issued = start_session(
+    issued = _new_session(session=session, settings=settings, user=user)
+    audit("user_registered", user_id=user.id)
+    return user, issued
+
+
+def _new_session(*, session: Session, settings: Settings, user: User) -> IssuedTokens:
+    """A new session for the user, in the unit of work's transaction."""
+    return start_session(
         connection=session.connection(),
         settings=settings,
         user_id=user.id,
         token_version=user.token_version,
         admin=user.admin,
     )
-    audit("user_registered", user_id=user.id)
-    return user, issued
 
 
 def login(
@@ -171,13 +176,7 @@ def change_password(
     set_password(
         session=session, settings=settings, user=user, password=new_password, reason="password", traceparent=traceparent
     )
-    issued = start_session(
-        connection=session.connection(),
-        settings=settings,
-        user_id=user.id,
-        token_version=user.token_version,
-        admin=user.admin,
-    )
+    issued = _new_session(session=session, settings=settings, user=user)
     audit("password_changed", user_id=user.id)
     return issued
 

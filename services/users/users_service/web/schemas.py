@@ -15,6 +15,7 @@ from apiflask.fields import Boolean, DateTime, Email, Integer, List, Nested, Str
 from apiflask.validators import Length, OneOf, Range
 from marshmallow import EXCLUDE, ValidationError, pre_load, validates_schema
 from service_kit.web.schemas import MessageEnvelope as MessageEnvelope  # re-exported for the routes
+from service_kit.web.schemas import PageFields, SuccessEnvelope
 
 from ..domain.password_policy import MAX_LENGTH, MIN_LENGTH, password_problems
 from ..domain.users import MAX_ID, normalise_email
@@ -199,16 +200,13 @@ class UserPublic(Schema):
     created_date = DateTime(required=True, metadata={"description": "ISO 8601, UTC."})
 
 
-class UserEnvelope(Schema):
-    status = String(required=True, validate=OneOf(["success"]))
+class UserEnvelope(SuccessEnvelope):
     message = String()
     data = Nested(UserPublic, required=True)
 
 
-class UserPage(Schema):
+class UserPage(PageFields):
     users = List(Nested(UserPublic), required=True)
-    page = Integer(required=True)
-    per_page = Integer(required=True)
     total = Integer(
         required=True,
         metadata={"description": "All users; counted at most once a second per worker (USER_COUNT_MAX_AGE)."},
@@ -220,14 +218,11 @@ class UserPage(Schema):
     )
 
 
-class UserPageEnvelope(Schema):
-    status = String(required=True, validate=OneOf(["success"]))
+class UserPageEnvelope(SuccessEnvelope):
     data = Nested(UserPage, required=True)
 
 
-class TokenEnvelope(Schema):
-    status = String(required=True, validate=OneOf(["success"]))
-    message = String(required=True)
+class TokenEnvelope(MessageEnvelope):
     auth_token = String(required=True, metadata={"description": "Access JWT, send as `Authorization: Bearer`."})
     token_type = String(required=True, validate=OneOf(["Bearer"]))
     expires_in = Integer(required=True, metadata={"description": "Seconds until the access token expires."})
