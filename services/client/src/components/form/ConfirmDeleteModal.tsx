@@ -25,20 +25,16 @@ export function ConfirmDeleteModal({ title, subject, remove, onClose, onDeleted 
     <Modal
       title={title}
       onClose={onClose}
-      footer={
-        <div className="buttons">
-          <button
-            type="button"
-            className={`button is-danger${deleting ? ' is-loading' : ''}`}
-            disabled={deleting}
-            onClick={() => void confirm()}
-          >
-            Delete
-          </button>
-          <button type="button" className="button" onClick={onClose} data-autofocus>
-            Cancel
-          </button>
-        </div>
+      focusCancel
+      action={
+        <button
+          type="button"
+          className={`button is-danger${deleting ? ' is-loading' : ''}`}
+          disabled={deleting}
+          onClick={() => void confirm()}
+        >
+          Delete
+        </button>
       }
     >
       {error && <ErrorNotice error={error} />}

@@ -26,15 +26,10 @@ export function FormModal({ title, submitLabel, submission, submitDisabled, onCl
     <Modal
       title={title}
       onClose={onClose}
-      footer={
-        <div className="buttons">
-          <SubmitButton form={formId} submitting={submission.submitting} disabled={submitDisabled}>
-            {submitLabel}
-          </SubmitButton>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+      action={
+        <SubmitButton form={formId} submitting={submission.submitting} disabled={submitDisabled}>
+          {submitLabel}
+        </SubmitButton>
       }
     >
       <form id={formId} onSubmit={submission.submit} noValidate>

@@ -15,7 +15,7 @@ function Harness() {
         <Modal
           title="Example"
           onClose={() => setOpen(false)}
-          footer={
+          action={
             <button type="button" onClick={() => setOpen(false)}>
               Done
             </button>
@@ -44,16 +44,18 @@ describe('Modal', () => {
     await user.tab();
     expect(screen.getByRole('button', { name: 'Done' })).toHaveFocus();
     await user.tab();
+    expect(screen.getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user.tab();
     expect(screen.getByRole('button', { name: 'Close' })).toHaveFocus();
     await user.tab({ shift: true });
-    expect(screen.getByRole('button', { name: 'Done' })).toHaveFocus();
+    expect(screen.getByRole('button', { name: 'Cancel' })).toHaveFocus();
 
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(opener).toHaveFocus();
   });
 
-  it('closes from its close button and its background', async () => {
+  it('closes from its close button, its background and Cancel', async () => {
     const user = userEvent.setup();
     const { container } = render(<Harness />);
 
@@ -63,6 +65,10 @@ describe('Modal', () => {
 
     await user.click(screen.getByRole('button', { name: 'Open' }));
     await user.click(container.querySelector('.modal-background') as HTMLElement);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Open' }));
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 });

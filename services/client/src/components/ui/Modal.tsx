@@ -15,15 +15,17 @@ interface ModalProps {
   title: string;
   onClose: () => void;
   children: ReactNode;
-  /** Buttons shown in the footer. */
-  footer?: ReactNode;
+  /** The dialog's main button: the footer shows it, then a Cancel button that closes the dialog. */
+  action?: ReactNode;
+  /** Focus Cancel when the dialog opens, where the main button does what cannot be undone. */
+  focusCancel?: boolean;
 }
 
 /**
  * A Bulma modal that behaves like a dialog: focus moves into it and stays there,
  * Escape and the close button close it, and focus returns to what opened it.
  */
-export function Modal({ title, onClose, children, footer }: ModalProps) {
+export function Modal({ title, onClose, children, action, focusCancel = false }: ModalProps) {
   const titleId = useId();
   const cardRef = useRef<HTMLDivElement>(null);
   const onCloseRef = useRef(onClose);
@@ -91,7 +93,16 @@ export function Modal({ title, onClose, children, footer }: ModalProps) {
           <button type="button" className="delete" aria-label="Close" onClick={onClose} />
         </header>
         <section className="modal-card-body">{children}</section>
-        {footer && <footer className="modal-card-foot">{footer}</footer>}
+        {action && (
+          <footer className="modal-card-foot">
+            <div className="buttons">
+              {action}
+              <button type="button" className="button" onClick={onClose} data-autofocus={focusCancel || undefined}>
+                Cancel
+              </button>
+            </div>
+          </footer>
+        )}
       </div>
     </div>
   );
