@@ -86,9 +86,7 @@ def start_setup(*, session: Session, settings: Settings, caller: Caller) -> Enro
     return Enrolment(secret=secret, otpauth_uri=uri)
 
 
-def confirm_setup(
-    *, session: Session, throttle: LoginThrottle, caller: Caller, code: str, ip: str
-) -> list[str]:
+def confirm_setup(*, session: Session, throttle: LoginThrottle, caller: Caller, code: str, ip: str) -> list[str]:
     """Turn two-factor login on with a code of the pending secret; the recovery codes, in clear
     this once (only their hashes are stored)."""
     user = _account(session, caller)
@@ -257,7 +255,7 @@ def _use_recovery_code(session: Session, user_id: int, value: str) -> bool:
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return spent.rowcount == 1  # type: ignore[attr-defined]
+    return bool(spent.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def _new_recovery_codes(session: Session, user_id: int) -> list[str]:

@@ -56,9 +56,7 @@ class Credentials(NamedTuple):
 # Statements every login or page runs are built once: building one costs more than running it.
 _CREDENTIALS = select(
     User.id, User.password_hash, User.active, User.token_version, User.admin, User.two_factor_enabled
-).where(
-    User.email == bindparam("email")
-)
+).where(User.email == bindparam("email"))
 
 
 def get_credentials(*, connection: Connection, email: str) -> Credentials | None:
@@ -116,9 +114,7 @@ def _forget_total(session: Session, flush_context: Any) -> None:
         total_users.forget()
 
 
-def get_listed_user(
-    *, connection: Connection, user_id: int
-) -> Row[int, str, bool, datetime, str, bool, bool] | None:
+def get_listed_user(*, connection: Connection, user_id: int) -> Row[int, str, bool, datetime, str, bool, bool] | None:
     """One user's ``LISTED_COLUMNS`` (attributes by name, like a ``User``)."""
     if not 0 < user_id <= MAX_ID:
         return None

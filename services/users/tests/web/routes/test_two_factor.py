@@ -156,9 +156,7 @@ def test_a_used_mfa_token_is_refused(
 
 
 @pytest.mark.parametrize("token", ["not-a-token", "x" * 256])
-def test_an_unknown_mfa_token_is_refused(
-    client: FlaskClient, enrolled: tuple[str, list[str]], token: str
-) -> None:
+def test_an_unknown_mfa_token_is_refused(client: FlaskClient, enrolled: tuple[str, list[str]], token: str) -> None:
     response = verify(client, token, code=code_at(enrolled[0], 1))
     assert response.status_code == 401
     assert response.json["message"] == "Invalid or expired two-factor login. Please log in again."
@@ -180,8 +178,12 @@ def test_a_wrong_code_is_refused_and_the_mfa_token_still_works(
     auth: AuthActions, user: UserRef, client: FlaskClient, enrolled: tuple[str, list[str]]
 ) -> None:
     token = mfa_token(auth, user)
-    for wrong in ({"code": "000000" if code_at(enrolled[0], 1) != "000000" else "111111"}, {"code": "abcdef"},
-                  {"recovery_code": "0000-0000-0000-0000"}, {"recovery_code": "nonsense"}):
+    for wrong in (
+        {"code": "000000" if code_at(enrolled[0], 1) != "000000" else "111111"},
+        {"code": "abcdef"},
+        {"recovery_code": "0000-0000-0000-0000"},
+        {"recovery_code": "nonsense"},
+    ):
         response = verify(client, token, **wrong)
         assert response.status_code == 401
         assert response.json["message"] == "Invalid two-factor code."
@@ -340,7 +342,9 @@ def test_an_admin_resets_a_users_two_factor_and_it_is_audited(
     enrolled: tuple[str, list[str]],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    assert client.delete(f"/users/{user.id}/2fa", headers=login_headers(auth, user, client, enrolled)).status_code == 403
+    assert (
+        client.delete(f"/users/{user.id}/2fa", headers=login_headers(auth, user, client, enrolled)).status_code == 403
+    )
     with caplog.at_level("INFO", logger="users_service.audit"):
         response = client.delete(f"/users/{user.id}/2fa", headers=auth.headers(admin))
     assert response.status_code == 200
@@ -350,7 +354,9 @@ def test_an_admin_resets_a_users_two_factor_and_it_is_audited(
     assert client.delete("/users/999999/2fa", headers=auth.headers(admin)).status_code == 404
 
 
-def login_headers(auth: AuthActions, user: UserRef, client: FlaskClient, enrolled: tuple[str, list[str]]) -> dict[str, str]:
+def login_headers(
+    auth: AuthActions, user: UserRef, client: FlaskClient, enrolled: tuple[str, list[str]]
+) -> dict[str, str]:
     response = verify(client, mfa_token(auth, user), recovery_code=enrolled[1][-1])
     return {"Authorization": f"Bearer {response.json['auth_token']}"}
 
