@@ -187,6 +187,9 @@ class TwoFactorConfirmIn(InputSchema):
 class TwoFactorVerifyIn(InputSchema):
     """The second step of a login: the challenge, and either a code or a recovery code."""
 
+    # Exactly one of them (stated as `oneOf` in the OpenAPI document).
+    one_of_required = ("code", "recovery_code")
+
     mfa_token = String(
         required=True,
         load_only=True,
@@ -198,7 +201,7 @@ class TwoFactorVerifyIn(InputSchema):
 
     @validates_schema
     def _one_code(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if ("code" in data) == ("recovery_code" in data):
+        if sum(field in data for field in self.one_of_required) != 1:
             raise ValidationError("Provide either code or recovery_code.", field_name="_body")
 
 

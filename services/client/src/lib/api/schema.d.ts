@@ -1945,7 +1945,7 @@ export interface components {
             mfa_token: string;
             /** @description One of the recovery codes, instead of `code`; each works once. */
             recovery_code?: string;
-        };
+        } & (unknown | unknown);
         UserCreateIn: {
             /** @default true */
             active?: boolean;
