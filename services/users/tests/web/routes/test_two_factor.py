@@ -8,6 +8,7 @@ from typing import Any
 
 import pyotp
 import pytest
+import time_machine
 from apiflask import APIFlask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -377,3 +378,21 @@ def test_two_factor_events_are_audited_and_no_secret_or_code_is_logged(
         assert f'"event": "{event}"' in logs
     for value in (secret, used, token, *codes, *(code.replace("-", "") for code in codes)):
         assert value not in logs
+
+
+def test_codes_more_than_a_step_away_are_refused(
+    auth: AuthActions, user: UserRef, client: FlaskClient, enrolled: tuple[str, list[str]]
+) -> None:
+    token = mfa_token(auth, user)
+    for offset in (-2, 2, 3):
+        assert verify(client, token, code=code_at(enrolled[0], offset)).status_code == 401
+    assert verify(client, token, code=code_at(enrolled[0], 1)).status_code == 200
+
+
+def test_a_later_window_brings_a_new_code_that_is_accepted(
+    auth: AuthActions, user: UserRef, client: FlaskClient, enrolled: tuple[str, list[str]]
+) -> None:
+    secret = enrolled[0]
+    assert verify(client, mfa_token(auth, user), code=code_at(secret, 1)).status_code == 200
+    with time_machine.travel(time.time() + 3 * STEP, tick=False):
+        assert verify(client, mfa_token(auth, user), code=code_at(secret)).status_code == 200
