@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -396,3 +397,37 @@ def test_a_later_window_brings_a_new_code_that_is_accepted(
     assert verify(client, mfa_token(auth, user), code=code_at(secret, 1)).status_code == 200
     with time_machine.travel(time.time() + 3 * STEP, tick=False):
         assert verify(client, mfa_token(auth, user), code=code_at(secret)).status_code == 200
+
+
+# SECURITY row 79: totp-and-recovery-codes (two logins racing with one code, decided by PostgreSQL's row locks)
+def test_one_code_sent_by_two_logins_at_once_opens_one_of_them(
+    postgres_app: APIFlask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from users_service.domain import two_factor
+
+    client = postgres_app.test_client()
+    auth = AuthActions(postgres_app, client)
+    user = auth.create_user()
+    secret, _codes = enrol(client, auth.headers(user))
+    tokens = [mfa_token(auth, user), mfa_token(auth, user)]
+    # Both requests have found their challenge before either locks the account.
+    both_inside = threading.Barrier(2, timeout=10)
+    lock_user = two_factor.lock_user
+
+    def lock_once_both_are_inside(**kwargs: Any) -> Any:
+        both_inside.wait()
+        return lock_user(**kwargs)
+
+    monkeypatch.setattr(two_factor, "lock_user", lock_once_both_are_inside)
+    code = code_at(secret, 1)
+    statuses: list[int] = []
+
+    def log_in(token: str) -> None:
+        statuses.append(verify(postgres_app.test_client(), token, code=code).status_code)
+
+    threads = [threading.Thread(target=log_in, args=(token,)) for token in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(statuses) == [200, 401]
