@@ -123,6 +123,8 @@ def disable(
 
 def reset(*, session: Session, actor: Caller, user: User) -> None:
     """An admin turns a user's two-factor login off (a lost phone and lost recovery codes)."""
+    # Locked, as a login's second step locks it: a code checked meanwhile waits for this.
+    lock_user(session=session, user_id=user.id)
     was_on = user.two_factor_enabled
     _remove(session, user)
     audit("2fa_reset", user_id=user.id, actor_id=actor.id, was_enabled=was_on)
