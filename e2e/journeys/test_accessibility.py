@@ -99,6 +99,13 @@ def shows_edit_user_dialog(page: Page) -> None:
     expect(page.get_by_role("dialog")).to_be_visible()
 
 
+def shows_two_factor_setup(page: Page) -> None:
+    """The settings with a two-factor setup started: its QR code and the code field."""
+    expect(heading(page, "Settings")).to_be_visible()
+    page.get_by_role("button", name="Set up two-factor login").click()
+    expect(page.get_by_role("img", name="QR code of your two-factor secret")).to_be_visible()
+
+
 class Screen(NamedTuple):
     path: str
     ready: Callable[[Page], None]
@@ -121,6 +128,7 @@ MEMBER_SCREENS = [
     Screen("/", shows_users),
     Screen("/status", shows_status),
     Screen("/settings", shows_heading("Settings")),
+    Screen("/settings", shows_two_factor_setup, "two-factor setup"),
 ]
 ADMIN_SCREENS = [
     Screen("/", shows_users),

@@ -22,6 +22,12 @@ SECRET_KEYS = frozenset(
         "refresh_token",
         "password_hash",
         "secret",
+        # Two-factor login: the TOTP secret's URI, codes and the login challenge.
+        "otpauth_uri",
+        "code",
+        "recovery_code",
+        "recovery_codes",
+        "mfa_token",
         "authorization",
         "cookie",
     }

@@ -11,7 +11,16 @@ from tests.factories import database_of
 from users_service import create_app
 from users_service.runtime.settings import load_settings
 
-TABLES = {"users", "refresh_tokens", "revoked_tokens", "password_reset_tokens", "outbox_events"}
+TABLES = {
+    "users",
+    "refresh_tokens",
+    "revoked_tokens",
+    "password_reset_tokens",
+    "outbox_events",
+    "totp_secrets",
+    "recovery_codes",
+    "mfa_challenges",
+}
 
 
 def test_migrations_upgrade_an_empty_database_to_head_and_back(empty_database_factory: Callable[[], str]) -> None:

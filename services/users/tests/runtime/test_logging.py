@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -102,3 +103,15 @@ def test_no_password_hash_jwt_or_refresh_value_in_responses_or_logs(
         assert all(secret not in body for body in seen)
     assert token not in logs
     assert "$argon2" not in logs and "$argon2" not in "".join(seen)
+
+
+@pytest.mark.parametrize("field", ["code", "recovery_code", "recovery_codes", "mfa_token", "otpauth_uri", "secret"])
+def test_two_factor_secrets_are_redacted_from_records(
+    app: APIFlask, capsys: pytest.CaptureFixture[str], field: str
+) -> None:
+    capsys.readouterr()
+    with app.test_request_context("/"):
+        logging.getLogger("users_service.test").warning("x", extra={field: "JBSWY3DPEHPK3PXP 123456"})
+    out = capsys.readouterr().out
+    assert "JBSWY3DPEHPK3PXP" not in out and "123456" not in out
+    assert "[redacted]" in out

@@ -8,9 +8,11 @@ status is documented for its operation and its body matches the documented schem
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import pyotp
 import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
@@ -155,6 +157,32 @@ def test_every_operation_answers_as_documented(app: APIFlask, auth: AuthActions,
     api.call("GET", "/auth/logout", headers=_bearer(session_one))
     session_two = api.call("POST", "/auth/login", json={"email": "renamed@example.com", "password": DEFAULT_PASSWORD})
     api.call("POST", "/auth/logout", headers=_bearer(session_two))
+
+    # Two-factor login: on, a login in two steps, off, and an admin's reset.
+    session_three = _bearer(
+        api.call("POST", "/auth/login", json={"email": "renamed@example.com", "password": DEFAULT_PASSWORD})
+    )
+    secret = api.call("POST", "/auth/2fa/setup", headers=session_three).json["data"]["secret"]
+    totp = pyotp.TOTP(secret)
+    api.call("POST", "/auth/2fa/confirm", headers=session_three, json={"code": "not a code"})
+    codes = api.call("POST", "/auth/2fa/confirm", headers=session_three, json={"code": totp.now()})
+    api.call("POST", "/auth/2fa/setup", headers=session_three)
+    challenge = api.call("POST", "/auth/login", json={"email": "renamed@example.com", "password": DEFAULT_PASSWORD})
+    mfa_token = challenge.json["data"]["mfa_token"]
+    api.call("POST", "/auth/2fa/verify", json={"mfa_token": mfa_token, "code": "000000", "recovery_code": "x"})
+    api.call("POST", "/auth/2fa/verify", json={"mfa_token": "unknown", "code": "000000"})
+    verified = api.call(
+        "POST",
+        "/auth/2fa/verify",
+        json={"mfa_token": mfa_token, "recovery_code": codes.json["data"]["recovery_codes"][0]},
+    )
+    assert verified.status_code == 200
+    off = {"password": DEFAULT_PASSWORD, "code": totp.at(time.time() + 30)}
+    api.call("DELETE", "/auth/2fa", headers=_bearer(verified), json={**off, "password": "not it"})
+    assert api.call("DELETE", "/auth/2fa", headers=_bearer(verified), json=off).status_code == 200
+    api.call("DELETE", "/auth/2fa", headers=_bearer(verified), json=off)
+    api.call("DELETE", f"/users/{user_id}/2fa", headers=_bearer(verified))
+    api.call("DELETE", f"/users/{user_id}/2fa", headers=admin_headers)
 
     api.call("DELETE", f"/users/{created.json['data']['id']}", headers=admin_headers)
     api.call("DELETE", f"/users/{admin.id}", headers=admin_headers)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..runtime.settings import Settings
-from . import events, tokens
+from . import events, tokens, two_factor
 from .audit import audit
 from .errors import InvalidInput, LoginFailed, LoginThrottled, ResetTokenInvalid
 from .mail import send_mail
@@ -54,8 +54,11 @@ def _new_session(*, session: Session, settings: Settings, user: User) -> IssuedT
 
 def login(
     *, connection: Connection, settings: Settings, throttle: LoginThrottle, email: str, password: str, ip: str
-) -> IssuedTokens:
-    """Check the credentials and start a session; ``LoginFailed`` for any bad credential."""
+) -> IssuedTokens | two_factor.MfaRequired:
+    """Check the credentials and start a session; ``LoginFailed`` for any bad credential.
+
+    With two-factor login on, a right password gives a challenge for the code instead.
+    """
     email = normalise_email(email)
     # Throttle first: a locked account must not cost us a hash computation.
     try:
@@ -80,6 +83,11 @@ def login(
                 reason="inactive" if inactive else "bad_credentials",
             )
             raise LoginFailed
+        if isinstance(issued, two_factor.MfaRequired):
+            # The failures stay counted until a code is right too: a right password must not
+            # reset the count of code guesses (SECURITY row 79).
+            audit("login_mfa_required", user_id=found.user_id)
+            return issued
         throttle.clear_failures(email=email, ip=ip)
     finally:
         throttle.release(email=email, ip=ip)
@@ -89,8 +97,9 @@ def login(
 
 def _start_session(
     *, connection: Connection, settings: Settings, found: Credentials, password: str
-) -> IssuedTokens | None:
-    """The new session of a successful login; ``None`` when the account was deleted meanwhile.
+) -> IssuedTokens | two_factor.MfaRequired | None:
+    """The new session of a successful login (or its two-factor challenge); ``None`` when the
+    account was deleted meanwhile.
 
     A legacy bcrypt (or weaker argon2) hash is upgraded along the way.
     """
@@ -101,6 +110,8 @@ def _start_session(
             )
             if rehashed.rowcount == 0:
                 return None
+        if found.two_factor_enabled:
+            return two_factor.challenge(connection=connection, user_id=found.user_id)
         return start_session(
             connection=connection,
             settings=settings,

@@ -81,3 +81,21 @@ class EmailChangesThrottled(Throttled):
 class ResetTokenInvalid(DomainError):
     def __init__(self) -> None:
         super().__init__("Invalid or expired reset token.")
+
+
+class TwoFactorConflict(Conflict):
+    """Two-factor login is not in the state the request needs (already on, not on, not started)."""
+
+
+class MfaTokenInvalid(TokenRejected):
+    """The second step of a login with a challenge that is unknown, expired or used."""
+
+    def __init__(self) -> None:
+        super().__init__("Invalid or expired two-factor login. Please log in again.")
+
+
+class TwoFactorCodeRejected(DomainError):
+    """A wrong, reused or malformed TOTP or recovery code at the second step of a login."""
+
+    def __init__(self) -> None:
+        super().__init__("Invalid two-factor code.")

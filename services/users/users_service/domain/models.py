@@ -7,12 +7,24 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from service_kit.db.types import UTCDateTime, utcnow
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db.base import Base
 
-__all__ = ["Base", "Caller", "OutboxEvent", "PasswordResetToken", "RefreshToken", "RevokedToken", "User", "utcnow"]
+__all__ = [
+    "Base",
+    "Caller",
+    "MfaChallenge",
+    "OutboxEvent",
+    "PasswordResetToken",
+    "RecoveryCode",
+    "RefreshToken",
+    "RevokedToken",
+    "TotpSecret",
+    "User",
+    "utcnow",
+]
 
 
 class User(Base):
@@ -29,6 +41,8 @@ class User(Base):
     # Bumped on password change, reset and deactivation: access tokens carry the
     # version they were issued under and stop working once it moves on.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
+    # On once a TOTP enrolment is confirmed: a login then needs a code as well.
+    two_factor_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     refresh_tokens: Mapped[list[RefreshToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -68,6 +82,42 @@ class RevokedToken(Base):
 
 class PasswordResetToken(Base):
     __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class TotpSecret(Base):
+    """The TOTP secret of an account: pending until a code confirms it (``User.two_factor_enabled``)."""
+
+    __tablename__ = "totp_secrets"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # Base32, as authenticator apps read it; it must be readable to check codes, so not hashed.
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The time step of the last code accepted: a code is never accepted twice (RFC 6238, 5.2).
+    last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class RecoveryCode(Base):
+    """One single-use recovery code of an account, stored as its SHA-256 only."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class MfaChallenge(Base):
+    """The second step of a login whose password was right: short-lived and single-use."""
+
+    __tablename__ = "mfa_challenges"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -118,3 +168,4 @@ class Caller:
     admin: bool
     created_date: datetime
     token_version: int
+    two_factor_enabled: bool

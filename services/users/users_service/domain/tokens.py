@@ -102,7 +102,16 @@ def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
 
 
 # The caller, and whether the token or its whole session was revoked, in one round trip.
-_CALLER_FIELDS = ("id", "username", "email", "active", "admin", "created_date", "token_version")
+_CALLER_FIELDS = (
+    "id",
+    "username",
+    "email",
+    "active",
+    "admin",
+    "created_date",
+    "token_version",
+    "two_factor_enabled",
+)
 _CALLER = select(
     *(getattr(User, field) for field in _CALLER_FIELDS),
     select(RevokedToken.jti).where(RevokedToken.jti == bindparam("jti")).exists(),

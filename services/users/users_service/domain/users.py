@@ -50,12 +50,13 @@ class Credentials(NamedTuple):
     active: bool
     token_version: int
     admin: bool
+    two_factor_enabled: bool
 
 
 # Statements every login or page runs are built once: building one costs more than running it.
-_CREDENTIALS = select(User.id, User.password_hash, User.active, User.token_version, User.admin).where(
-    User.email == bindparam("email")
-)
+_CREDENTIALS = select(
+    User.id, User.password_hash, User.active, User.token_version, User.admin, User.two_factor_enabled
+).where(User.email == bindparam("email"))
 
 
 def get_credentials(*, connection: Connection, email: str) -> Credentials | None:
@@ -64,7 +65,15 @@ def get_credentials(*, connection: Connection, email: str) -> Credentials | None
 
 
 # The columns a listed user can show: never the password hash or token state.
-LISTED_COLUMNS = (User.id, User.username, User.active, User.created_date, User.email, User.admin)
+LISTED_COLUMNS = (
+    User.id,
+    User.username,
+    User.active,
+    User.created_date,
+    User.email,
+    User.admin,
+    User.two_factor_enabled,
+)
 
 _LISTED = select(*LISTED_COLUMNS).where(User.id == bindparam("user_id"))
 _PAGE = select(*LISTED_COLUMNS).order_by(User.id).limit(bindparam("limit"))
@@ -105,7 +114,7 @@ def _forget_total(session: Session, flush_context: Any) -> None:
         total_users.forget()
 
 
-def get_listed_user(*, connection: Connection, user_id: int) -> Row[int, str, bool, datetime, str, bool] | None:
+def get_listed_user(*, connection: Connection, user_id: int) -> Row[int, str, bool, datetime, str, bool, bool] | None:
     """One user's ``LISTED_COLUMNS`` (attributes by name, like a ``User``)."""
     if not 0 < user_id <= MAX_ID:
         return None
@@ -170,6 +179,7 @@ def create_user(
         active=active,
         created_date=utcnow(),
         token_version=0,
+        two_factor_enabled=False,
     )
     session.add(user)
     _flush_unique(session)

@@ -56,6 +56,8 @@ class Settings(ServiceSettings):
     SMTP_URL: str = ""
     MAIL_FROM: str = "no-reply@localhost"
     PUBLIC_URL: str = "http://localhost:8080"
+    # The issuer authenticator apps show beside a two-factor account (the otpauth URI's).
+    TWO_FACTOR_ISSUER: str = Field(default="Users", min_length=1, max_length=64)
     JWT_ISSUER: str = "users-service"
     JWT_AUDIENCE: str = "users-api"
     # Ed25519 private keys, PEM blocks one after another: the first signs, all verify.

@@ -15,7 +15,7 @@ from ..runtime.metrics import METRICS
 from ..runtime.settings import MIGRATIONS_DIR, Settings, load_settings
 from .errors import audit_refusals, register_domain_errors
 from .rate_limits import AddressLimits
-from .spec import finish_spec
+from .spec import RequiredAlternatives, finish_spec
 
 
 def create_app(settings: Settings | None = None) -> APIFlask:
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         on_failure=audit_refusals,
     )
     app.config["SECRET_KEY"] = settings.SECRET_KEY
+    app.spec_plugins.append(RequiredAlternatives())
     database = app.extensions["database"]
     # Rate-limit and failed-login counters: shared by every replica when REDIS_URL is set.
     limits_storage = _limits_storage(settings)

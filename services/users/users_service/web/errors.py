@@ -17,6 +17,7 @@ from ..domain.errors import (
     ResetTokenInvalid,
     Throttled,
     TokenRejected,
+    TwoFactorCodeRejected,
 )
 
 # The answer to each refusal of the account rules.
@@ -25,6 +26,7 @@ _DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (ResetTokenInvalid, 400),
     (TokenRejected, 401),
     (LoginFailed, 401),
+    (TwoFactorCodeRejected, 401),
     (NotAllowed, 403),
     (Conflict, 409),
     (Throttled, 429),

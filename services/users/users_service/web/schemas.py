@@ -172,6 +172,45 @@ class PasswordResetConfirmIn(InputSchema):
     password = password_field()
 
 
+def _code_field(description: str, *, required: bool = False) -> String:
+    return String(
+        required=required,
+        load_only=True,
+        validate=[Length(min=1, max=64), _check_no_control],
+        metadata={"description": description, "pattern": NO_CONTROL_PATTERN},
+    )
+
+
+class TwoFactorConfirmIn(InputSchema):
+    code = _code_field("The 6-digit code the authenticator app shows for the new secret.", required=True)
+
+
+class TwoFactorVerifyIn(InputSchema):
+    """The second step of a login: the challenge, and either a code or a recovery code."""
+
+    # Exactly one of them (stated as `oneOf` in the OpenAPI document).
+    one_of_required = ("code", "recovery_code")
+
+    mfa_token = String(
+        required=True,
+        load_only=True,
+        validate=Length(min=1, max=256),
+        metadata={"description": "The `data.mfa_token` of `POST /auth/login`."},
+    )
+    code = _code_field("The 6-digit code of the authenticator app.")
+    recovery_code = _code_field("One of the recovery codes, instead of `code`; each works once.")
+
+    @validates_schema
+    def _one_code(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if sum(field in data for field in self.one_of_required) != 1:
+            raise ValidationError("Provide either code or recovery_code.", field_name="_body")
+
+
+class TwoFactorDisableIn(InputSchema):
+    password = String(required=True, load_only=True, validate=Length(min=1, max=1024))
+    code = _code_field("A code of the authenticator app, or a recovery code.", required=True)
+
+
 class PaginationQuery(InputSchema):
     page = Integer(load_default=1, validate=Range(min=1, max=1_000_000))
     # Values above 100 are clamped to 100 rather than refused.
@@ -196,6 +235,9 @@ class UserPublic(Schema):
     username = String(required=True)
     email = String(metadata={"description": "Only shown to admins and to the user themself."})
     admin = Boolean(metadata={"description": "Only shown to admins and to the user themself."})
+    two_factor_enabled = Boolean(
+        metadata={"description": "Whether a login needs a TOTP code. Only shown to admins and to the user themself."}
+    )
     active = Boolean(required=True)
     created_date = DateTime(required=True, metadata={"description": "ISO 8601, UTC."})
 
@@ -226,6 +268,49 @@ class TokenEnvelope(MessageEnvelope):
     auth_token = String(required=True, metadata={"description": "Access JWT, send as `Authorization: Bearer`."})
     token_type = String(required=True, validate=OneOf(["Bearer"]))
     expires_in = Integer(required=True, metadata={"description": "Seconds until the access token expires."})
+
+
+class MfaChallengeOut(Schema):
+    mfa_required = Boolean(required=True, validate=OneOf([True]))
+    mfa_token = String(
+        required=True,
+        metadata={"description": "Send it with a code to `POST /auth/2fa/verify`; single-use."},
+    )
+    expires_in = Integer(required=True, metadata={"description": "Seconds until `mfa_token` expires."})
+
+
+class LoginEnvelope(Schema):
+    """Either the tokens of a login, or (two-factor login on) the challenge for the code."""
+
+    status = String(required=True, validate=OneOf(["success"]))
+    message = String(required=True)
+    auth_token = String(metadata={"description": "Access JWT; absent when `data.mfa_required`."})
+    token_type = String(validate=OneOf(["Bearer"]))
+    expires_in = Integer(metadata={"description": "Seconds until the access token expires."})
+    data = Nested(MfaChallengeOut, metadata={"description": "Only when a code is needed: no token, no cookie."})
+
+
+class TwoFactorSetup(Schema):
+    secret = String(required=True, metadata={"description": "Base32, for typing into an authenticator app."})
+    otpauth_uri = String(required=True, metadata={"description": "The `otpauth://totp/...` URI, shown as a QR code."})
+
+
+class TwoFactorSetupEnvelope(Schema):
+    status = String(required=True, validate=OneOf(["success"]))
+    message = String(required=True)
+    data = Nested(TwoFactorSetup, required=True)
+
+
+class RecoveryCodes(Schema):
+    recovery_codes = List(
+        String(), required=True, metadata={"description": "Ten single-use codes, shown this once only."}
+    )
+
+
+class RecoveryCodesEnvelope(Schema):
+    status = String(required=True, validate=OneOf(["success"]))
+    message = String(required=True)
+    data = Nested(RecoveryCodes, required=True)
 
 
 class PublicJWK(Schema):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from apispec import BasePlugin
+
 # Paths that never touch the database, so never answer 503 for it.
 _NO_DATABASE_PATHS = frozenset({"/users/ping", "/health/live", "/auth/jwks.json"})
 _FAIL = {"application/json": {"schema": {"$ref": "#/components/schemas/FailEnvelope"}}}
@@ -28,6 +30,17 @@ def finish_spec(spec: dict[str, Any]) -> dict[str, Any]:
                 if code in responses:
                     responses[code]["content"] = _FAIL
     return spec
+
+
+class RequiredAlternatives(BasePlugin):
+    """States a schema's ``one_of_required`` fields (exactly one of them must be sent) as
+    JSON Schema ``oneOf``, which marshmallow schemas cannot declare themselves."""
+
+    def schema_helper(self, name: str, definition: dict[str, Any], **kwargs: Any) -> dict[str, Any] | None:
+        alternatives = getattr(kwargs.get("schema"), "one_of_required", ())
+        if not alternatives:
+            return None
+        return {"oneOf": [{"required": [field]} for field in alternatives]}
 
 
 def _error_response(description: str) -> dict[str, Any]:

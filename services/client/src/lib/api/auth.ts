@@ -1,12 +1,40 @@
 /** The /auth endpoints, one function each (refreshing and logging out are the API client's own). */
 import { api, tokenStore } from '@/lib/api-client';
 
-import type { Login, PasswordChange, Registration, User } from './types';
+import type { Login, PasswordChange, Registration, SecondFactor, TwoFactorDisable, TwoFactorSetup, User } from './types';
 
-/** Returns the new access token; the answer also sets the refresh cookie. */
-export async function logIn({ email, password }: Login): Promise<string> {
-  const { auth_token } = await api.post('/auth/login', { body: { email, password }, auth: false });
+/** What a right password gives: the access token, or (two-factor login on) the challenge for a code. */
+export type LoginResult = { token: string } | { mfaToken: string };
+
+/** The answer with a token also sets the refresh cookie; a challenge sets nothing. */
+export async function logIn({ email, password }: Login): Promise<LoginResult> {
+  const { auth_token, data } = await api.post('/auth/login', { body: { email, password }, auth: false });
+  if (data?.mfa_required) return { mfaToken: data.mfa_token };
+  if (!auth_token) throw new Error('The server answered the login without a token.');
+  return { token: auth_token };
+}
+
+/** The second step of a login: returns the new access token; the answer also sets the refresh cookie. */
+export async function verifySecondFactor(mfaToken: string, factor: SecondFactor): Promise<string> {
+  const { auth_token } = await api.post('/auth/2fa/verify', { body: { mfa_token: mfaToken, ...factor }, auth: false });
   return auth_token;
+}
+
+/** A new pending secret and its otpauth URI; it takes effect once confirmed with a code. */
+export async function startTwoFactorSetup(): Promise<TwoFactorSetup> {
+  const { data } = await api.post('/auth/2fa/setup', {});
+  return data;
+}
+
+/** Turns two-factor login on; returns the recovery codes, which are shown this once. */
+export async function confirmTwoFactor(code: string): Promise<string[]> {
+  const { data } = await api.post('/auth/2fa/confirm', { body: { code } });
+  return data.recovery_codes;
+}
+
+export async function disableTwoFactor(body: TwoFactorDisable): Promise<string> {
+  const { message } = await api.delete('/auth/2fa', { body });
+  return message;
 }
 
 /** Returns the new account's access token; the answer also sets the refresh cookie. */

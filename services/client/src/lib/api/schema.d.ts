@@ -1,6 +1,385 @@
 // Generated from services/swagger/swagger.json by `npm run generate:api`. Do not edit.
 
 export interface paths {
+    "/auth/2fa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Turn two-factor login off
+         * @description Needs the password and a code of the authenticator app (or a recovery code).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TwoFactorDisableIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageEnvelope"];
+                    };
+                };
+                /** @description Invalid payload */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Authentication error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Two-factor login is not on */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Too many wrong codes or passwords */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Database unavailable; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/2fa/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-factor login on
+         * @description With a code of the secret of `POST /auth/2fa/setup`. Answers ten single-use recovery
+         *     codes, shown this once: only their hashes are kept.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TwoFactorConfirmIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecoveryCodesEnvelope"];
+                    };
+                };
+                /** @description Invalid payload */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Authentication error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Already on, or no setup started */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Content-Type is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Too many wrong codes or passwords */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Database unavailable; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/2fa/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start two-factor setup
+         * @description A new TOTP secret, and its `otpauth://` URI for a QR code. It takes effect once
+         *     `POST /auth/2fa/confirm` sends a code of it; until then logins need no code.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TwoFactorSetupEnvelope"];
+                    };
+                };
+                /** @description Authentication error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Two-factor login is already on */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Content-Type is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Database unavailable; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/2fa/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in: the two-factor code
+         * @description The second step of a login with two-factor on: the `mfa_token` of `POST /auth/login`
+         *     and a `code` of the authenticator app, or one of the `recovery_code`s. Answers like a
+         *     login. A code is accepted once; wrong codes are throttled like wrong passwords.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TwoFactorVerifyIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokenEnvelope"];
+                    };
+                };
+                /** @description Invalid payload */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Invalid or expired two-factor login, or a wrong code */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Content-Type is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Too many wrong codes or passwords */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Database unavailable; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/jwks.json": {
         parameters: {
             query?: never;
@@ -54,7 +433,9 @@ export interface paths {
         /**
          * Log in
          * @description Any bad credential gives the same 401. Repeated failures for one account are
-         *     throttled with 429 and a growing `Retry-After`.
+         *     throttled with 429 and a growing `Retry-After`. With two-factor login on, a right
+         *     password answers `data.mfa_required` and `data.mfa_token` instead of tokens: send
+         *     it with a code to `POST /auth/2fa/verify`.
          */
         post: {
             parameters: {
@@ -75,7 +456,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["TokenEnvelope"];
+                        "application/json": components["schemas"]["LoginEnvelope"];
                     };
                 };
                 /** @description Invalid payload */
@@ -1310,6 +1691,83 @@ export interface paths {
         };
         trace?: never;
     };
+    "/users/{user_id}/2fa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Reset a user's two-factor login (admin)
+         * @description Turns it off and removes the secret and the recovery codes, for a user who lost both.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageEnvelope"];
+                    };
+                };
+                /** @description Authentication error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description User does not exist */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Database unavailable; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/ping": {
         parameters: {
             query?: never;
@@ -1364,6 +1822,19 @@ export interface components {
             /** @description The signing key first. */
             keys: components["schemas"]["PublicJWK"][];
         };
+        LoginEnvelope: {
+            /** @description Access JWT; absent when `data.mfa_required`. */
+            auth_token?: string;
+            /** @description Only when a code is needed: no token, no cookie. */
+            data?: components["schemas"]["MfaChallengeOut"];
+            /** @description Seconds until the access token expires. */
+            expires_in?: number;
+            message: string;
+            /** @enum {string} */
+            status: "success";
+            /** @enum {string} */
+            token_type?: "Bearer";
+        };
         LoginIn: {
             /** @example alice@example.com */
             email: string;
@@ -1373,6 +1844,14 @@ export interface components {
             message: string;
             /** @enum {string} */
             status: "success";
+        };
+        MfaChallengeOut: {
+            /** @description Seconds until `mfa_token` expires. */
+            expires_in: number;
+            /** @enum {boolean} */
+            mfa_required: true;
+            /** @description Send it with a code to `POST /auth/2fa/verify`; single-use. */
+            mfa_token: string;
         };
         PasswordChangeIn: {
             current_password: string;
@@ -1402,6 +1881,16 @@ export interface components {
             /** @description The public key, base64url. */
             x: string;
         };
+        RecoveryCodes: {
+            /** @description Ten single-use codes, shown this once only. */
+            recovery_codes: string[];
+        };
+        RecoveryCodesEnvelope: {
+            data: components["schemas"]["RecoveryCodes"];
+            message: string;
+            /** @enum {string} */
+            status: "success";
+        };
         RegisterIn: {
             /**
              * Format: email
@@ -1428,6 +1917,35 @@ export interface components {
             /** @enum {string} */
             token_type: "Bearer";
         };
+        TwoFactorConfirmIn: {
+            /** @description The 6-digit code the authenticator app shows for the new secret. */
+            code: string;
+        };
+        TwoFactorDisableIn: {
+            /** @description A code of the authenticator app, or a recovery code. */
+            code: string;
+            password: string;
+        };
+        TwoFactorSetup: {
+            /** @description The `otpauth://totp/...` URI, shown as a QR code. */
+            otpauth_uri: string;
+            /** @description Base32, for typing into an authenticator app. */
+            secret: string;
+        };
+        TwoFactorSetupEnvelope: {
+            data: components["schemas"]["TwoFactorSetup"];
+            message: string;
+            /** @enum {string} */
+            status: "success";
+        };
+        TwoFactorVerifyIn: {
+            /** @description The 6-digit code of the authenticator app. */
+            code?: string;
+            /** @description The `data.mfa_token` of `POST /auth/login`. */
+            mfa_token: string;
+            /** @description One of the recovery codes, instead of `code`; each works once. */
+            recovery_code?: string;
+        } & (unknown | unknown);
         UserCreateIn: {
             /** @default true */
             active?: boolean;
@@ -1479,6 +1997,8 @@ export interface components {
             /** @description Only shown to admins and to the user themself. */
             email?: string;
             id: number;
+            /** @description Whether a login needs a TOTP code. Only shown to admins and to the user themself. */
+            two_factor_enabled?: boolean;
             username: string;
         };
         UserUpdateIn: {

@@ -20,6 +20,10 @@ export type Login = Schemas['LoginIn'];
 export type Registration = Schemas['RegisterIn'];
 export type PasswordChange = Schemas['PasswordChangeIn'];
 export type FailEnvelope = Schemas['FailEnvelope'];
+export type TwoFactorSetup = Schemas['TwoFactorSetup'];
+export type TwoFactorDisable = Schemas['TwoFactorDisableIn'];
+/** A code of the authenticator app, or one of the recovery codes. */
+export type SecondFactor = { code: string } | { recovery_code: string };
 
 export type Item = ItemSchemas['ItemPublic'];
 export type ItemsPage = ItemSchemas['ItemPage'];

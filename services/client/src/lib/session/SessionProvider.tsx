@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
 import { useFlash } from '@/components/flash';
-import { getCurrentUser, logIn, register as registerAccount } from '@/lib/api/auth';
-import type { User } from '@/lib/api/types';
+import { getCurrentUser, logIn, register as registerAccount, verifySecondFactor as verifyFactor } from '@/lib/api/auth';
+import type { SecondFactor, User } from '@/lib/api/types';
 import { logOut, onSessionEnd, refreshSession, tokenStore } from '@/lib/api-client';
 
 import { SessionContext, type Credentials, type Registration, type SessionStatus } from './session-context';
@@ -64,7 +64,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [flash, signOut],
   );
 
-  const login = useCallback(async (credentials: Credentials) => signIn(await logIn(credentials)), [signIn]);
+  const login = useCallback(
+    async (credentials: Credentials) => {
+      const result = await logIn(credentials);
+      if ('mfaToken' in result) return { mfaToken: result.mfaToken };
+      await signIn(result.token);
+      return null;
+    },
+    [signIn],
+  );
+
+  const verifySecondFactor = useCallback(
+    async (mfaToken: string, factor: SecondFactor) => signIn(await verifyFactor(mfaToken, factor)),
+    [signIn],
+  );
 
   const register = useCallback(
     async (registration: Registration) => signIn(await registerAccount(registration)),
@@ -95,11 +108,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       isAuthenticated: status === 'authenticated',
       isAdmin: status === 'authenticated' && user?.admin === true,
       login,
+      verifySecondFactor,
       register,
       logout,
       setCurrentUser: setUser,
     }),
-    [status, user, login, register, logout],
+    [status, user, login, verifySecondFactor, register, logout],
   );
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 
-import type { Login, Registration, User } from '@/lib/api/types';
+import type { Login, Registration, SecondFactor, User } from '@/lib/api/types';
 
 export type SessionStatus = 'loading' | 'authenticated' | 'anonymous';
 
@@ -12,7 +12,10 @@ export interface SessionApi {
   user: User | null;
   isAuthenticated: boolean;
   isAdmin: boolean;
-  login: (credentials: Credentials) => Promise<void>;
+  /** Signs in, or answers the challenge for a code when two-factor login is on (`null`: signed in). */
+  login: (credentials: Credentials) => Promise<{ mfaToken: string } | null>;
+  /** The second step of a login: the challenge and a code (or a recovery code). */
+  verifySecondFactor: (mfaToken: string, factor: SecondFactor) => Promise<void>;
   register: (registration: Registration) => Promise<void>;
   logout: () => Promise<void>;
   /** Replace the signed-in user after they changed their own details. */

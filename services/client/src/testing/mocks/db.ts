@@ -16,9 +16,26 @@ interface State {
   /** The user whose refresh cookie the browser holds, if any. */
   refreshCookie: number | null;
   tokenCount: number;
+  /** Two-factor login: the challenges of logins waiting for a code, and each user's unused recovery codes. */
+  mfaTokens: Map<string, number>;
+  recoveryCodes: Map<number, string[]>;
 }
 
-const state: State = { users: [], nextId: 1, items: [], nextItemId: 1, tokens: new Map(), refreshCookie: null, tokenCount: 0 };
+const state: State = {
+  users: [],
+  nextId: 1,
+  items: [],
+  nextItemId: 1,
+  tokens: new Map(),
+  refreshCookie: null,
+  tokenCount: 0,
+  mfaTokens: new Map(),
+  recoveryCodes: new Map(),
+};
+
+/** The one code the stand-in's authenticator "app" shows, and the recovery codes it hands out. */
+export const TOTP_CODE = '123456';
+export const RECOVERY_CODES = Array.from({ length: 10 }, (_, i) => `abcd-ef01-2345-67${String(i).padStart(2, '0')}`);
 
 export const db = {
   reset() {
@@ -29,6 +46,8 @@ export const db = {
     state.tokens = new Map();
     state.refreshCookie = null;
     state.tokenCount = 0;
+    state.mfaTokens = new Map();
+    state.recoveryCodes = new Map();
   },
 
   addUser(fields: Partial<StoredUser> & { username: string; email: string }): StoredUser {
@@ -37,6 +56,7 @@ export const db = {
       password: 'greaterthanten',
       active: true,
       admin: false,
+      two_factor_enabled: false,
       created_date: '2026-01-01T00:00:00Z',
       ...fields,
     };
@@ -89,6 +109,27 @@ export const db = {
     state.tokens.delete(header?.replace(/^Bearer /, '') ?? '');
   },
 
+  issueMfaToken(userId: number): string {
+    const token = `mfa-${userId}-${++state.tokenCount}`;
+    state.mfaTokens.set(token, userId);
+    return token;
+  },
+  /** The user a challenge belongs to; it is spent once a code was right. */
+  mfaUser: (token: string) => state.mfaTokens.get(token),
+  spendMfaToken(token: string) {
+    state.mfaTokens.delete(token);
+  },
+  setRecoveryCodes(userId: number, codes: string[]) {
+    state.recoveryCodes.set(userId, [...codes]);
+  },
+  /** Whether the user had that unused recovery code; it is spent. */
+  spendRecoveryCode(userId: number, code: string): boolean {
+    const codes = state.recoveryCodes.get(userId) ?? [];
+    if (!codes.includes(code)) return false;
+    state.recoveryCodes.set(userId, codes.filter((unused) => unused !== code));
+    return true;
+  },
+
   get refreshCookie() {
     return state.refreshCookie;
   },
@@ -98,8 +139,8 @@ export const db = {
 };
 
 export function publicUser(user: StoredUser, viewer?: StoredUser): User {
-  const { password: _password, email, admin, ...visible } = user;
+  const { password: _password, email, admin, two_factor_enabled, ...visible } = user;
   void _password;
   const privileged = viewer !== undefined && (viewer.admin || viewer.id === user.id);
-  return privileged ? { ...visible, email, admin } : visible;
+  return privileged ? { ...visible, email, admin, two_factor_enabled } : visible;
 }

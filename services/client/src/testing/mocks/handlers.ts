@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 
-import { db, publicUser } from './db';
+import { db, publicUser, RECOVERY_CODES, TOTP_CODE } from './db';
 
 const fail = (status: number, message: string, errors?: Record<string, string[]>) =>
   HttpResponse.json({ status: 'fail', message, ...(errors ? { errors } : {}) }, { status });
@@ -137,7 +137,58 @@ export const handlers = [
     const body = (await request.json()) as Body;
     const user = db.findByEmail(text(body, 'email'));
     if (!user || user.password !== text(body, 'password') || !user.active) return fail(401, 'Invalid email or password.');
+    if (user.two_factor_enabled) {
+      const data = { mfa_required: true, mfa_token: db.issueMfaToken(user.id), expires_in: 300 };
+      return HttpResponse.json({ status: 'success', message: 'Enter your two-factor code.', data });
+    }
     return HttpResponse.json({ status: 'success', message: 'Successfully logged in.', auth_token: db.issueToken(user.id) });
+  }),
+
+  http.post('*/auth/2fa/verify', async ({ request }) => {
+    const body = (await request.json()) as Body;
+    const token = text(body, 'mfa_token');
+    const userId = db.mfaUser(token);
+    if (userId === undefined) return fail(401, 'Invalid or expired two-factor login. Please log in again.');
+    const right =
+      'recovery_code' in body ? db.spendRecoveryCode(userId, text(body, 'recovery_code')) : text(body, 'code') === TOTP_CODE;
+    if (!right) return fail(401, 'Invalid two-factor code.');
+    db.spendMfaToken(token);
+    return HttpResponse.json({ status: 'success', message: 'Successfully logged in.', auth_token: db.issueToken(userId) });
+  }),
+
+  http.post('*/auth/2fa/setup', ({ request }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    if (viewer.two_factor_enabled) return fail(409, 'Two-factor login is already on.');
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const data = { secret, otpauth_uri: `otpauth://totp/Users:${encodeURIComponent(viewer.email)}?secret=${secret}&issuer=Users` };
+    return HttpResponse.json({ status: 'success', message: 'Scan the code.', data });
+  }),
+
+  http.post('*/auth/2fa/confirm', async ({ request }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    const body = (await request.json()) as Body;
+    if (text(body, 'code') !== TOTP_CODE) return fail(400, 'Invalid payload.', { code: ['Invalid code.'] });
+    viewer.two_factor_enabled = true;
+    db.setRecoveryCodes(viewer.id, RECOVERY_CODES);
+    return HttpResponse.json({ status: 'success', message: 'Two-factor login is on.', data: { recovery_codes: RECOVERY_CODES } });
+  }),
+
+  http.delete('*/auth/2fa', async ({ request }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    const body = (await request.json()) as Body;
+    if (!viewer.two_factor_enabled) return fail(409, 'Two-factor login is not on.');
+    if (text(body, 'password') !== viewer.password) {
+      return fail(400, 'Invalid payload.', { password: ['Password is incorrect.'] });
+    }
+    const code = text(body, 'code');
+    if (code !== TOTP_CODE && !db.spendRecoveryCode(viewer.id, code)) {
+      return fail(400, 'Invalid payload.', { code: ['Invalid code.'] });
+    }
+    viewer.two_factor_enabled = false;
+    return HttpResponse.json({ status: 'success', message: 'Two-factor login is off.' });
   }),
 
   http.post('*/auth/refresh', () => {

@@ -11,20 +11,26 @@ from service_kit.web.errors import fail
 from service_kit.web.responses import json_response, success
 
 from ...domain import auth as accounts
-from ...domain import tokens
+from ...domain import tokens, two_factor
 from ...domain.errors import DuplicateUser, TokenRejected
 from ..auth import auth, current_caller, token_claims
 from ..context import background_work, login_throttle, settings, traceparent
 from ..rate_limits import AUTH, limited
 from ..schemas import (
     JWKSet,
+    LoginEnvelope,
     LoginIn,
     MessageEnvelope,
     PasswordChangeIn,
     PasswordResetConfirmIn,
     PasswordResetIn,
+    RecoveryCodesEnvelope,
     RegisterIn,
     TokenEnvelope,
+    TwoFactorConfirmIn,
+    TwoFactorDisableIn,
+    TwoFactorSetupEnvelope,
+    TwoFactorVerifyIn,
     UserEnvelope,
 )
 from ..views import user_view
@@ -113,13 +119,15 @@ def register(body: dict[str, Any]) -> Response:
 @limited(AUTH)
 @autocommit
 @bp.input(LoginIn, arg_name="body")
-@bp.output(TokenEnvelope)
+@bp.output(LoginEnvelope)
 @bp.doc(responses={401: "Invalid email or password", 429: "Too many requests"})
 def login(body: dict[str, Any]) -> Response:
     """Log in
 
     Any bad credential gives the same 401. Repeated failures for one account are
-    throttled with 429 and a growing `Retry-After`.
+    throttled with 429 and a growing `Retry-After`. With two-factor login on, a right
+    password answers `data.mfa_required` and `data.mfa_token` instead of tokens: send
+    it with a code to `POST /auth/2fa/verify`.
     """
     issued = accounts.login(
         connection=current_connection(),
@@ -129,7 +137,103 @@ def login(body: dict[str, Any]) -> Response:
         password=body["password"],
         ip=rate_limit_identity(client_ip()),
     )
+    if isinstance(issued, two_factor.MfaRequired):
+        data = {"mfa_required": True, "mfa_token": issued.mfa_token, "expires_in": issued.expires_in}
+        return success(message="Enter your two-factor code.", data=data)
     return _token_answer("Successfully logged in.", issued)
+
+
+@bp.post("/auth/2fa/verify")
+@limited(AUTH)
+@transactional
+@bp.input(TwoFactorVerifyIn, arg_name="body")
+@bp.output(TokenEnvelope)
+@bp.doc(
+    responses={
+        401: "Invalid or expired two-factor login, or a wrong code",
+        429: "Too many wrong codes or passwords",
+    }
+)
+def verify_two_factor(body: dict[str, Any]) -> Response:
+    """Log in: the two-factor code
+
+    The second step of a login with two-factor on: the `mfa_token` of `POST /auth/login`
+    and a `code` of the authenticator app, or one of the `recovery_code`s. Answers like a
+    login. A code is accepted once; wrong codes are throttled like wrong passwords.
+    """
+    issued = two_factor.verify(
+        session=current_session(),
+        settings=settings(),
+        throttle=login_throttle(),
+        mfa_token=body["mfa_token"],
+        code=body.get("code"),
+        recovery_code=body.get("recovery_code"),
+        ip=rate_limit_identity(client_ip()),
+    )
+    return _token_answer("Successfully logged in.", issued)
+
+
+@bp.post("/auth/2fa/setup")
+@transactional
+@bp.auth_required(auth)
+@bp.output(TwoFactorSetupEnvelope)
+@bp.doc(responses={409: "Two-factor login is already on"})
+def setup_two_factor() -> Response:
+    """Start two-factor setup
+
+    A new TOTP secret, and its `otpauth://` URI for a QR code. It takes effect once
+    `POST /auth/2fa/confirm` sends a code of it; until then logins need no code.
+    """
+    enrolment = two_factor.start_setup(session=current_session(), settings=settings(), caller=current_caller())
+    data = {"secret": enrolment.secret, "otpauth_uri": enrolment.otpauth_uri}
+    return success(message="Scan the code, then confirm it with a code of your app.", data=data)
+
+
+@bp.post("/auth/2fa/confirm")
+@transactional
+@bp.auth_required(auth)
+@limited(AUTH)
+@bp.input(TwoFactorConfirmIn, arg_name="body")
+@bp.output(RecoveryCodesEnvelope)
+@bp.doc(responses={409: "Already on, or no setup started", 429: "Too many wrong codes or passwords"})
+def confirm_two_factor(body: dict[str, Any]) -> Response:
+    """Turn two-factor login on
+
+    With a code of the secret of `POST /auth/2fa/setup`. Answers ten single-use recovery
+    codes, shown this once: only their hashes are kept.
+    """
+    codes = two_factor.confirm_setup(
+        session=current_session(),
+        throttle=login_throttle(),
+        caller=current_caller(),
+        code=body["code"],
+        ip=rate_limit_identity(client_ip()),
+    )
+    return success(message="Two-factor login is on.", data={"recovery_codes": codes})
+
+
+@bp.delete("/auth/2fa")
+@transactional
+@bp.auth_required(auth)
+@limited(AUTH)
+@bp.input(TwoFactorDisableIn, arg_name="body")
+@bp.output(MessageEnvelope)
+@bp.doc(responses={409: "Two-factor login is not on", 429: "Too many wrong codes or passwords"})
+def disable_two_factor(body: dict[str, Any]) -> Response:
+    """Turn two-factor login off
+
+    Needs the password and a code of the authenticator app (or a recovery code).
+    """
+    two_factor.disable(
+        session=current_session(),
+        settings=settings(),
+        throttle=login_throttle(),
+        caller=current_caller(),
+        password=body["password"],
+        code=body["code"],
+        ip=rate_limit_identity(client_ip()),
+    )
+    return success(message="Two-factor login is off.")
 
 
 @bp.post("/auth/refresh")

@@ -9,7 +9,7 @@ from service_kit.web.database import autocommit, current_connection, current_ses
 from service_kit.web.errors import fail
 from service_kit.web.responses import success
 
-from ...domain import users
+from ...domain import two_factor, users
 from ...domain.models import User
 from ..auth import auth, current_caller, optional_caller, require_admin
 from ..context import email_change_limit, settings, traceparent
@@ -146,3 +146,19 @@ def delete_user(user_id: int) -> Response:
     email = user.email
     users.delete_user(session=current_session(), user=user, traceparent=traceparent())
     return success(message=f"{email} was deleted.")
+
+
+@bp.delete("/users/<int:user_id>/2fa")
+@transactional
+@bp.auth_required(auth)
+@bp.output(MessageEnvelope)
+@bp.doc(responses={403: "Admins only", 404: "User does not exist"})
+def reset_two_factor(user_id: int) -> Response:
+    """Reset a user's two-factor login (admin)
+
+    Turns it off and removes the secret and the recovery codes, for a user who lost both.
+    """
+    actor = current_caller()
+    require_admin(actor)
+    two_factor.reset(session=current_session(), actor=actor, user=_get_or_404(user_id))
+    return success(message="Two-factor login was reset.")

@@ -1,11 +1,14 @@
 import { useState, type ChangeEvent } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
 
+import { useFlash } from '@/components/flash';
 import { TextFields, useSubmit, ValidationList, type FieldDefinition } from '@/components/form';
 import { Page } from '@/components/layout/Page';
 import { paths } from '@/config/paths';
 import { useSession } from '@/lib/session';
 import { allValid, checkRules, loginRules, registerRules, type Field, type Rule } from '@/lib/validation';
+
+import { SecondFactorForm } from './SecondFactorForm';
 
 export type AuthMode = 'register' | 'login';
 
@@ -54,10 +57,23 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
   const { title, rules, fields } = forms[mode];
   const session = useSession();
   const navigate = useNavigate();
+  const { flash } = useFlash();
   const [values, setValues] = useState<Record<Field, string>>({ username: '', email: '', password: '' });
+  // Set when the password was right and two-factor login asks for a code next.
+  const [mfaToken, setMfaToken] = useState<string | null>(null);
   const { submitting, fieldErrors, submit } = useSubmit(
-    () => (mode === 'register' ? session.register(values) : session.login(values)),
-    { successMessage: 'Welcome!', onSuccess: () => navigate(paths.home), failure: 'flash' },
+    async () => (mode === 'register' ? (await session.register(values), null) : session.login(values)),
+    {
+      onSuccess: (challenge) => {
+        if (challenge) {
+          setMfaToken(challenge.mfaToken);
+          return;
+        }
+        flash('success', 'Welcome!');
+        navigate(paths.home);
+      },
+      failure: 'flash',
+    },
   );
 
   const results = checkRules(rules, values);
@@ -69,6 +85,20 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
   };
 
   if (session.isAuthenticated) return <Navigate to={paths.home} replace />;
+
+  if (mfaToken) {
+    return (
+      <Page title={title}>
+        <SecondFactorForm
+          mfaToken={mfaToken}
+          onRestart={() => {
+            setMfaToken(null);
+            setValues((previous) => ({ ...previous, password: '' }));
+          }}
+        />
+      </Page>
+    );
+  }
 
   return (
     <Page title={title}>
