@@ -156,6 +156,19 @@ def test_every_operation_answers_as_documented(app: APIFlask, auth: AuthActions,
     session_two = api.call("POST", "/auth/login", json={"email": "renamed@example.com", "password": DEFAULT_PASSWORD})
     api.call("POST", "/auth/logout", headers=_bearer(session_two))
 
+    session_three = api.call("POST", "/auth/login", json={"email": "renamed@example.com", "password": DEFAULT_PASSWORD})
+    session_four = api.call("POST", "/auth/login", json={"email": "renamed@example.com", "password": DEFAULT_PASSWORD})
+    listed = api.call("GET", "/auth/sessions", headers=_bearer(session_three)).json["data"]["sessions"]
+    api.call("GET", "/auth/sessions")
+    other = next(row["id"] for row in listed if not row["current"])
+    api.call("DELETE", f"/auth/sessions/{other}", headers=_bearer(session_three))
+    api.call("DELETE", f"/auth/sessions/{other}", headers=_bearer(session_three))
+    api.call("DELETE", "/auth/sessions", headers=_bearer(session_three))
+    api.call("DELETE", "/auth/sessions", headers=_bearer(session_four))
+    api.call("GET", "/auth/audit?user_id=1&event=login_failed", headers=admin_headers)
+    api.call("GET", "/auth/audit?user_id=0", headers=admin_headers)
+    api.call("GET", "/auth/audit", headers=_bearer(session_three))
+
     api.call("DELETE", f"/users/{created.json['data']['id']}", headers=admin_headers)
     api.call("DELETE", f"/users/{admin.id}", headers=admin_headers)
     api.call("DELETE", "/users/424242", headers=admin_headers)

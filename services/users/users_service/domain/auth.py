@@ -20,7 +20,7 @@ from .models import Caller, PasswordResetToken, User, utcnow
 from .password_policy import password_problems
 from .passwords import burn_dummy_hash, hash_password, needs_rehash, verify_password
 from .throttle import LoginThrottle
-from .tokens import IssuedTokens, sha256, start_session
+from .tokens import Client, IssuedTokens, sha256, start_session
 from .users import (
     Credentials,
     create_user,
@@ -33,7 +33,7 @@ from .users import (
 
 
 def register(
-    *, session: Session, settings: Settings, username: str, email: str, password: str
+    *, session: Session, settings: Settings, username: str, email: str, password: str, client: Client | None = None
 ) -> tuple[User, IssuedTokens]:
     user = create_user(session=session, settings=settings, username=username, email=email, password=password)
     issued = start_session(
@@ -42,13 +42,21 @@ def register(
         user_id=user.id,
         token_version=user.token_version,
         admin=user.admin,
+        client=client,
     )
     audit("user_registered", user_id=user.id)
     return user, issued
 
 
 def login(
-    *, connection: Connection, settings: Settings, throttle: LoginThrottle, email: str, password: str, ip: str
+    *,
+    connection: Connection,
+    settings: Settings,
+    throttle: LoginThrottle,
+    email: str,
+    password: str,
+    ip: str,
+    client: Client | None = None,
 ) -> IssuedTokens:
     """Check the credentials and start a session; ``LoginFailed`` for any bad credential."""
     email = normalise_email(email)
@@ -65,7 +73,9 @@ def login(
             burn_dummy_hash(settings, password)
         issued = None
         if found is not None and verify_password(settings, found.password_hash, password) and found.active:
-            issued = _start_session(connection=connection, settings=settings, found=found, password=password)
+            issued = _start_session(
+                connection=connection, settings=settings, found=found, password=password, client=client
+            )
         if found is None or issued is None:
             throttle.record_failure(email=email, ip=ip)
             inactive = found is not None and not found.active
@@ -83,7 +93,7 @@ def login(
 
 
 def _start_session(
-    *, connection: Connection, settings: Settings, found: Credentials, password: str
+    *, connection: Connection, settings: Settings, found: Credentials, password: str, client: Client | None
 ) -> IssuedTokens | None:
     """The new session of a successful login; ``None`` when the account was deleted meanwhile.
 
@@ -102,6 +112,7 @@ def _start_session(
             user_id=found.user_id,
             token_version=found.token_version,
             admin=found.admin,
+            client=client,
         )
     except IntegrityError:  # the session's row points at a user that no longer exists
         return None
@@ -145,6 +156,7 @@ def change_password(
     new_password: str,
     ip: str,
     traceparent: str | None = None,
+    client: Client | None = None,
 ) -> IssuedTokens:
     """Set a new password, ending every session; fresh tokens for the caller's new one.
 
@@ -177,6 +189,7 @@ def change_password(
         user_id=user.id,
         token_version=user.token_version,
         admin=user.admin,
+        client=client,
     )
     audit("password_changed", user_id=user.id)
     return issued

@@ -7,11 +7,13 @@ from typing import Any
 from flask import g, request
 from service_kit.web.auth import authenticated, bearer_auth
 from service_kit.web.database import current_connection
+from service_kit.web.edge import client_ip
 from service_kit.web.errors import fail
 
+from ..domain import audit
 from ..domain.errors import TokenRejected
 from ..domain.models import Caller
-from ..domain.tokens import caller_for_access_token
+from ..domain.tokens import Client, caller_for_access_token
 from .context import settings
 
 
@@ -21,6 +23,7 @@ def caller_of(token: str) -> Caller:
     except TokenRejected as rejected:
         raise fail(401, rejected.message) from None
     g.token_claims = claims
+    audit.identify(caller.id)
     return caller
 
 
@@ -48,6 +51,11 @@ def optional_caller() -> Caller | None:
     except TokenRejected:
         return None
     return caller
+
+
+def client() -> Client:
+    """The browser and address of this request, as its session shows them to their owner."""
+    return Client(user_agent=request.headers.get("User-Agent"), address=client_ip())
 
 
 def require_admin(caller: Caller) -> None:
