@@ -20,6 +20,7 @@ export type Login = Schemas['LoginIn'];
 export type Registration = Schemas['RegisterIn'];
 export type PasswordChange = Schemas['PasswordChangeIn'];
 export type FailEnvelope = Schemas['FailEnvelope'];
+export type Session = Schemas['SessionPublic'];
 
 export type Item = ItemSchemas['ItemPublic'];
 export type ItemsPage = ItemSchemas['ItemPage'];

@@ -1,10 +1,15 @@
-import type { Item, User } from '@/lib/api/types';
+import type { Item, Session, User } from '@/lib/api/types';
 
 /** An in-memory stand-in for the users and items services, reset before every test. */
 
 export interface StoredUser extends Required<Omit<User, 'created_date'>> {
   password: string;
   created_date: string;
+}
+
+/** A session as the users service keeps it: whose, and what it shows (`current` is per request). */
+export interface StoredSession extends Omit<Session, 'current'> {
+  user_id: number;
 }
 
 interface State {
@@ -16,9 +21,25 @@ interface State {
   /** The user whose refresh cookie the browser holds, if any. */
   refreshCookie: number | null;
   tokenCount: number;
+  sessions: StoredSession[];
+  /** The session each access token belongs to. */
+  tokenSessions: Map<string, string>;
+  /** The session of the browser's refresh cookie. */
+  cookieSession: string | undefined;
 }
 
-const state: State = { users: [], nextId: 1, items: [], nextItemId: 1, tokens: new Map(), refreshCookie: null, tokenCount: 0 };
+const state: State = {
+  users: [],
+  nextId: 1,
+  items: [],
+  nextItemId: 1,
+  tokens: new Map(),
+  refreshCookie: null,
+  tokenCount: 0,
+  sessions: [],
+  tokenSessions: new Map(),
+  cookieSession: undefined,
+};
 
 export const db = {
   reset() {
@@ -29,6 +50,9 @@ export const db = {
     state.tokens = new Map();
     state.refreshCookie = null;
     state.tokenCount = 0;
+    state.sessions = [];
+    state.tokenSessions = new Map();
+    state.cookieSession = undefined;
   },
 
   addUser(fields: Partial<StoredUser> & { username: string; email: string }): StoredUser {
@@ -70,11 +94,38 @@ export const db = {
     state.items = state.items.filter((item) => item.id !== id);
   },
 
-  issueToken(userId: number): string {
+  /** A new access token, of a new session (a login), or of the refresh cookie's session (`refresh`). */
+  issueToken(userId: number, { refresh = false }: { refresh?: boolean } = {}): string {
     const token = `token-${userId}-${++state.tokenCount}`;
     state.tokens.set(token, userId);
+    const known = state.sessions.find((session) => session.id === state.cookieSession && session.user_id === userId);
+    const session = refresh && known ? known : db.addSession({ user_id: userId, user_agent: 'This browser' });
+    state.tokenSessions.set(token, session.id);
+    state.cookieSession = session.id;
     state.refreshCookie = userId;
     return token;
+  },
+
+  addSession(fields: Partial<StoredSession> & { user_id: number }): StoredSession {
+    const session: StoredSession = {
+      id: `session-${state.sessions.length + 1}`,
+      created: '2026-01-01T09:30:00Z',
+      last_used: '2026-01-02T10:45:00Z',
+      user_agent: null,
+      address: '192.0.2.1',
+      ...fields,
+    };
+    state.sessions.push(session);
+    return session;
+  },
+  sessionsOf: (userId: number) => state.sessions.filter((session) => session.user_id === userId),
+  sessionForToken: (header: string | null) => state.tokenSessions.get(header?.replace(/^Bearer /, '') ?? ''),
+  /** Ends a session: its access tokens stop working. */
+  endSession(id: string) {
+    state.sessions = state.sessions.filter((session) => session.id !== id);
+    for (const [token, session] of state.tokenSessions) {
+      if (session === id) state.tokens.delete(token);
+    }
   },
   userForToken(header: string | null): StoredUser | undefined {
     const token = header?.replace(/^Bearer /, '') ?? '';

@@ -5,6 +5,7 @@ import { useSession } from '@/lib/session';
 import { LoginRequired } from '@/components/layout/LoginRequired';
 import { PasswordForm } from './PasswordForm';
 import { ProfileForm } from './ProfileForm';
+import { SessionsPanel } from './SessionsPanel';
 
 export function SettingsPage() {
   const { status, user } = useSession();
@@ -16,6 +17,7 @@ export function SettingsPage() {
         <>
           <ProfileForm key={user.id} user={user} />
           <PasswordForm />
+          <SessionsPanel />
         </>
       )}
     </Page>
