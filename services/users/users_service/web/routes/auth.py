@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from apiflask import APIBlueprint
@@ -290,7 +291,8 @@ def password_reset_confirm(body: dict[str, Any]) -> Response:
 
 
 SESSION_NOT_FOUND = "Session does not exist."
-_SESSION_ID_MAX = 64
+# What a session id can look like (they are hex); anything else is no session of anyone's.
+_SESSION_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 
 @bp.get("/auth/sessions")
@@ -333,7 +335,7 @@ def end_session(session_id: str) -> Response:
     """
     caller = current_caller()
     ended = []
-    if len(session_id) <= _SESSION_ID_MAX:
+    if _SESSION_ID.fullmatch(session_id):
         ended = tokens.end_sessions(
             session=current_session(), user_id=caller.id, session_ids=[session_id], traceparent=traceparent()
         )
