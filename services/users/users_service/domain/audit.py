@@ -7,7 +7,7 @@ hands off). Events wait in that scope. When a unit of work commits within it, th
 events are written by that commit: they stand or fall with the change they describe. What
 is left when the scope closes, the events of a refused request whose transaction rolled back
 (a failed login, a 403, a 429) or of a request without one, goes to the scope's own writer,
-a short unit of work of its own after the request's.
+one statement of its own after the request's transaction.
 """
 
 from __future__ import annotations

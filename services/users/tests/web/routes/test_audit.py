@@ -221,3 +221,20 @@ def test_bad_audit_queries_are_400_with_a_message(
     assert response.json["status"] == "fail"
     assert response.json["message"] == "Invalid payload."
     assert response.json["errors"][field]
+
+
+def test_an_audit_log_that_cannot_be_written_changes_no_answer(
+    auth: AuthActions, app: APIFlask, user: UserRef, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from users_service.web import audit_trail
+
+    def unavailable(*args: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("database unavailable"))
+
+    monkeypatch.setattr(audit_trail.audit, "store", unavailable)
+    assert auth.login(user.email, "not the password").status_code == 401
+    assert [record.msg for record in caplog.records if record.levelname == "WARNING"] == ["audit events not stored"]
+    monkeypatch.undo()
+    assert stored(app) == []
