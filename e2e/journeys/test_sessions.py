@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 from playwright.sync_api import Locator, Page, expect
@@ -33,6 +34,7 @@ def test_a_user_ends_a_session_and_then_all_the_others(
     assert phone.status_code == 200, phone.text
     api.cookies.clear()
     phone_headers = {"Authorization": f"Bearer {phone.json()['auth_token']}"}
+    assert api.get("/items", headers=phone_headers).status_code == 200
     log_in_through_form(other_page, account.email, account.password)
     expect_logged_in(other_page)
 
@@ -50,6 +52,11 @@ def test_a_user_ends_a_session_and_then_all_the_others(
     # The phone's access token is refused at once, not when it expires.
     refused = api.get("/auth/status", headers=phone_headers)
     assert refused.status_code == 401, refused.text
+    # The items service hears of it through the session.revoked event, and refuses it too.
+    deadline = time.monotonic() + 15
+    while api.get("/items", headers=phone_headers).status_code != 401:
+        assert time.monotonic() < deadline, "the items service still accepts the ended session's token"
+        time.sleep(0.2)
 
     panel.get_by_role("button", name="End all other sessions").click()
     expect(success_flash(page)).to_have_text(re.compile(r"^Ended \d+ other sessions?\.$"))
