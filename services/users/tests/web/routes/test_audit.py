@@ -152,8 +152,10 @@ def test_the_audit_log_needs_a_token(client: FlaskClient) -> None:
     assert response.json["message"] == "Provide a valid auth token."
 
 
-def test_the_audit_log_is_for_admins_only(auth: AuthActions, user: UserRef, client: FlaskClient) -> None:
-    response = client.get(AUDIT, headers=auth.headers(user))
+@pytest.mark.parametrize("query", ["", "?user_id=1&event=login_failed", "?user_id=0"])
+def test_the_audit_log_is_for_admins_only(auth: AuthActions, user: UserRef, client: FlaskClient, query: str) -> None:
+    # Whatever the parameters: a non-admin is not told their rules.
+    response = client.get(AUDIT + query, headers=auth.headers(user))
     assert response.status_code == 403
     assert response.json["message"] == "You do not have permission to do that."
 

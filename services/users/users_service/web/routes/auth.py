@@ -16,7 +16,7 @@ from ...domain import auth as accounts
 from ...domain import tokens
 from ...domain.errors import DuplicateUser, TokenRejected
 from ..audit_trail import in_audit_scope
-from ..auth import auth, client, current_caller, require_admin, token_claims
+from ..auth import admin_required, auth, client, current_caller, token_claims
 from ..context import background_work, login_throttle, settings, traceparent
 from ..rate_limits import AUTH, limited
 from ..schemas import (
@@ -371,6 +371,7 @@ MAX_AUDIT_PER_PAGE = 100
 @bp.get("/auth/audit")
 @autocommit
 @bp.auth_required(auth)
+@admin_required
 @bp.input(AuditQuery, location="query", arg_name="query")
 @bp.output(AuditPageEnvelope)
 @bp.doc(responses={403: "Admins only"})
@@ -382,7 +383,6 @@ def audit_events(query: dict[str, Any]) -> Response:
     account did or that concerned it; `event` those of one name. Rows are kept
     `AUDIT_RETENTION_DAYS` days.
     """
-    require_admin(current_caller())
     per_page = min(query["per_page"], MAX_AUDIT_PER_PAGE)
     events, total = audit_log.list_events(
         connection=current_connection(),
