@@ -310,7 +310,7 @@ def update_user(
     return user
 
 
-def delete_user(*, session: Session, user: User, traceparent: str | None = None) -> None:
+def delete_user(*, session: Session, user: User, traceparent: str | None = None, actor_id: int | None = None) -> None:
     if user.admin and user.active:
         _lock_active_admins(session)
     user_id = user.id
@@ -319,7 +319,7 @@ def delete_user(*, session: Session, user: User, traceparent: str | None = None)
         _ensure_an_admin_remains(session)
     session.flush()
     events.record(session, type=events.USER_DELETED, user_id=user_id, traceparent=traceparent)
-    audit("user_deleted", user_id=user_id)
+    audit("user_deleted", user_id=user_id, actor_id=actor_id)
 
 
 def set_password(

@@ -1,7 +1,16 @@
 /** The /auth endpoints, one function each (refreshing and logging out are the API client's own). */
 import { api, tokenStore } from '@/lib/api-client';
 
-import type { Login, PasswordChange, Registration, SecondFactor, TwoFactorDisable, TwoFactorSetup, User } from './types';
+import type {
+  Login,
+  PasswordChange,
+  Registration,
+  SecondFactor,
+  Session,
+  TwoFactorDisable,
+  TwoFactorSetup,
+  User,
+} from './types';
 
 /** What a right password gives: the access token, or (two-factor login on) the challenge for a code. */
 export type LoginResult = { token: string } | { mfaToken: string };
@@ -62,4 +71,22 @@ export async function requestPasswordReset(email: string): Promise<void> {
 
 export async function confirmPasswordReset(body: { token: string; password: string }): Promise<void> {
   await api.post('/auth/password-reset/confirm', { body, auth: false });
+}
+
+/** The signed-in user's active sessions, most recently used first; `current` is this one. */
+export async function getSessions(): Promise<Session[]> {
+  const { data } = await api.get('/auth/sessions');
+  return data.sessions;
+}
+
+/** Ends one session: its tokens stop working at once. */
+export async function endSession(id: string): Promise<string> {
+  const response = await api.delete('/auth/sessions/{session_id}', { params: { session_id: id } });
+  return response?.message ?? 'Session ended.';
+}
+
+/** Ends every session but this one. */
+export async function endOtherSessions(): Promise<string> {
+  const response = await api.delete('/auth/sessions');
+  return response?.message ?? 'Other sessions ended.';
 }

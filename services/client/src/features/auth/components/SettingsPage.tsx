@@ -5,6 +5,7 @@ import { useSession } from '@/lib/session';
 import { LoginRequired } from '@/components/layout/LoginRequired';
 import { PasswordForm } from './PasswordForm';
 import { ProfileForm } from './ProfileForm';
+import { SessionsPanel } from './SessionsPanel';
 import { TwoFactorPanel } from './TwoFactorPanel';
 
 export function SettingsPage() {
@@ -18,6 +19,7 @@ export function SettingsPage() {
           <ProfileForm key={user.id} user={user} />
           <PasswordForm />
           <TwoFactorPanel />
+          <SessionsPanel />
         </>
       )}
     </Page>
