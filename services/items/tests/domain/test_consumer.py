@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from items_service.domain import consumer as consumer_module
 from items_service.domain.consumer import Consumer, FeedSource, RedisSource, SourceUnavailable
 from items_service.domain.models import EventCursor, Item, ProcessedEvent
-from tests.conftest import database_of
+from tests.conftest import after_the_refusals_bound, database_of
 from tests.events import FEED_TOKEN, REDIS_URL, FeedServer, event, redis_stream, xadd
 from tests.keys import SigningKey
 
@@ -56,6 +56,8 @@ def _drain(app: APIFlask, users: Users, source: Any = None) -> Consumer:
     consumer = Consumer(database_of(app), source or users.source())
     while consumer.step():
         pass
+    # Refusals reach the app's workers within a bound, not at once: wait for it.
+    after_the_refusals_bound(app)
     return consumer
 
 
