@@ -27,7 +27,6 @@ from items_service.db.base import Base
 from items_service.runtime.settings import load_settings
 from tests.keys import JwksServer, SigningKey
 
-
 REFUSALS_BOUND = 0.05
 
 
