@@ -299,3 +299,76 @@ def _log_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
         except ValueError:
             continue
     return lines
+
+
+def test_a_batch_is_applied_in_one_unit_of_work_and_retried_whole_after_a_database_error(
+    app: APIFlask, users: Users, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from items_service.domain import events as events_module
+
+    _add_items(app, USER, 2)
+    _add_items(app, OTHER, 2)
+    batch = [event("user.deleted", USER), event("user.deleted", OTHER)]
+    users.publish(*batch)
+    delete_items_of = events_module.delete_items_of
+
+    def failing_on_other(*, session: Any, owner_id: int) -> int:
+        if owner_id == OTHER:
+            raise OperationalError("DELETE FROM items", {}, Exception("connection lost"))
+        return delete_items_of(session=session, owner_id=owner_id)
+
+    monkeypatch.setattr(events_module, "delete_items_of", failing_on_other)
+    consumer = Consumer(database_of(app), users.source())
+    with pytest.raises(OperationalError):
+        consumer.step()
+    # Nothing of the batch took effect, not even the event before the failing one, and the
+    # cursor did not move: the next read starts from the same place.
+    assert _count(app, Item, Item.owner_id == USER) == 2
+    assert _count(app, ProcessedEvent) == 0
+    assert _count(app, EventCursor) == 0
+    monkeypatch.setattr(events_module, "delete_items_of", delete_items_of)
+    assert consumer.step() == 2
+    assert _count(app, Item, Item.owner_id.in_([USER, OTHER])) == 0
+    assert _count(app, ProcessedEvent, ProcessedEvent.event_id.in_([e["id"] for e in batch])) == 2
+
+
+def test_a_whole_batch_delivered_again_is_applied_once(app: APIFlask, users: Users) -> None:
+    batch = [event("user.deleted", USER), event("user.deactivated", OTHER), event("user.deleted", OTHER)]
+    users.publish(*batch)
+    _drain(app, users)
+    _add_items(app, USER, 2)
+    _add_items(app, OTHER, 1)
+    # The whole batch again (a source read again from an older cursor), and one event twice
+    # within one batch.
+    users.publish(*batch, batch[0])
+    _drain(app, users)
+    assert _count(app, Item, Item.owner_id == USER) == 2
+    assert _count(app, Item, Item.owner_id == OTHER) == 1
+    assert _count(app, ProcessedEvent) == 3
+
+
+def test_the_same_event_twice_in_one_batch_is_applied_once(app: APIFlask, users: Users) -> None:
+    twice = event("user.deleted", USER)
+    users.publish(twice, twice)
+    consumer = Consumer(database_of(app), users.source())
+    assert consumer.step() == 2
+    assert _count(app, ProcessedEvent, ProcessedEvent.event_id == twice["id"]) == 1
+
+
+def test_a_malformed_entry_inside_a_batch_is_skipped_and_the_rest_applied(
+    app: APIFlask, users: Users, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _add_items(app, USER, 1)
+    _add_items(app, OTHER, 1)
+    bad = {**event("user.deleted", USER), "user_id": "twenty-one"}
+    malformed = bad if users.kind == "feed" else json.dumps(bad)
+    users.publish(event("user.deleted", USER), malformed, event("user.deleted", OTHER))
+    consumer = Consumer(database_of(app), users.source())
+    assert consumer.step() == 3  # one read, one batch
+    assert _count(app, Item, Item.owner_id.in_([USER, OTHER])) == 0
+    assert _count(app, ProcessedEvent) == 2
+    assert [line["position"] for line in _log_lines(capsys) if line.get("event") == "event_malformed"]
+    # The cursor is past all three: nothing is read again.
+    assert consumer.step() == 0
