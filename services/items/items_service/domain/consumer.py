@@ -136,6 +136,9 @@ class Consumer:
         self.stop = stop or StopFlag()
         self.backoff = FIRST_BACKOFF
         self.housekept_at = float("-inf")
+        # The cursor as this process last committed it: read from the database at first and
+        # after any failure, so a batch that was not committed is read again.
+        self.position: str | None = None
 
     def run(self) -> None:
         log.info("consuming events", extra={"event": "consumer_started", "source": self.source.name})
@@ -143,6 +146,7 @@ class Consumer:
             try:
                 self.step()
             except (SourceUnavailable, SQLAlchemyError) as exc:
+                self.position = None
                 log.warning(
                     "events source or database unavailable, retrying",
                     extra={"event": "consumer_backoff", "error": str(exc)[:200], "retry_in": self.backoff},
@@ -154,12 +158,15 @@ class Consumer:
     def step(self) -> int:
         """Read one batch and apply it; how many entries it had."""
         self._housekeeping()
-        with self.database.unit_of_work() as session:
-            after = cursor_of(session=session, source=self.source.name) or self.source.start
-        entries = self.source.read(after, self.stop)
+        if self.position is None:
+            with self.database.unit_of_work() as session:
+                self.position = cursor_of(session=session, source=self.source.name) or self.source.start
+        entries = self.source.read(self.position, self.stop)
         self.backoff = FIRST_BACKOFF
         if entries:
+            self.position = None
             self.handle(entries)
+            self.position = entries[-1].position
         return len(entries)
 
     def handle(self, entries: list[Entry]) -> None:

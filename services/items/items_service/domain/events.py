@@ -125,6 +125,7 @@ def apply_events(*, session: Session, events: list[Event], source: str, position
     )
     outcomes: list[tuple[Event, Outcome]] = []
     processed: list[ProcessedEvent] = []
+    deleted: set[int] = set()
     for event in events:
         if event.id in seen:
             outcomes.append((event, "duplicate"))
@@ -136,7 +137,11 @@ def apply_events(*, session: Session, events: list[Event], source: str, position
             outcomes.append((event, "unknown"))
             continue
         _apply(session, event, stamp, refusals)
+        if event.type == USER_DELETED:
+            deleted.add(event.user_id)
         outcomes.append((event, "applied"))
+    # One statement for the batch's deleted users' items (their order within it does not matter).
+    delete_items_of(session=session, owner_ids=deleted)
     # The whole batch takes effect at its commit: its events say so, once the work is done.
     applied_at = utcnow()
     for row in processed:
@@ -147,7 +152,6 @@ def apply_events(*, session: Session, events: list[Event], source: str, position
 
 def _apply(session: Session, event: Event, stamp: int, refusals: dict[int, TokenRefusal]) -> None:
     if event.type == USER_DELETED:
-        delete_items_of(session=session, owner_id=event.user_id)
         # Every token the user holds was issued no later than this second.
         not_before = _whole_second(event.occurred_at) + timedelta(seconds=1)
         _refuse_user_tokens(session, refusals, event.user_id, not_before, stamp)

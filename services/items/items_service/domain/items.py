@@ -6,7 +6,7 @@ they never commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, select
@@ -89,9 +89,11 @@ def delete_item(*, session: Session, caller: Caller, item_id: int) -> None:
     session.delete(_owned_item(session, caller, item_id))
 
 
-def delete_items_of(*, session: Session, owner_id: int) -> int:
-    """Remove every item of a user (the user was deleted); how many there were."""
-    result = session.execute(delete(Item).where(Item.owner_id == owner_id))
+def delete_items_of(*, session: Session, owner_ids: Collection[int]) -> int:
+    """Remove every item of these users (they were deleted); how many there were."""
+    if not owner_ids:
+        return 0
+    result = session.execute(delete(Item).where(Item.owner_id.in_(sorted(owner_ids))))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

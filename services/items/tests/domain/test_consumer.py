@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from items_service.domain import consumer as consumer_module
 from items_service.domain.consumer import Consumer, FeedSource, RedisSource, SourceUnavailable
-from items_service.domain.models import EventCursor, Item, ProcessedEvent
+from items_service.domain.models import EventCursor, Item, ProcessedEvent, TokenRefusal
 from tests.conftest import after_the_refusals_bound, database_of
 from tests.events import FEED_TOKEN, REDIS_URL, FeedServer, event, redis_stream, xadd
 from tests.keys import SigningKey
@@ -284,7 +284,7 @@ def test_expired_refusals_and_old_event_ids_are_forgotten(app: APIFlask, users: 
             processed.applied_at = long_ago
     consumer.housekept_at = float("-inf")
     consumer.step()
-    from items_service.domain.models import RevokedToken, TokenRefusal
+    from items_service.domain.models import RevokedToken
 
     assert _count(app, TokenRefusal) == 0
     assert _count(app, RevokedToken) == 0
@@ -314,18 +314,19 @@ def test_a_batch_is_applied_in_one_unit_of_work_and_retried_whole_after_a_databa
     users.publish(*batch)
     delete_items_of = events_module.delete_items_of
 
-    def failing_on_other(*, session: Any, owner_id: int) -> int:
-        if owner_id == OTHER:
+    def failing_on_other(*, session: Any, owner_ids: Any) -> int:
+        if OTHER in owner_ids:
             raise OperationalError("DELETE FROM items", {}, Exception("connection lost"))
-        return delete_items_of(session=session, owner_id=owner_id)
+        return delete_items_of(session=session, owner_ids=owner_ids)
 
     monkeypatch.setattr(events_module, "delete_items_of", failing_on_other)
     consumer = Consumer(database_of(app), users.source())
     with pytest.raises(OperationalError):
         consumer.step()
-    # Nothing of the batch took effect, not even the event before the failing one, and the
-    # cursor did not move: the next read starts from the same place.
+    # Nothing of the batch took effect, not even what was written for the event before the
+    # failing statement, and the cursor did not move: the next read starts from the same place.
     assert _count(app, Item, Item.owner_id == USER) == 2
+    assert _count(app, TokenRefusal) == 0
     assert _count(app, ProcessedEvent) == 0
     assert _count(app, EventCursor) == 0
     monkeypatch.setattr(events_module, "delete_items_of", delete_items_of)
