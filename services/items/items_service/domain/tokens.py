@@ -113,13 +113,13 @@ class VerifiedTokens:
         if held is not None:
             # As PyJWT decides (no leeway): expired once exp is not in the future.
             if held.expires <= time.time():
-                self.entries.pop(token, None)
+                self._forget(token)
                 raise _rejected("expired", EXPIRED)
             # The key that verified it must still be the set's key for its kid (key() refetches
             # a set older than its max-age, as a full check would).
             if self.keys.key(held.kid) is held.key:
                 return held
-            self.entries.pop(token, None)
+            self._forget(token)
         kid, key, claims = _verify(self.keys, token, self.issuer, self.audience)
         verified = Verified(kid=kid, key=key, claims=claims, caller=caller_of(claims), expires=float(claims["exp"]))
         with self.lock:
@@ -128,6 +128,11 @@ class VerifiedTokens:
                 self.entries.pop(next(iter(self.entries)), None)
             self.entries[token] = verified
         return verified
+
+    def _forget(self, token: str) -> None:
+        # Under the lock: the eviction above iterates the dict.
+        with self.lock:
+            self.entries.pop(token, None)
 
 
 def caller_for_access_token(*, tokens: VerifiedTokens, refusals: Refusals, token: str) -> tuple[Caller, dict[str, Any]]:
