@@ -103,3 +103,31 @@ def test_a_refusal_older_than_any_valid_token_is_not_held(
     _apply(app, feed, event("user.deactivated", USER, occurred_at=datetime.now(UTC) - timedelta(days=3)))
     assert _status(app, signing_key.token(USER)) == 200
     assert _refusals(app).not_before == {}
+
+
+def test_a_sequence_that_went_back_makes_the_process_read_every_refusal_again(
+    make_app: Callable[..., APIFlask], feed: FeedServer, signing_key: SigningKey
+) -> None:
+    app = make_app(REFUSALS_REFRESH_INTERVAL=0)
+    refusals = _refusals(app)
+    _apply(app, feed, event("session.revoked", USER, data={"session_id": "s-1"}))
+    # As if this process had read further than the sequence row now says (the row recreated).
+    refusals.sequence = 99
+    refusals.revoked.clear()
+    assert _status(app, signing_key.token(USER, sid="s-1")) == 401
+    assert refusals.sequence == 1
+
+
+def test_refusals_past_their_expiry_are_dropped_from_memory(
+    make_app: Callable[..., APIFlask], signing_key: SigningKey
+) -> None:
+    app = make_app(REFUSALS_REFRESH_INTERVAL=0)
+    refusals = _refusals(app)
+    refusals.refresh()
+    refusals.not_before[USER] = (time.time(), time.time() - 1)
+    refusals.revoked[("sid", "gone")] = time.time() - 1
+    refusals.revoked[("sid", "kept")] = time.time() + 60
+    refusals.pruned_at = float("-inf")
+    refusals.refresh()
+    assert refusals.not_before == {}
+    assert list(refusals.revoked) == [("sid", "kept")]
