@@ -42,7 +42,10 @@ def test_a_user_ends_a_session_and_then_all_the_others(
     page.goto("/settings")
     expect(heading_matching(page, "settings")).to_be_visible()
     panel = sessions_panel(page)
-    expect(panel.get_by_text("This session")).to_have_count(1)
+    try:
+        expect(panel.get_by_text("This session")).to_have_count(1)
+    except AssertionError as missing:
+        raise AssertionError(f"{missing}\nThe page showed: {content(page).inner_text()}") from None
     phone_row = panel.get_by_role("row").filter(has_text=PHONE)
     expect(phone_row).to_be_visible()
 
