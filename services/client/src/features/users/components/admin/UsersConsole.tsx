@@ -180,7 +180,7 @@ export function UsersConsole() {
       {!data && users.status === 'loading' && <Loading label="Loading users…" />}
       {data && (
         <div aria-busy={users.status === 'loading'}>
-          <p className="mb-2" role="status">
+          <p className="mb-2" aria-live="polite">
             {data.total === 1 ? '1 user' : `${data.total} users`}
           </p>
           <div className="table-container">
