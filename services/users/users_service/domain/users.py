@@ -364,6 +364,9 @@ def update_user(
     if user.admin != was_admin or (user.active and not was_active):
         data = {"admin": user.admin, "active": user.active}
         events.record(session, type=events.USER_UPDATED, user_id=user.id, data=data, traceparent=traceparent)
+    # Who switched an account off or on again is a question the audit log must answer.
+    if was_active != user.active:
+        audit("user_activated" if user.active else "user_deactivated", user_id=user.id, actor_id=actor.id)
     if was_active and not user.active:
         sessions_revoked(session=session, user_id=user.id, families=ended, reason="admin", traceparent=traceparent)
         events.record(session, type=events.USER_DEACTIVATED, user_id=user.id, traceparent=traceparent)

@@ -207,3 +207,22 @@ def test_ending_the_sessions_of_an_unknown_user_is_a_404(
     response = client.delete("/users/999999/sessions", headers=auth.headers(admin))
     assert response.status_code == 404
     assert response.json["message"] == "User does not exist"
+
+
+def test_deactivating_and_activating_a_user_is_audited(
+    app: APIFlask, auth: AuthActions, client: FlaskClient, user: UserRef, admin: UserRef
+) -> None:
+    headers = auth.headers(admin)
+    assert client.patch(f"/users/{user.id}", headers=headers, json={"active": False}).status_code == 200
+    assert client.patch(f"/users/{user.id}", headers=headers, json={"active": True}).status_code == 200
+    assert client.patch(f"/users/{user.id}", headers=headers, json={"username": "renamed.user"}).status_code == 200
+    with database_of(app).unit_of_work() as session:
+        rows = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.event.in_(["user_deactivated", "user_activated"]))
+            .order_by(AuditEvent.id)
+        ).all()
+        assert [(row.event, row.user_id, row.target_user_id) for row in rows] == [
+            ("user_deactivated", admin.id, user.id),
+            ("user_activated", admin.id, user.id),
+        ]
