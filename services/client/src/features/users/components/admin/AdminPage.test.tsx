@@ -125,7 +125,7 @@ describe('The admin console', () => {
     });
     const { user } = await openConsole();
 
-    await user.click(await screen.findByRole('button', { name: 'Send a password reset to fletcher' }));
+    await user.click(await screen.findByRole('button', { name: 'Send password reset to fletcher' }));
 
     expect(await screen.findByText('A password reset was sent to fletcher@notreal.com.')).toBeInTheDocument();
     expect(sent).toEqual([{ email: 'fletcher@notreal.com' }]);
@@ -136,12 +136,12 @@ describe('The admin console', () => {
     db.addUser({ username: 'plain.user', email: 'plain@example.com' });
     const { user } = await openConsole();
 
-    expect(screen.queryByRole('button', { name: 'Reset two-factor login of plain.user' })).not.toBeInTheDocument();
-    await user.click(await screen.findByRole('button', { name: 'Reset two-factor login of fletcher' }));
+    expect(screen.queryByRole('button', { name: 'Reset 2FA of plain.user' })).not.toBeInTheDocument();
+    await user.click(await screen.findByRole('button', { name: 'Reset 2FA of fletcher' }));
 
     expect(await screen.findByText('Two-factor login was reset.')).toBeInTheDocument();
     expect(db.findUser(target.id)?.two_factor_enabled).toBe(false);
-    await waitFor(() => expect(screen.queryByRole('button', { name: 'Reset two-factor login of fletcher' })).not.toBeInTheDocument());
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Reset 2FA of fletcher' })).not.toBeInTheDocument());
   });
 
   it('ends all sessions of a user', async () => {
@@ -150,7 +150,7 @@ describe('The admin console', () => {
     db.addSession({ user_id: target.id, user_agent: 'Another', address: '198.51.100.8' });
     const { user } = await openConsole();
 
-    await user.click(await screen.findByRole('button', { name: 'End all sessions of fletcher' }));
+    await user.click(await screen.findByRole('button', { name: 'End sessions of fletcher' }));
 
     expect(await screen.findByText('Ended 2 sessions of fletcher.')).toBeInTheDocument();
     expect(db.sessionsOf(target.id)).toEqual([]);
@@ -162,7 +162,7 @@ describe('The admin console', () => {
       http.delete('*/users/:id/sessions', () => HttpResponse.json({ status: 'fail', message: 'User does not exist' }, { status: 404 })),
     );
     const { user } = await openConsole();
-    await user.click(await screen.findByRole('button', { name: 'End all sessions of fletcher' }));
+    await user.click(await screen.findByRole('button', { name: 'End sessions of fletcher' }));
     expect(await screen.findByText('User does not exist')).toBeInTheDocument();
   });
 

@@ -228,17 +228,17 @@ export function UsersConsole() {
                         <button
                           type="button"
                           className="button is-small is-light"
-                          aria-label={`Send a password reset to ${user.username}`}
+                          aria-label={`Send password reset to ${user.username}`}
                           disabled={busy === user.id || !user.email}
                           onClick={() => void sendReset(user)}
                         >
-                          Send reset
+                          Send password reset
                         </button>
                         {user.two_factor_enabled && (
                           <button
                             type="button"
                             className="button is-small is-light"
-                            aria-label={`Reset two-factor login of ${user.username}`}
+                            aria-label={`Reset 2FA of ${user.username}`}
                             disabled={busy === user.id}
                             onClick={() => void run(user, () => resetUserTwoFactor(user.id))}
                           >
@@ -248,7 +248,7 @@ export function UsersConsole() {
                         <button
                           type="button"
                           className="button is-small is-danger is-light"
-                          aria-label={`End all sessions of ${user.username}`}
+                          aria-label={`End sessions of ${user.username}`}
                           disabled={busy === user.id}
                           onClick={() => void run(user, () => endUserSessions(user.id))}
                         >
