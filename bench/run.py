@@ -137,7 +137,7 @@ def lua_request(
         )
     if search:
         # A search page: four random digits, a substring of the username and the email of about
-        # forty of 100k seeded users ("bench-user-N"), so every request matches a few rows.
+        # twenty of 100k seeded users ("bench-user-N"), so every request matches a few rows.
         lines.append(
             "request = function() return wrk.format(nil, "
             f'"/users?per_page={PER_PAGE}&q=" .. math.random(1000, 9999)) end'

@@ -146,9 +146,6 @@ class UserSearch(NamedTuple):
     active: bool | None = None
     admin: bool | None = None
 
-    def is_plain(self) -> bool:
-        return self == UserSearch()
-
 
 _SORT_COLUMNS: dict[str, Any] = {
     "id": User.id,
