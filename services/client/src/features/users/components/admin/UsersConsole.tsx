@@ -83,7 +83,8 @@ export function UsersConsole() {
   // State is only read on the next render; a double click arrives before that.
   const running = useRef(false);
 
-  const search: UserSearch = { sort };
+  // The default order is left out: an unfiltered list then takes the service's plain, cached path.
+  const search: UserSearch = sort === 'id' ? {} : { sort };
   if (q) search.q = q;
   const activeValue = choiceValue(active);
   const adminValue = choiceValue(admin);
