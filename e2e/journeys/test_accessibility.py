@@ -106,6 +106,18 @@ def shows_two_factor_setup(page: Page) -> None:
     expect(page.get_by_role("img", name="QR code of your two-factor secret")).to_be_visible()
 
 
+def shows_admin_console(page: Page) -> None:
+    expect(heading(page, "Admin")).to_be_visible()
+    expect(page.get_by_role("table").locator("tbody tr").first).to_be_visible()
+
+
+def shows_audit_log(page: Page) -> None:
+    shows_admin_console(page)
+    page.get_by_role("tab", name="Audit log").click()
+    expect(page.get_by_role("columnheader", name="Event")).to_be_visible()
+    expect(page.get_by_role("table").locator("tbody tr").first).to_be_visible()
+
+
 class Screen(NamedTuple):
     path: str
     ready: Callable[[Page], None]
@@ -134,6 +146,8 @@ ADMIN_SCREENS = [
     Screen("/", shows_users),
     Screen("/", shows_add_user_dialog, "Add User dialog"),
     Screen("/", shows_edit_user_dialog, "Edit dialog"),
+    Screen("/admin", shows_admin_console, "admin console"),
+    Screen("/admin", shows_audit_log, "audit log"),
 ]
 
 

@@ -1,10 +1,10 @@
-import { Navigate, Route, Routes } from 'react-router';
+import { Route, Routes } from 'react-router';
 
 import { Layout } from '@/components/layout/Layout';
 import { paths } from '@/config/paths';
 import { ForgotPasswordPage, LoginPage, LogoutPage, RegisterPage, ResetPasswordPage, SettingsPage, StatusPage } from '@/features/auth';
 import { ItemsPage } from '@/features/items';
-import { UsersPage } from '@/features/users';
+import { AdminPage, UsersPage } from '@/features/users';
 import { lazyImport } from '@/lib/lazy-import';
 
 // Every page is fetched the first time it is opened; the first download is the shell only.
@@ -25,7 +25,7 @@ export function AppRoutes() {
         <Route path={paths.forgotPassword} element={<ForgotPasswordPage />} />
         <Route path={paths.resetPassword} element={<ResetPasswordPage />} />
         <Route path={paths.items} element={<ItemsPage />} />
-        <Route path={paths.admin} element={<Navigate to={paths.home} replace />} />
+        <Route path={paths.admin} element={<AdminPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -38,6 +38,19 @@ describe('Accessibility', () => {
     expect(await seriousViolations()).toEqual([]);
   });
 
+  it('the admin console, its users table and its audit log have no serious or critical axe violations', async () => {
+    const me = admin();
+    db.addUser({ username: 'fletcher', email: 'fletcher@notreal.com', two_factor_enabled: true });
+    db.audit('login_failed', { user_id: me.id, details: { reason: 'bad_password' } });
+    const { user } = await renderApp('/admin', { loggedInAs: me });
+    await screen.findByRole('button', { name: 'End sessions of fletcher' });
+    expect(await seriousViolations()).toEqual([]);
+
+    await user.click(screen.getByRole('tab', { name: 'Audit log' }));
+    await screen.findByRole('cell', { name: 'login_failed' });
+    expect(await seriousViolations()).toEqual([]);
+  });
+
   it('the items page and its modals have no serious or critical axe violations for an admin', async () => {
     const me = admin();
     db.addItem({ title: 'Audit logs', description: 'Monthly', owner_id: me.id });

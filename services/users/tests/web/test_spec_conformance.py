@@ -196,6 +196,14 @@ def test_every_operation_answers_as_documented(app: APIFlask, auth: AuthActions,
     api.call("GET", "/auth/audit?user_id=0", headers=admin_headers)
     api.call("GET", "/auth/audit", headers=_bearer(session_five))
 
+    # The admin console: a search, a refused filter, a bad sort, and ending a user's sessions.
+    api.call("GET", "/users?q=renamed&sort=-username&active=true&admin=false", headers=admin_headers)
+    api.call("GET", "/users?sort=username")
+    api.call("GET", "/users?sort=password_hash", headers=admin_headers)
+    api.call("DELETE", f"/users/{user_id}/sessions", headers=_bearer(session_six))
+    api.call("DELETE", f"/users/{user_id}/sessions", headers=admin_headers)
+    api.call("DELETE", "/users/424242/sessions", headers=admin_headers)
+
     api.call("DELETE", f"/users/{created.json['data']['id']}", headers=admin_headers)
     api.call("DELETE", f"/users/{admin.id}", headers=admin_headers)
     api.call("DELETE", "/users/424242", headers=admin_headers)

@@ -30,6 +30,23 @@ __all__ = [
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (
+        # GET /users?q= matches lower(column) LIKE '%q%': on PostgreSQL a trigram index answers
+        # that without reading every row (migration 0007; bench/README.md has the figure).
+        Index(
+            "ix_users_username_trgm",
+            text("lower(username)"),
+            postgresql_using="gin",
+            postgresql_ops={"lower(username)": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_users_email_trgm",
+            text("lower(email)"),
+            postgresql_using="gin",
+            postgresql_ops={"lower(email)": "gin_trgm_ops"},
+        ),
+        Index("ix_users_created_date", "created_date"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(128), unique=True)

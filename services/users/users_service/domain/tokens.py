@@ -386,3 +386,13 @@ def end_sessions(
         events.session_revoked(session, user_id=user_id, reason="ended", session_id=family_id, traceparent=traceparent)
         audit("session_ended", user_id=user_id, session=family_id[:8])
     return families
+
+
+def end_sessions_as_admin(
+    *, session: Session, actor_id: int, user_id: int, traceparent: str | None = None
+) -> list[str]:
+    """An admin ends every session of an account (a lost laptop, a suspected takeover):
+    each ends as if its owner had ended it, and the admin's act is audited too."""
+    ended = end_sessions(session=session, user_id=user_id, traceparent=traceparent)
+    audit("sessions_ended_by_admin", actor_id=actor_id, user_id=user_id, count=len(ended))
+    return ended

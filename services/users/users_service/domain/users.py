@@ -136,6 +136,63 @@ def list_users(
     return rows, total_users.get(connection, total_max_age)
 
 
+class UserSearch(NamedTuple):
+    """What narrows or orders a page of users; the caller's rights are the web layer's to check."""
+
+    q: str | None = None
+    # Whether ``q`` matches the email as well as the username (admins only).
+    q_email: bool = False
+    sort: str | None = None
+    active: bool | None = None
+    admin: bool | None = None
+
+
+_SORT_COLUMNS: dict[str, Any] = {
+    "id": User.id,
+    "username": User.username,
+    "email": User.email,
+    "created_date": User.created_date,
+}
+
+
+def _like_pattern(q: str) -> str:
+    # The caller's text is matched literally: %, _ and the escape character lose their meaning.
+    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_users(
+    *, connection: Connection, search: UserSearch, page: int, per_page: int, after: int | None = None
+) -> tuple[Sequence[Sequence[Any]], int]:
+    """One page of the users that ``search`` keeps, in its order (id by default), and their number.
+
+    Matching is on ``lower(column)``, the expression the search indexes cover (migration 0007).
+    """
+    conditions: list[Any] = []
+    if search.q is not None:
+        pattern = _like_pattern(search.q)
+        matches = [func.lower(User.username).like(pattern, escape="\\")]
+        if search.q_email:
+            matches.append(func.lower(User.email).like(pattern, escape="\\"))
+        conditions.append(or_(*matches))
+    if search.active is not None:
+        conditions.append(User.active.is_(search.active))
+    if search.admin is not None:
+        conditions.append(User.admin.is_(search.admin))
+    name = (search.sort or "id").lstrip("-")
+    column = _SORT_COLUMNS[name]
+    descending = (search.sort or "").startswith("-")
+    order = [column.desc() if descending else column.asc()]
+    if name != "id":
+        # created_date can tie; id keeps the order total so pages neither repeat nor skip.
+        order.append(User.id.desc() if descending else User.id.asc())
+    query = select(*LISTED_COLUMNS).where(*conditions).order_by(*order).limit(per_page)
+    query = query.where(User.id > after) if after is not None else query.offset((page - 1) * per_page)
+    rows = connection.execute(query).all()
+    total = connection.execute(select(func.count()).select_from(User).where(*conditions)).scalar_one()
+    return rows, total
+
+
 def _check_unique(session: Session, *, username: str | None, email: str | None, exclude_id: int | None = None) -> None:
     conditions = []
     if email is not None:
@@ -304,6 +361,9 @@ def update_user(
     if user.admin != was_admin or (user.active and not was_active):
         data = {"admin": user.admin, "active": user.active}
         events.record(session, type=events.USER_UPDATED, user_id=user.id, data=data, traceparent=traceparent)
+    # Who switched an account off or on again is a question the audit log must answer.
+    if was_active != user.active:
+        audit("user_activated" if user.active else "user_deactivated", user_id=user.id, actor_id=actor.id)
     if was_active and not user.active:
         sessions_revoked(session=session, user_id=user.id, families=ended, reason="admin", traceparent=traceparent)
         events.record(session, type=events.USER_DEACTIVATED, user_id=user.id, traceparent=traceparent)

@@ -230,6 +230,40 @@ class PaginationQuery(PageQuery):
     )
 
 
+# The orders `sort` accepts: a column, descending with a leading "-".
+USER_SORTS = ("id", "username", "email", "created_date")
+USER_SORT_VALUES = tuple(value for name in USER_SORTS for value in (name, f"-{name}"))
+
+
+def _strict_boolean(description: str) -> Boolean:
+    # Only "true" and "false": "1", "yes" or "on" are more likely typos than intentions.
+    return Boolean(load_default=None, truthy={"true"}, falsy={"false"}, metadata={"description": description})
+
+
+class UserListQuery(PaginationQuery):
+    q = String(
+        load_default=None,
+        validate=[Length(min=1, max=USERNAME_MAX), _check_no_control],
+        metadata={
+            "description": "Case-insensitive substring of the username, and for admins of the email too.",
+            "example": "alice",
+        },
+    )
+    sort = String(
+        load_default=None,
+        validate=OneOf(USER_SORT_VALUES, error="Must be one of: " + ", ".join(USER_SORT_VALUES) + "."),
+        metadata={"description": "Admins only. The order; `-` first for descending. Default `id`."},
+    )
+    active = _strict_boolean("Admins only. `true` or `false`: only active, or only inactive, accounts.")
+    admin = _strict_boolean("Admins only. `true` or `false`: only admins, or only non-admins.")
+
+    @validates_schema
+    def _after_only_in_id_order(self, data: dict[str, Any], **kwargs: Any) -> None:
+        # Keyset paging continues after an id, which only means something in id order.
+        if data.get("after") is not None and data.get("sort") not in (None, "id"):
+            raise ValidationError("Paging with `after` works only in id order; use `page`.", field_name="after")
+
+
 AUDIT_EVENT_PATTERN = r"^[a-z0-9_.]{1,64}$"
 
 

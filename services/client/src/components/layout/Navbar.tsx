@@ -9,7 +9,7 @@ import { ThemeSwitch } from './ThemeSwitch';
 const itemClass = ({ isActive }: { isActive: boolean }) => `navbar-item${isActive ? ' is-active' : ''}`;
 
 export function Navbar({ title }: { title: string }) {
-  const { isAuthenticated, status } = useSession();
+  const { isAuthenticated, isAdmin, status } = useSession();
   const [open, setOpen] = useState(false);
   const close = () => setOpen(false);
 
@@ -48,6 +48,11 @@ export function Navbar({ title }: { title: string }) {
             {isAuthenticated && (
               <NavLink to={paths.status} className={itemClass} onClick={close}>
                 User Status
+              </NavLink>
+            )}
+            {isAdmin && (
+              <NavLink to={paths.admin} className={itemClass} onClick={close}>
+                Admin
               </NavLink>
             )}
           </div>

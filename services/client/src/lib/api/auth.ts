@@ -2,6 +2,7 @@
 import { api, tokenStore } from '@/lib/api-client';
 
 import type {
+  AuditPage,
   Login,
   PasswordChange,
   Registration,
@@ -89,4 +90,18 @@ export async function endSession(id: string): Promise<string> {
 export async function endOtherSessions(): Promise<string> {
   const response = await api.delete('/auth/sessions');
   return response?.message ?? 'Other sessions ended.';
+}
+
+export interface AuditFilter {
+  userId?: number | undefined;
+  event?: string | undefined;
+}
+
+/** One page of the audit log (admin), newest first. */
+export async function getAuditEvents(filter: AuditFilter, page: number, perPage: number): Promise<AuditPage> {
+  const query: { page: number; per_page: number; user_id?: number; event?: string } = { page, per_page: perPage };
+  if (filter.userId !== undefined) query.user_id = filter.userId;
+  if (filter.event) query.event = filter.event;
+  const { data } = await api.get('/auth/audit', { query });
+  return data;
 }

@@ -1449,16 +1449,28 @@ export interface paths {
          * List users
          * @description Public. `email` and `admin` are included only for admins and for the caller's own
          *     account (send a Bearer token to be recognised; an invalid token is treated as anonymous).
-         *     Page with `page`, or by key with `after` (the previous page's `next_after`).
+         *     Page with `page`, or by key with `after` (the previous page's `next_after`; id order only).
+         *
+         *     Search with `q`: a case-insensitive substring of the username, and for admins of the
+         *     email as well. `sort`, `active` and `admin` are for admins; anyone else sending them
+         *     gets 403. `total` counts the users the search keeps.
          */
         get: {
             parameters: {
                 query?: {
+                    /** @description Admins only. `true` or `false`: only active, or only inactive, accounts. */
+                    active?: boolean | null;
+                    /** @description Admins only. `true` or `false`: only admins, or only non-admins. */
+                    admin?: boolean | null;
                     /** @description Keyset paging: the users whose id is greater than this (the `next_after` of the previous page), instead of `page`. As fast at any depth; `page` skips rows first. */
                     after?: number | null;
                     page?: number;
                     /** @description Page size; values above 100 count as 100. */
                     per_page?: number;
+                    /** @description Case-insensitive substring of the username, and for admins of the email too. */
+                    q?: string | null;
+                    /** @description Admins only. The order; `-` first for descending. Default `id`. */
+                    sort?: "id" | "-id" | "username" | "-username" | "email" | "-email" | "created_date" | "-created_date" | null;
                 };
                 header?: never;
                 path?: never;
@@ -1477,6 +1489,15 @@ export interface paths {
                 };
                 /** @description Invalid payload */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description sort, active or admin sent by a caller who is not an admin */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1958,6 +1979,84 @@ export interface paths {
         /**
          * Reset a user's two-factor login (admin)
          * @description Turns it off and removes the secret and the recovery codes, for a user who lost both.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageEnvelope"];
+                    };
+                };
+                /** @description Authentication error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description User does not exist */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Database unavailable; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{user_id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End all of a user's sessions (admin)
+         * @description Every refresh token of the user stops working and their access tokens are refused at
+         *     once, here and in the other services (`session.revoked`), as when the user ends them.
          */
         delete: {
             parameters: {

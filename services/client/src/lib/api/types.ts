@@ -14,6 +14,17 @@ type paths = UsersPaths & Omit<ItemsPaths, keyof UsersPaths>;
 
 export type User = Schemas['UserPublic'];
 export type UsersPage = Schemas['UserPage'];
+type UsersQuery = NonNullable<UsersPaths['/users']['get']['parameters']['query']>;
+export type UserSort = NonNullable<UsersQuery['sort']>;
+/** The search, sort and filters of GET /users; what is left out is not sent. */
+export interface UserSearch {
+  q?: string;
+  sort?: UserSort;
+  active?: boolean;
+  admin?: boolean;
+}
+export type AuditEvent = Schemas['AuditEventPublic'];
+export type AuditPage = Schemas['AuditPage'];
 export type UserCreate = Schemas['UserCreateIn'];
 export type UserUpdate = Schemas['UserUpdateIn'];
 export type Login = Schemas['LoginIn'];

@@ -1,10 +1,22 @@
 /** The /users endpoints, one function each. */
 import { api } from '@/lib/api-client';
 
-import type { User, UserCreate, UsersPage, UserUpdate } from './types';
+import type { User, UserCreate, UserSearch, UsersPage, UserUpdate } from './types';
 
 export async function getUsers(page: number, perPage: number): Promise<UsersPage> {
   const { data } = await api.get('/users', { query: { page, per_page: perPage } });
+  return data;
+}
+
+/** One page of a server-side search (admins: `q` also matches emails; `sort` and the filters are theirs only). */
+export async function searchUsers(search: UserSearch, page: number, perPage: number): Promise<UsersPage> {
+  const query: UserSearch & { page: number; per_page: number } = { page, per_page: perPage };
+  // Only what is set is sent: an empty `q` is refused by the service.
+  if (search.q) query.q = search.q;
+  if (search.sort) query.sort = search.sort;
+  if (search.active !== undefined) query.active = search.active;
+  if (search.admin !== undefined) query.admin = search.admin;
+  const { data } = await api.get('/users', { query });
   return data;
 }
 
@@ -22,4 +34,16 @@ export async function updateUser(id: number, changes: UserUpdate): Promise<User>
 export async function deleteUser(id: number): Promise<string> {
   const response = await api.delete('/users/{user_id}', { params: { user_id: id } });
   return response?.message ?? 'The user was deleted.';
+}
+
+/** Ends every session of the user (admin): their tokens stop working at once. */
+export async function endUserSessions(id: number): Promise<string> {
+  const response = await api.delete('/users/{user_id}/sessions', { params: { user_id: id } });
+  return response?.message ?? 'Sessions ended.';
+}
+
+/** Turns the user's two-factor login off (admin), for a user who lost their authenticator and codes. */
+export async function resetUserTwoFactor(id: number): Promise<string> {
+  const response = await api.delete('/users/{user_id}/2fa', { params: { user_id: id } });
+  return response?.message ?? 'Two-factor login was reset.';
 }

@@ -1,4 +1,4 @@
-import type { Item, Session, User } from '@/lib/api/types';
+import type { AuditEvent, Item, Session, User } from '@/lib/api/types';
 
 /** An in-memory stand-in for the users and items services, reset before every test. */
 
@@ -29,6 +29,8 @@ interface State {
   tokenSessions: Map<string, string>;
   /** The session of the browser's refresh cookie. */
   cookieSession: string | undefined;
+  /** The audit log, oldest first. */
+  audit: AuditEvent[];
 }
 
 const state: State = {
@@ -44,6 +46,7 @@ const state: State = {
   sessions: [],
   tokenSessions: new Map(),
   cookieSession: undefined,
+  audit: [],
 };
 
 /** The one code the stand-in's authenticator "app" shows, and the recovery codes it hands out. */
@@ -64,7 +67,26 @@ export const db = {
     state.sessions = [];
     state.tokenSessions = new Map();
     state.cookieSession = undefined;
+    state.audit = [];
   },
+
+  /** Records an audit event, as the users service does for security-relevant changes. */
+  audit(event: string, fields: Partial<Omit<AuditEvent, 'id' | 'event'>> = {}): AuditEvent {
+    const row: AuditEvent = {
+      id: state.audit.length + 1,
+      event,
+      created_at: new Date(Date.UTC(2026, 0, 1, 12, state.audit.length)).toISOString(),
+      user_id: null,
+      target_user_id: null,
+      address: '127.0.0.1',
+      request_id: null,
+      details: {},
+      ...fields,
+    };
+    state.audit.push(row);
+    return row;
+  },
+  auditEvents: (): AuditEvent[] => state.audit,
 
   addUser(fields: Partial<StoredUser> & { username: string; email: string }): StoredUser {
     const user: StoredUser = {

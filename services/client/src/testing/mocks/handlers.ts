@@ -31,9 +31,70 @@ export const handlers = [
     const url = new URL(request.url);
     const page = Number(url.searchParams.get('page') ?? 1);
     const perPage = Number(url.searchParams.get('per_page') ?? 10);
-    const all = db.users();
+    const q = url.searchParams.get('q');
+    const sort = url.searchParams.get('sort');
+    const active = url.searchParams.get('active');
+    const admin = url.searchParams.get('admin');
+    if (!viewer?.admin && (sort !== null || active !== null || admin !== null)) {
+      return fail(403, 'Only admins may sort or filter users by sort, active or admin; q searches usernames.');
+    }
+    let all = [...db.users()];
+    if (q !== null) {
+      const needle = q.toLowerCase();
+      all = all.filter(
+        (user) => user.username.toLowerCase().includes(needle) || (viewer?.admin === true && user.email.includes(needle)),
+      );
+    }
+    if (active !== null) all = all.filter((user) => String(user.active) === active);
+    if (admin !== null) all = all.filter((user) => String(user.admin) === admin);
+    if (sort !== null) {
+      const key = sort.replace(/^-/, '') as 'id' | 'username' | 'email' | 'created_date';
+      const sign = sort.startsWith('-') ? -1 : 1;
+      all.sort((a, b) => (a[key] < b[key] ? -sign : a[key] > b[key] ? sign : 0));
+    }
     const users = all.slice((page - 1) * perPage, page * perPage).map((user) => publicUser(user, viewer));
     return HttpResponse.json({ status: 'success', data: { users, page, per_page: perPage, total: all.length } });
+  }),
+
+  http.delete('*/users/:id/sessions', ({ request, params }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    if (!viewer.admin) return forbidden();
+    const user = db.findUser(Number(params.id));
+    if (!user) return fail(404, 'User does not exist');
+    const ended = db.sessionsOf(user.id);
+    ended.forEach((session) => db.endSession(session.id));
+    db.audit('sessions_ended_by_admin', { user_id: viewer.id, target_user_id: user.id, details: { count: ended.length } });
+    const noun = ended.length === 1 ? 'session' : 'sessions';
+    return HttpResponse.json({ status: 'success', message: `Ended ${ended.length} ${noun} of ${user.username}.` });
+  }),
+
+  http.delete('*/users/:id/2fa', ({ request, params }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    if (!viewer.admin) return forbidden();
+    const user = db.findUser(Number(params.id));
+    if (!user) return fail(404, 'User does not exist');
+    user.two_factor_enabled = false;
+    db.audit('2fa_reset', { user_id: viewer.id, target_user_id: user.id });
+    return HttpResponse.json({ status: 'success', message: 'Two-factor login was reset.' });
+  }),
+
+  http.get('*/auth/audit', ({ request }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    if (!viewer.admin) return forbidden();
+    const url = new URL(request.url);
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const perPage = Number(url.searchParams.get('per_page') ?? 20);
+    const userId = url.searchParams.get('user_id');
+    const event = url.searchParams.get('event');
+    const matching = [...db.auditEvents()]
+      .reverse()
+      .filter((row) => userId === null || row.user_id === Number(userId) || row.target_user_id === Number(userId))
+      .filter((row) => event === null || row.event === event);
+    const events = matching.slice((page - 1) * perPage, page * perPage);
+    return HttpResponse.json({ status: 'success', data: { events, page, per_page: perPage, total: matching.length } });
   }),
 
   http.post('*/users', async ({ request }) => {

@@ -9,11 +9,11 @@ from service_kit.web.database import autocommit, current_connection, current_ses
 from service_kit.web.errors import fail
 from service_kit.web.responses import success
 
-from ...domain import two_factor, users
+from ...domain import tokens, two_factor, users
 from ...domain.models import User
 from ..auth import auth, current_caller, optional_caller, require_admin
 from ..context import email_change_limit, settings, traceparent
-from ..schemas import MessageEnvelope, PaginationQuery, UserCreateIn, UserEnvelope, UserPageEnvelope, UserUpdateIn
+from ..schemas import MessageEnvelope, UserCreateIn, UserEnvelope, UserListQuery, UserPageEnvelope, UserUpdateIn
 from ..views import listed_user_views, user_view
 
 bp = APIBlueprint("users", __name__, tag={"name": "Users", "description": "Accounts."})
@@ -36,32 +36,57 @@ def _get_or_404(user_id: int) -> User:
     return user
 
 
+ADMIN_ONLY_FILTERS = ("sort", "active", "admin")
+ADMIN_ONLY_MESSAGE = "Only admins may sort or filter users by sort, active or admin; q searches usernames."
+
+
 @bp.get("/users")
 @autocommit
-@bp.input(PaginationQuery, location="query", arg_name="query")
+@bp.input(UserListQuery, location="query", arg_name="query")
 @bp.output(UserPageEnvelope)
+@bp.doc(responses={403: "sort, active or admin sent by a caller who is not an admin"})
 def list_users(query: dict[str, Any]) -> Response:
     """List users
 
     Public. `email` and `admin` are included only for admins and for the caller's own
     account (send a Bearer token to be recognised; an invalid token is treated as anonymous).
-    Page with `page`, or by key with `after` (the previous page's `next_after`).
+    Page with `page`, or by key with `after` (the previous page's `next_after`; id order only).
+
+    Search with `q`: a case-insensitive substring of the username, and for admins of the
+    email as well. `sort`, `active` and `admin` are for admins; anyone else sending them
+    gets 403. `total` counts the users the search keeps.
     """
     per_page = min(query["per_page"], MAX_PER_PAGE)
     viewer = optional_caller()
-    rows, total = users.list_users(
-        connection=current_connection(),
-        page=query["page"],
-        per_page=per_page,
-        after=query["after"],
-        total_max_age=settings().USER_COUNT_MAX_AGE,
+    is_admin = viewer is not None and viewer.admin
+    if not is_admin and any(query[name] is not None for name in ADMIN_ONLY_FILTERS):
+        raise fail(403, ADMIN_ONLY_MESSAGE)
+    search = users.UserSearch(
+        q=query["q"], q_email=is_admin, sort=query["sort"], active=query["active"], admin=query["admin"]
     )
+    if search.q is None and search.sort is None and search.active is None and search.admin is None:
+        # The plain list keeps its prebuilt statements and cached total (it is benchmarked).
+        rows, total = users.list_users(
+            connection=current_connection(),
+            page=query["page"],
+            per_page=per_page,
+            after=query["after"],
+            total_max_age=settings().USER_COUNT_MAX_AGE,
+        )
+    else:
+        rows, total = users.search_users(
+            connection=current_connection(),
+            search=search,
+            page=query["page"],
+            per_page=per_page,
+            after=query["after"],
+        )
     page = {
         "users": listed_user_views(rows, viewer),
         "page": query["page"],
         "per_page": per_page,
         "total": total,
-        "next_after": rows[-1][0] if len(rows) == per_page else None,
+        "next_after": rows[-1][0] if len(rows) == per_page and search.sort in (None, "id") else None,
     }
     return success(data=page)
 
@@ -163,3 +188,24 @@ def reset_two_factor(user_id: int) -> Response:
     require_admin(actor)
     two_factor.reset(session=current_session(), actor=actor, user=_get_or_404(user_id))
     return success(message="Two-factor login was reset.")
+
+
+@bp.delete("/users/<int:user_id>/sessions")
+@transactional
+@bp.auth_required(auth)
+@bp.output(MessageEnvelope)
+@bp.doc(responses={403: "Admins only", 404: "User does not exist"})
+def end_user_sessions(user_id: int) -> Response:
+    """End all of a user's sessions (admin)
+
+    Every refresh token of the user stops working and their access tokens are refused at
+    once, here and in the other services (`session.revoked`), as when the user ends them.
+    """
+    actor = current_caller()
+    require_admin(actor)
+    user = _get_or_404(user_id)
+    ended = tokens.end_sessions_as_admin(
+        session=current_session(), actor_id=actor.id, user_id=user.id, traceparent=traceparent()
+    )
+    noun = "session" if len(ended) == 1 else "sessions"
+    return success(message=f"Ended {len(ended)} {noun} of {user.username}.")
