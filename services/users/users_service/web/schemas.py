@@ -167,6 +167,15 @@ class PasswordResetIn(NormaliseEmailMixin, InputSchema):
     )
 
 
+class VerifyEmailIn(InputSchema):
+    token = String(
+        required=True,
+        load_only=True,
+        validate=Length(min=1, max=512),
+        metadata={"description": "The token after `#token=` in the link mailed to the address."},
+    )
+
+
 class PasswordResetConfirmIn(InputSchema):
     token = String(required=True, load_only=True, validate=Length(min=1, max=512))
     password = password_field()
@@ -257,6 +266,12 @@ class UserPublic(Schema):
     two_factor_enabled = Boolean(
         metadata={"description": "Whether a login needs a TOTP code. Only shown to admins and to the user themself."}
     )
+    email_verified = Boolean(
+        metadata={
+            "description": "Whether the owner opened a link mailed to `email`. Only shown to admins and to the "
+            "user themself."
+        }
+    )
     active = Boolean(required=True)
     created_date = DateTime(required=True, metadata={"description": "ISO 8601, UTC."})
 
@@ -281,6 +296,18 @@ class UserPage(PageFields):
 
 class UserPageEnvelope(SuccessEnvelope):
     data = Nested(UserPage, required=True)
+
+
+class RegisterEnvelope(Schema):
+    """The tokens of the new account's first session; none when a login needs a verified email."""
+
+    status = String(required=True, validate=OneOf(["success"]))
+    message = String(required=True)
+    auth_token = String(
+        metadata={"description": "Access JWT; absent when REQUIRE_VERIFIED_EMAIL is on (log in once verified)."}
+    )
+    token_type = String(validate=OneOf(["Bearer"]))
+    expires_in = Integer(metadata={"description": "Seconds until the access token expires."})
 
 
 class TokenEnvelope(MessageEnvelope):

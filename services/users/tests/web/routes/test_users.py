@@ -16,7 +16,7 @@ from tests.smtp import SMTPServer
 from users_service.domain.models import User, utcnow
 
 PUBLIC_FIELDS = {"id", "username", "active", "created_date"}
-PRIVATE_FIELDS = PUBLIC_FIELDS | {"email", "admin", "two_factor_enabled"}
+PRIVATE_FIELDS = PUBLIC_FIELDS | {"email", "admin", "two_factor_enabled", "email_verified"}
 
 
 def count_users(app: APIFlask) -> int:

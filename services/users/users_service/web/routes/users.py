@@ -9,7 +9,7 @@ from service_kit.web.database import autocommit, current_connection, current_ses
 from service_kit.web.errors import fail
 from service_kit.web.responses import success
 
-from ...domain import two_factor, users
+from ...domain import two_factor, users, verification
 from ...domain.models import User
 from ..auth import auth, current_caller, optional_caller, require_admin
 from ..context import email_change_limit, settings, traceparent
@@ -88,10 +88,14 @@ def get_user(user_id: int) -> Response:
 @bp.output(UserEnvelope, status_code=201)
 @bp.doc(responses={403: "Admins only", 409: "Email or username already exists"})
 def create_user(body: dict[str, Any]) -> Response:
-    """Create a user (admin)"""
+    """Create a user (admin)
+
+    The account starts with `email_verified` false; its address is mailed a verification link.
+    """
     actor = current_caller()
     require_admin(actor)
     user = users.create_user(session=current_session(), settings=settings(), **body)
+    verification.send_verification(session=current_session(), settings=settings(), user=user)
     return success(201, message=f"{user.email} was added!", data=user_view(user, actor))
 
 
@@ -113,12 +117,15 @@ def update_user(user_id: int, body: dict[str, Any]) -> Response:
 
     `PUT` and `PATCH` alike: the fields sent change, the others keep their values. Admins
     may change any field; a user may change their own `username`, and their own `email`
-    with `current_password`. The old address is told of an email change. The last active
-    admin cannot be demoted or deactivated.
+    with `current_password`. One's own new email takes effect once a link mailed to it is
+    opened (`POST /auth/verify-email`); the old address is told at once, and the answer
+    still shows the old one. An admin's change of someone else's email takes effect at
+    once, with `email_verified` false and a verification link mailed to the new address.
+    The last active admin cannot be demoted or deactivated.
     """
     actor = current_caller()
     current_password = body.pop("current_password", None)
-    user = users.update_user(
+    user, pending_email = users.update_user(
         session=current_session(),
         settings=settings(),
         actor=actor,
@@ -128,6 +135,9 @@ def update_user(user_id: int, body: dict[str, Any]) -> Response:
         email_changes=email_change_limit(),
         traceparent=traceparent(),
     )
+    if pending_email is not None:
+        message = f"Check {pending_email}: your new email address takes effect once you open the link we mailed it."
+        return success(message=message, data=user_view(user, actor))
     return success(message="User updated.", data=user_view(user, actor))
 
 
