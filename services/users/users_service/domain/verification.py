@@ -26,6 +26,7 @@ from .mail import send_mail
 from .models import EmailToken, User, utcnow
 from .throttle import VerificationMailLimit
 
+
 def sha256(value: str) -> str:
     # As tokens.sha256 (which imports the account rules, as they import this module).
     return hashlib.sha256(value.encode()).hexdigest()

@@ -13,7 +13,6 @@ from sqlalchemy import insert
 
 from tests.factories import AuthActions, UserRef, database_of
 from tests.smtp import SMTPServer, link_token
-
 from users_service.domain.models import User, utcnow
 
 PUBLIC_FIELDS = {"id", "username", "active", "created_date"}

@@ -178,6 +178,9 @@ def test_require_verified_email_defaults_by_environment() -> None:
     assert load_settings(**{**production, "APP_ENV": "staging"}).REQUIRE_VERIFIED_EMAIL is True
     assert load_settings(**production, REQUIRE_VERIFIED_EMAIL=False).REQUIRE_VERIFIED_EMAIL is False
     assert load_settings(APP_ENV="testing", REQUIRE_VERIFIED_EMAIL=True).REQUIRE_VERIFIED_EMAIL is True
+    # An empty value (the .env.example line) is unset: the environment decides.
+    assert load_settings(**production, REQUIRE_VERIFIED_EMAIL="").REQUIRE_VERIFIED_EMAIL is True
+    assert load_settings(APP_ENV="testing", REQUIRE_VERIFIED_EMAIL="").REQUIRE_VERIFIED_EMAIL is False
 
 
 def test_when_required_an_unverified_login_is_403_without_tokens_and_a_wrong_password_401(

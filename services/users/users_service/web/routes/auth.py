@@ -161,7 +161,6 @@ def verify_email(body: dict[str, Any]) -> Response:
 @bp.post("/auth/verify-email/resend")
 @transactional
 @bp.auth_required(auth)
-@limited(AUTH)
 @bp.output(MessageEnvelope)
 @bp.doc(responses={409: "Already verified", 429: "Too many verification emails"})
 def resend_verification() -> Response:
