@@ -320,6 +320,9 @@ def update_user(
     if own_change:
         assert email is not None
         pending = email
+        # A reset link asked for before must not outlive the request (SECURITY row 68): the
+        # request may come from someone holding a stolen session, racing the owner's reset.
+        expire_reset_links(session=session, user_id=user.id)
         verification.request_email_change(session=session, settings=settings, user=user, new_email=email)
         notices.email_change_requested(
             session=session, settings=settings, username=user.username, old=old_email, new=email

@@ -19,6 +19,12 @@ export async function updateUser(id: number, changes: UserUpdate): Promise<User>
   return data;
 }
 
+/** One's own profile: the message says when a new email waits for the link mailed to it. */
+export async function updateProfile(id: number, changes: UserUpdate): Promise<{ user: User; message: string }> {
+  const { data, message } = await api.patch('/users/{user_id}', { params: { user_id: id }, body: changes });
+  return { user: data, message: message ?? 'Your details have been saved.' };
+}
+
 export async function deleteUser(id: number): Promise<string> {
   const response = await api.delete('/users/{user_id}', { params: { user_id: id } });
   return response?.message ?? 'The user was deleted.';

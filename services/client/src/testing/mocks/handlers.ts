@@ -23,6 +23,9 @@ function itemErrors(body: Body, { partial }: { partial: boolean }): Record<strin
   return errors;
 }
 
+/** The one verification token the mock API accepts. */
+export const VALID_EMAIL_TOKEN = 'valid-email-token';
+
 const itemNotFound = () => fail(404, 'Item does not exist');
 
 export const handlers = [
@@ -62,8 +65,15 @@ export const handlers = [
     if (ownEmailChanges && currentPassword !== user.password) {
       return fail(400, 'Invalid payload.', { current_password: ['Enter your current password to change your email.'] });
     }
+    if (ownEmailChanges) {
+      // One's own new email waits for the link mailed to it (see VALID_EMAIL_TOKEN).
+      const { email, ...rest } = changes;
+      Object.assign(user, rest);
+      const message = `Check ${String(email)}: your new email address takes effect once you open the link we mailed it.`;
+      return HttpResponse.json({ status: 'success', message, data: publicUser(user, viewer) });
+    }
     Object.assign(user, changes);
-    return HttpResponse.json({ status: 'success', data: publicUser(user, viewer) });
+    return HttpResponse.json({ status: 'success', message: 'User updated.', data: publicUser(user, viewer) });
   }),
 
   http.delete('*/users/:id', ({ request, params }) => {
@@ -261,6 +271,21 @@ export const handlers = [
   http.post('*/auth/password-reset', () =>
     HttpResponse.json({ status: 'success', message: 'If that email is registered, a reset link is on its way.' }, { status: 202 }),
   ),
+
+  http.post('*/auth/verify-email', async ({ request }) => {
+    const body = (await request.json()) as Body;
+    if (text(body, 'token') !== VALID_EMAIL_TOKEN) {
+      return fail(400, 'Invalid or expired verification link. Please ask for a new one.');
+    }
+    return HttpResponse.json({ status: 'success', message: 'Your email address is verified.' });
+  }),
+
+  http.post('*/auth/verify-email/resend', ({ request }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    if (viewer.email_verified) return fail(409, 'Your email address is already verified.');
+    return HttpResponse.json({ status: 'success', message: 'A new verification link is on its way.' });
+  }),
 
   http.post('*/auth/password-reset/confirm', async ({ request }) => {
     const body = (await request.json()) as Body;

@@ -1,0 +1,46 @@
+import { http, HttpResponse } from 'msw';
+
+import { db, member, renderApp, screen, sentBodies, server } from '@/testing/test-utils';
+
+describe('Verify email page', () => {
+  it('posts the token of the link once and says the address is verified', async () => {
+    const bodies = sentBodies('POST', '/auth/verify-email');
+    await renderApp('/verify-email#token=valid-email-token');
+
+    expect(await screen.findByText('Your email address is verified.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Log in' })).toHaveAttribute('href', '/login');
+    expect(bodies).toEqual([{ token: 'valid-email-token' }]);
+  });
+
+  it('shows the new state to a signed-in user', async () => {
+    const me = db.addUser({ username: 'new.person', email: 'new@example.com', email_verified: false });
+    server.use(
+      http.post('*/auth/verify-email', () => {
+        me.email_verified = true;
+        return HttpResponse.json({ status: 'success', message: 'Your email address was changed.' });
+      }),
+    );
+    await renderApp('/verify-email#token=valid-email-token', { loggedInAs: me });
+
+    expect(await screen.findByText('Your email address was changed.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Back to your settings' })).toHaveAttribute('href', '/settings');
+  });
+
+  it('says why a used or expired link failed', async () => {
+    await renderApp('/verify-email#token=used-token');
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Invalid or expired verification link. Please ask for a new one.',
+    );
+    expect(screen.getByRole('link', { name: 'Log in' })).toBeInTheDocument();
+  });
+
+  it('says so when the link has no token, and sends nothing', async () => {
+    const bodies = sentBodies('POST', '/auth/verify-email');
+    await renderApp('/verify-email', { loggedInAs: member() });
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('This verification link is incomplete.');
+    expect(screen.getByRole('link', { name: 'settings' })).toHaveAttribute('href', '/settings');
+    expect(bodies).toEqual([]);
+  });
+});
