@@ -13,14 +13,11 @@ export async function createUser(user: UserCreate): Promise<{ user: User; messag
   return { user: data, message: message ?? `${user.email} was added!` };
 }
 
-/** Admins change any field of anyone; a user changes their own username and email only. */
-export async function updateUser(id: number, changes: UserUpdate): Promise<User> {
-  const { data } = await api.patch('/users/{user_id}', { params: { user_id: id }, body: changes });
-  return data;
-}
-
-/** One's own profile: the message says when a new email waits for the link mailed to it. */
-export async function updateProfile(id: number, changes: UserUpdate): Promise<{ user: User; message: string }> {
+/**
+ * Admins change any field of anyone; a user changes their own username and email only. The
+ * message says when one's own new email waits for the link mailed to it.
+ */
+export async function updateUser(id: number, changes: UserUpdate): Promise<{ user: User; message: string }> {
   const { data, message } = await api.patch('/users/{user_id}', { params: { user_id: id }, body: changes });
   return { user: data, message: message ?? 'Your details have been saved.' };
 }

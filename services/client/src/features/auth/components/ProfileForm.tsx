@@ -3,7 +3,7 @@ import { useState, type ChangeEvent } from 'react';
 import { useFlash } from '@/components/flash';
 import { ProfileFields, SubmitButton, useSubmit } from '@/components/form';
 import type { User, UserUpdate } from '@/lib/api/types';
-import { updateProfile } from '@/lib/api/users';
+import { updateUser } from '@/lib/api/users';
 import { useSession } from '@/lib/session';
 import { allValid, checkRules, currentPasswordRule, profileRules, type Field, type Rule } from '@/lib/validation';
 
@@ -35,7 +35,7 @@ export function ProfileForm({ user }: { user: User }) {
   }
   const changed = Object.keys(changes).length > 0;
 
-  const { submitting, fieldErrors, submit } = useSubmit(() => updateProfile(user.id, changes), {
+  const { submitting, fieldErrors, submit } = useSubmit(() => updateUser(user.id, changes), {
     onSuccess: ({ user: updated, message }) => {
       setCurrentUser(updated);
       // A new email that is still the request's, not the account's: it waits for its link.
