@@ -1,6 +1,10 @@
 import { http, HttpResponse } from 'msw';
 
-import { db, member, renderApp, screen, sentBodies, server } from '@/testing/test-utils';
+import { Link, Route, Routes } from 'react-router';
+
+import { db, member, renderApp, renderWithProviders, screen, sentBodies, server } from '@/testing/test-utils';
+
+import { VerifyEmailPage } from './VerifyEmailPage';
 
 describe('Verify email page', () => {
   it('posts the token of the link once and says the address is verified', async () => {
@@ -33,6 +37,31 @@ describe('Verify email page', () => {
       'Invalid or expired verification link. Please ask for a new one.',
     );
     expect(screen.getByRole('link', { name: 'Log in' })).toBeInTheDocument();
+  });
+
+  it('checks a second link opened in the same tab afresh', async () => {
+    const bodies = sentBodies('POST', '/auth/verify-email');
+    // A link whose only difference is the fragment: the page stays, the token changes.
+    const { user } = renderWithProviders(
+      <Routes>
+        <Route
+          path="/verify-email"
+          element={
+            <>
+              <VerifyEmailPage />
+              <Link to="/verify-email#token=valid-email-token">The newer link</Link>
+            </>
+          }
+        />
+      </Routes>,
+      { path: '/verify-email#token=used-token' },
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent('Invalid or expired verification link.');
+
+    await user.click(screen.getByRole('link', { name: 'The newer link' }));
+
+    expect(await screen.findByText('Your email address is verified.')).toBeInTheDocument();
+    expect(bodies).toEqual([{ token: 'used-token' }, { token: 'valid-email-token' }]);
   });
 
   it('says so when the link has no token, and sends nothing', async () => {

@@ -16,22 +16,34 @@ function tokenIn(hash: string): string | null {
 
 /**
  * Where a verification (or email-change) link leads: posts the link's token once and says
- * how it went. The token leaves the address bar at once, out of the history.
+ * how it went. The token leaves the address bar at once, out of the history; a later link
+ * opened in the same tab (only its fragment differs) is checked afresh.
  */
 export function VerifyEmailPage() {
   const location = useLocation();
   const navigate = useNavigate();
+  const inAddressBar = tokenIn(location.hash);
+  const [token, setToken] = useState(inAddressBar);
+  if (inAddressBar !== null && inAddressBar !== token) setToken(inAddressBar);
+
+  useEffect(() => {
+    if (location.hash) void navigate(paths.verifyEmail, { replace: true });
+  }, [location.hash, navigate]);
+
+  return (
+    <Page title="Verify Email">
+      <Verification key={token ?? ''} token={token} />
+    </Page>
+  );
+}
+
+function Verification({ token }: { token: string | null }) {
   const { isAuthenticated, setCurrentUser } = useSession();
-  const [token] = useState(() => tokenIn(location.hash));
   const [outcome, setOutcome] = useState<Outcome>(() =>
     token ? { kind: 'working' } : { kind: 'failed', message: 'This verification link is incomplete.' },
   );
   // A link works once: the request goes out once, even when effects run twice.
   const sent = useRef(false);
-
-  useEffect(() => {
-    if (location.hash) void navigate(paths.verifyEmail, { replace: true });
-  }, [location.hash, navigate]);
 
   useEffect(() => {
     if (!token || sent.current) return;
@@ -49,7 +61,7 @@ export function VerifyEmailPage() {
   }, [outcome.kind, isAuthenticated, setCurrentUser]);
 
   return (
-    <Page title="Verify Email">
+    <>
       {outcome.kind === 'working' && <Loading />}
       {outcome.kind === 'verified' && (
         <div className="notification is-success is-light" role="status">
@@ -75,6 +87,6 @@ export function VerifyEmailPage() {
           </p>
         </div>
       )}
-    </Page>
+    </>
   );
 }
