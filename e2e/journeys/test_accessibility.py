@@ -133,6 +133,7 @@ VISITOR_SCREENS = [
     Screen("/status", shows_text("You must be logged in to view this.")),
     Screen("/forgot-password", shows_heading_matching("forgot|reset")),
     Screen("/reset-password#token=not-a-real-token", shows_heading_matching("reset")),
+    Screen("/verify-email#token=not-a-real-token", shows_text("Invalid or expired verification link.")),
     Screen("/no/such/page", shows_not_found),
     Screen("/", shows_page_that_failed_to_load, "a page that failed to load"),
 ]

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from .conftest import Account, new_credentials
-from .mailbox import Mailbox, body_of
+from .mailbox import Mailbox, body_of, link_in
 from .ui import (
     CURRENT_PASSWORD_RULE,
     EMAIL_NEEDS_PASSWORD,
@@ -45,6 +45,20 @@ def open_settings(page: Page) -> None:
     expect_logged_in(page)
 
 
+NOTICE_SUBJECT = "A change of your email address was requested"
+CONFIRM_SUBJECT = "Confirm your new email address"
+
+
+def pending_change(page: Page, email: str) -> Locator:
+    """What the profile form says after an email change: look for the link in the new inbox."""
+    return profile_form(page).get_by_role("status").filter(has_text=f"Check {email}")
+
+
+def confirm_new_email(page: Page, mailbox: Mailbox, email: str) -> None:
+    page.goto(link_in(mailbox.wait_for(email, subject=CONFIRM_SUBJECT), "/verify-email"))
+    expect(content(page)).to_contain_text("Your email address was changed.")
+
+
 def test_a_user_changes_their_username_and_email(
     member_page: Page, account: Account, mailbox: Mailbox
 ) -> None:
@@ -60,13 +74,17 @@ def test_a_user_changes_their_username_and_email(
     field(page, "email", profile).fill(changed["email"])
     field(page, "current_password", profile).fill(account.password)
     profile.locator('[type="submit"]').click()
-    expect(success_flash(page)).to_be_visible()
+    expect(pending_change(page, changed["email"])).to_be_visible()
 
+    # The new name at once; the new address once its link was opened.
     page.goto("/status")
     expect(content(page)).to_contain_text(changed["username"])
-    expect(content(page)).to_contain_text(changed["email"])
-    notice = mailbox.wait_for(account.email)
+    expect(content(page)).to_contain_text(account.email)
+    notice = mailbox.wait_for(account.email, subject=NOTICE_SUBJECT)
     assert changed["email"] in body_of(notice)
+    confirm_new_email(page, mailbox, changed["email"])
+    page.goto("/status")
+    expect(content(page)).to_contain_text(changed["email"])
 
 
 def test_a_new_username_alone_needs_no_password(member_page: Page, account: Account) -> None:
@@ -106,17 +124,19 @@ def test_changing_the_email_asks_for_the_current_password(
     expect(password).to_have_attribute("aria-invalid", "true")
     page.goto("/status")
     expect(content(page)).to_contain_text(account.email)
-    assert mailbox.messages_to(account.email) == []
+    assert mailbox.messages_to(account.email, subject=NOTICE_SUBJECT) == []
+    assert mailbox.messages_to(new_email) == []
 
     open_settings(page)
     field(page, "email", profile).fill(new_email)
     field(page, "current_password", profile).fill(account.password)
     save.click()
-    expect(success_flash(page)).to_be_visible()
+    expect(pending_change(page, new_email)).to_be_visible()
     expect(field(page, "current_password", profile)).to_have_count(0)
+    assert new_email in body_of(mailbox.wait_for(account.email, subject=NOTICE_SUBJECT))
+    confirm_new_email(page, mailbox, new_email)
     page.goto("/status")
     expect(content(page)).to_contain_text(new_email)
-    assert new_email in body_of(mailbox.wait_for(account.email))
 
 
 def test_a_user_changes_their_password_and_logs_in_with_the_new_one(

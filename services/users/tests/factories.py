@@ -58,6 +58,8 @@ class AuthActions:
         password: str = DEFAULT_PASSWORD,
         admin: bool = False,
         active: bool = True,
+        # Verified unless a test is about verification: most accounts in use have been.
+        email_verified: bool = True,
     ) -> UserRef:
         self._count += 1
         username = username or f"user.number{self._count}"
@@ -71,6 +73,7 @@ class AuthActions:
                 password=password,
                 admin=admin,
                 active=active,
+                email_verified=email_verified,
             )
         return UserRef(user.id, user.username, user.email, password, user.admin)
 

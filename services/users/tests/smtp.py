@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 from email import message_from_bytes
@@ -52,3 +53,11 @@ class SMTPServer:
 
     def __exit__(self, *exc: object) -> None:
         self.controller.stop()
+
+
+def link_token(message: Message) -> str:
+    """The token of the verification (or email-change) link in a mailed message."""
+    body = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    match = re.search(r"/verify-email#token=([A-Za-z0-9_-]+)", body)
+    assert match, body
+    return match.group(1)

@@ -2,7 +2,16 @@ import { Route, Routes } from 'react-router';
 
 import { Layout } from '@/components/layout/Layout';
 import { paths } from '@/config/paths';
-import { ForgotPasswordPage, LoginPage, LogoutPage, RegisterPage, ResetPasswordPage, SettingsPage, StatusPage } from '@/features/auth';
+import {
+  ForgotPasswordPage,
+  LoginPage,
+  LogoutPage,
+  RegisterPage,
+  ResetPasswordPage,
+  SettingsPage,
+  StatusPage,
+  VerifyEmailPage,
+} from '@/features/auth';
 import { ItemsPage } from '@/features/items';
 import { AdminPage, UsersPage } from '@/features/users';
 import { lazyImport } from '@/lib/lazy-import';
@@ -24,6 +33,7 @@ export function AppRoutes() {
         <Route path={paths.settings} element={<SettingsPage />} />
         <Route path={paths.forgotPassword} element={<ForgotPasswordPage />} />
         <Route path={paths.resetPassword} element={<ResetPasswordPage />} />
+        <Route path={paths.verifyEmail} element={<VerifyEmailPage />} />
         <Route path={paths.items} element={<ItemsPage />} />
         <Route path={paths.admin} element={<AdminPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -10,6 +10,7 @@ const pages: [string, string][] = [
   ['/login', 'Log In'],
   ['/forgot-password', 'Forgot Password'],
   ['/reset-password#token=abc', 'Reset Password'],
+  ['/verify-email#token=valid-email-token', 'Verify Email'],
   ['/nowhere', 'Page Not Found'],
 ];
 
@@ -27,6 +28,13 @@ describe('Accessibility', () => {
   ])('%s has no serious or critical axe violations for a signed-in user', async (path, heading) => {
     await renderApp(path, { loggedInAs: member() });
     await screen.findByRole('heading', { level: 1, name: heading });
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('the settings page of an unverified email has no serious or critical axe violations', async () => {
+    const me = db.addUser({ username: 'new.person', email: 'new@example.com', email_verified: false });
+    await renderApp('/settings', { loggedInAs: me });
+    await screen.findByRole('button', { name: 'Resend the link' });
     expect(await seriousViolations()).toEqual([]);
   });
 

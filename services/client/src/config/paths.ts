@@ -12,6 +12,7 @@ export const paths = {
   settings: '/settings',
   forgotPassword: '/forgot-password',
   resetPassword: '/reset-password',
+  verifyEmail: '/verify-email',
   admin: '/admin',
   items: '/my-items',
 } as const;

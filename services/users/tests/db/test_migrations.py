@@ -22,6 +22,7 @@ TABLES = {
     "recovery_codes",
     "mfa_challenges",
     "audit_events",
+    "email_tokens",
 }
 SESSION_COLUMNS = {"session_started_at", "user_agent", "address"}
 
@@ -92,4 +93,30 @@ def test_migration_0003_adds_the_audit_log_and_session_details_and_removes_them(
         assert not refresh_token_columns() & SESSION_COLUMNS
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM refresh_tokens")).scalar_one() == 1
+    engine.dispose()
+
+
+def test_migration_0006_counts_existing_accounts_verified_and_new_ones_not(
+    empty_database_factory: Callable[[], str],
+) -> None:
+    app = create_app(load_settings(APP_ENV="testing", DATABASE_URL=empty_database_factory()))
+    engine = database_of(app).engine
+    insert_user = (
+        "INSERT INTO users (id, username, email, password_hash, active, admin, created_date, token_version) "
+        "VALUES ({id}, 'user.{id}', 'u{id}@example.com', 'x', true, false, '2026-01-01 00:00:00+00:00', 0)"
+    )
+    with app.app_context():
+        upgrade(revision="0004")
+        with engine.begin() as connection:
+            connection.execute(text(insert_user.format(id=1)))
+        upgrade(revision="0006")
+        assert "email_tokens" in inspect(engine).get_table_names()
+        with engine.begin() as connection:
+            # Its owner could log in until now: turning REQUIRE_VERIFIED_EMAIL on must not lock them out.
+            connection.execute(text(insert_user.format(id=2)))
+            rows = connection.execute(text("SELECT id, email_verified FROM users ORDER BY id")).all()
+        assert [(row[0], bool(row[1])) for row in rows] == [(1, True), (2, False)]
+        downgrade(revision="0004")
+        assert "email_tokens" not in inspect(engine).get_table_names()
+        assert "email_verified" not in {column["name"] for column in inspect(engine).get_columns("users")}
     engine.dispose()

@@ -82,7 +82,7 @@ def test_create_admin_creates_then_updates(app: APIFlask) -> None:
     assert "updated" in second.output
     with database_of(app).unit_of_work() as session:
         admins = session.query(User).filter_by(admin=True).all()
-        assert [(u.username, u.email) for u in admins] == [("site.admin2", "root@example.com")]
+        assert [(u.username, u.email, u.email_verified) for u in admins] == [("site.admin2", "root@example.com", True)]
 
 
 def test_create_admin_needs_credentials(app: APIFlask) -> None:

@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 from werkzeug.test import TestResponse
 
 from tests.factories import DEFAULT_PASSWORD, AuthActions, database_of
-from users_service.domain.models import PasswordResetToken, utcnow
+from users_service.domain.models import EmailToken, PasswordResetToken, utcnow
 from users_service.domain.tokens import sha256
 from users_service.web.spec import export_spec
 
@@ -131,8 +131,21 @@ def test_every_operation_answers_as_documented(app: APIFlask, auth: AuthActions,
     )
     api.call("PUT", f"/users/{user_id}", headers=headers, json={"username": "renamed.person"})
     api.call("PATCH", f"/users/{user_id}", headers=headers, json={"email": "elsewhere@example.com"})
+    api.call("POST", "/auth/verify-email/resend", headers=headers)
+    api.call("POST", "/auth/verify-email/resend")
     change_email = {"email": "renamed@example.com", "current_password": DEFAULT_PASSWORD}
     api.call("PATCH", f"/users/{user_id}", headers=headers, json=change_email)
+    # The change waits for the link mailed to the new address (mail is off here: a known token).
+    with database_of(app).unit_of_work() as session:
+        expires = utcnow().replace(year=utcnow().year + 1)
+        session.add(
+            EmailToken(
+                token_hash=sha256("known-email-token"), user_id=user_id, email="renamed@example.com", expires_at=expires
+            )
+        )
+    api.call("POST", "/auth/verify-email", json={"token": "known-email-token"})
+    api.call("POST", "/auth/verify-email", json={"token": "known-email-token"})
+    api.call("POST", "/auth/verify-email/resend", headers=headers)
     api.call("PATCH", f"/users/{admin.id}", headers=headers, json={"username": "not.mine.to.change"})
     api.call("PATCH", f"/users/{admin.id}", headers=admin_headers, json={"admin": False})
 

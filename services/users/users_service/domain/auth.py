@@ -12,14 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..runtime.settings import Settings
-from . import events, tokens, two_factor
+from . import events, tokens, two_factor, verification
 from .audit import audit
-from .errors import InvalidInput, LoginFailed, LoginThrottled, ResetTokenInvalid
+from .errors import EmailNotVerified, InvalidInput, LoginFailed, LoginThrottled, ResetTokenInvalid
 from .mail import send_mail
 from .models import Caller, PasswordResetToken, User, utcnow
 from .password_policy import password_problems
 from .passwords import burn_dummy_hash, hash_password, needs_rehash, verify_password
-from .throttle import LoginThrottle
+from .throttle import LoginThrottle, VerificationMailLimit
 from .tokens import Client, IssuedTokens, sha256, start_session
 from .users import (
     Credentials,
@@ -34,9 +34,15 @@ from .users import (
 
 def register(
     *, session: Session, settings: Settings, username: str, email: str, password: str, client: Client | None = None
-) -> tuple[User, IssuedTokens]:
+) -> tuple[User, IssuedTokens | None]:
+    """Create the account and mail it a verification link; its first session, unless a login
+    needs a verified address (REQUIRE_VERIFIED_EMAIL): then ``None``, and the owner logs in
+    once the link was opened."""
     user = create_user(session=session, settings=settings, username=username, email=email, password=password)
-    issued = _new_session(session=session, settings=settings, user=user, client=client)
+    verification.send_verification(session=session, settings=settings, user=user)
+    issued = None
+    if not settings.REQUIRE_VERIFIED_EMAIL:
+        issued = _new_session(session=session, settings=settings, user=user, client=client)
     audit("user_registered", user_id=user.id)
     return user, issued
 
@@ -62,10 +68,13 @@ def login(
     password: str,
     ip: str,
     client: Client | None = None,
+    verification_mails: VerificationMailLimit | None = None,
 ) -> IssuedTokens | two_factor.MfaRequired:
     """Check the credentials and start a session; ``LoginFailed`` for any bad credential.
 
     With two-factor login on, a right password gives a challenge for the code instead.
+    With REQUIRE_VERIFIED_EMAIL on, a right password of an unverified account gives
+    ``EmailNotVerified`` (and a fresh link by mail); a wrong one never tells.
     """
     email = normalise_email(email)
     # Throttle first: a locked account must not cost us a hash computation.
@@ -81,6 +90,15 @@ def login(
             burn_dummy_hash(settings, password)
         issued = None
         if found is not None and verify_password(settings, found.password_hash, password) and found.active:
+            if settings.REQUIRE_VERIFIED_EMAIL and not found.email_verified:
+                # Only now, after the password: the refusal must not tell a guesser anything.
+                throttle.clear_failures(email=email, ip=ip)
+                audit("login_refused_unverified", user_id=found.user_id)
+                if verification_mails is not None:
+                    verification.send_verification_at_login(
+                        connection=connection, settings=settings, user_id=found.user_id, limit=verification_mails
+                    )
+                raise EmailNotVerified
             issued = _start_session(
                 connection=connection, settings=settings, found=found, password=password, client=client
             )

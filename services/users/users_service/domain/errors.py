@@ -99,3 +99,27 @@ class TwoFactorCodeRejected(DomainError):
 
     def __init__(self) -> None:
         super().__init__("Invalid two-factor code.")
+
+
+class EmailTokenInvalid(DomainError):
+    """A verification or email-change link that is unknown, used, expired or superseded."""
+
+    def __init__(self) -> None:
+        super().__init__("Invalid or expired verification link. Please ask for a new one.")
+
+
+class EmailNotVerified(NotAllowed):
+    """A right password for an account whose email is not verified (REQUIRE_VERIFIED_EMAIL)."""
+
+    def __init__(self) -> None:
+        super().__init__("Please verify your email address first. We have sent you a link.")
+
+
+class EmailAlreadyVerified(Conflict):
+    def __init__(self) -> None:
+        super().__init__("Your email address is already verified.")
+
+
+class VerificationMailsThrottled(Throttled):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many verification emails. Please try again later.", retry_after)

@@ -16,6 +16,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Caller",
+    "EmailToken",
     "MfaChallenge",
     "OutboxEvent",
     "PasswordResetToken",
@@ -61,6 +62,8 @@ class User(Base):
     token_version: Mapped[int] = mapped_column(Integer, default=0)
     # On once a TOTP enrolment is confirmed: a login then needs a code as well.
     two_factor_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # On once the owner opened a link mailed to ``email`` (or the account is the bootstrap admin).
+    email_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     refresh_tokens: Mapped[list[RefreshToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -110,6 +113,21 @@ class PasswordResetToken(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class EmailToken(Base):
+    """A single-use link mailed to ``email``: it verifies the account's address, or, when
+    ``email`` differs from it, makes that pending address the account's (an email change)."""
+
+    __tablename__ = "email_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # SHA-256 of the value; the value itself is only in the mailed link.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(255))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -215,3 +233,4 @@ class Caller:
     created_date: datetime
     token_version: int
     two_factor_enabled: bool
+    email_verified: bool

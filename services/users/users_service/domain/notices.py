@@ -18,3 +18,17 @@ def email_changed(*, session: Session, settings: Settings, username: str, old: s
         "the site's administrators at once: whoever changed it can now reset your password.\n"
     )
     after_commit(session, lambda: send_mail(settings, to=old, subject="Your email address was changed", body=body))
+
+
+def email_change_requested(*, session: Session, settings: Settings, username: str, old: str, new: str) -> None:
+    """To the old address, as soon as a change is asked for: it takes effect once the new
+    address confirms it, and the owner may still act before that."""
+    body = (
+        f"Hello {username},\n\nSomeone signed in to your account asked to change its email address from "
+        f"{old} to {new}. The change takes effect once a link mailed to {new} is opened.\n\n"
+        "If this was you, there is nothing to do. If it was not, change your password at once: that "
+        "also cancels the change.\n"
+    )
+    after_commit(
+        session, lambda: send_mail(settings, to=old, subject="A change of your email address was requested", body=body)
+    )

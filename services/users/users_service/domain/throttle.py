@@ -22,7 +22,7 @@ from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter
 
 from ..runtime.settings import Settings
-from .errors import EmailChangesThrottled, LoginThrottled
+from .errors import EmailChangesThrottled, LoginThrottled, VerificationMailsThrottled
 
 HOUR = 3600
 # A reservation outlives any login; one left by a crashed worker expires on its own.
@@ -128,3 +128,20 @@ class EmailChangeLimit:
             return
         reset_at = self.limiter.get_window_stats(self.limit, "email-change", str(user_id)).reset_time
         raise EmailChangesThrottled(max(1, math.ceil(reset_at - time.time())))
+
+
+class VerificationMailLimit:
+    """At most RATE_LIMIT_VERIFICATION_MAIL verification links mailed again per account:
+    each one is a mail to an address, and nobody's inbox is to be flooded through us."""
+
+    def __init__(self, storage: Storage, settings: Settings) -> None:
+        self.enabled = settings.RATE_LIMIT_ENABLED
+        self.limit = parse(settings.RATE_LIMIT_VERIFICATION_MAIL)
+        self.limiter = FixedWindowRateLimiter(storage)
+
+    def count(self, user_id: int) -> None:
+        """Count one mail; ``VerificationMailsThrottled`` when over the limit."""
+        if not self.enabled or self.limiter.hit(self.limit, "verification-mail", str(user_id)):
+            return
+        reset_at = self.limiter.get_window_stats(self.limit, "verification-mail", str(user_id)).reset_time
+        raise VerificationMailsThrottled(max(1, math.ceil(reset_at - time.time())))

@@ -129,6 +129,7 @@ _CALLER_FIELDS = (
     "created_date",
     "token_version",
     "two_factor_enabled",
+    "email_verified",
 )
 _CALLER = select(
     *(getattr(User, field) for field in _CALLER_FIELDS),

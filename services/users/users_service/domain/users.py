@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..runtime.settings import Settings
-from . import events, notices
+from . import events, notices, verification
 from .audit import audit
 from .errors import DuplicateUser, InvalidInput, LastAdmin, NotAllowed
 from .models import Caller, PasswordResetToken, RefreshToken, User, utcnow
@@ -51,11 +51,18 @@ class Credentials(NamedTuple):
     token_version: int
     admin: bool
     two_factor_enabled: bool
+    email_verified: bool
 
 
 # Statements every login or page runs are built once: building one costs more than running it.
 _CREDENTIALS = select(
-    User.id, User.password_hash, User.active, User.token_version, User.admin, User.two_factor_enabled
+    User.id,
+    User.password_hash,
+    User.active,
+    User.token_version,
+    User.admin,
+    User.two_factor_enabled,
+    User.email_verified,
 ).where(User.email == bindparam("email"))
 
 
@@ -73,6 +80,7 @@ LISTED_COLUMNS = (
     User.email,
     User.admin,
     User.two_factor_enabled,
+    User.email_verified,
 )
 
 _LISTED = select(*LISTED_COLUMNS).where(User.id == bindparam("user_id"))
@@ -114,7 +122,9 @@ def _forget_total(session: Session, flush_context: Any) -> None:
         total_users.forget()
 
 
-def get_listed_user(*, connection: Connection, user_id: int) -> Row[int, str, bool, datetime, str, bool, bool] | None:
+def get_listed_user(
+    *, connection: Connection, user_id: int
+) -> Row[int, str, bool, datetime, str, bool, bool, bool] | None:
     """One user's ``LISTED_COLUMNS`` (attributes by name, like a ``User``)."""
     if not 0 < user_id <= MAX_ID:
         return None
@@ -145,6 +155,8 @@ class UserSearch(NamedTuple):
     sort: str | None = None
     active: bool | None = None
     admin: bool | None = None
+    # Whether the account's email address is verified.
+    verified: bool | None = None
 
 
 _SORT_COLUMNS: dict[str, Any] = {
@@ -179,6 +191,8 @@ def search_users(
         conditions.append(User.active.is_(search.active))
     if search.admin is not None:
         conditions.append(User.admin.is_(search.admin))
+    if search.verified is not None:
+        conditions.append(User.email_verified.is_(search.verified))
     name = (search.sort or "id").lstrip("-")
     column = _SORT_COLUMNS[name]
     descending = (search.sort or "").startswith("-")
@@ -225,6 +239,7 @@ def create_user(
     password: str,
     admin: bool = False,
     active: bool = True,
+    email_verified: bool = False,
 ) -> User:
     email = normalise_email(email)
     _check_unique(session, username=username, email=email)
@@ -237,6 +252,7 @@ def create_user(
         created_date=utcnow(),
         token_version=0,
         two_factor_enabled=False,
+        email_verified=email_verified,
     )
     session.add(user)
     _flush_unique(session)
@@ -274,6 +290,7 @@ def end_sessions(*, session: Session, user: User) -> list[str]:
     families = list(session.scalars(select(RefreshToken.family_id).where(*live).distinct().order_by("family_id")))
     session.execute(update(RefreshToken).where(*live).values(revoked_at=utcnow()))
     expire_reset_links(session=session, user_id=user.id)
+    verification.expire_email_changes(session=session, user=user)
     return families
 
 
@@ -298,6 +315,12 @@ def expire_reset_links(*, session: Session, user_id: int) -> None:
     )
 
 
+class Updated(NamedTuple):
+    user: User
+    # The address an email change waits to be confirmed from; ``None`` when none was asked for.
+    pending_email: str | None
+
+
 def update_user(
     *,
     session: Session,
@@ -308,31 +331,36 @@ def update_user(
     current_password: str | None = None,
     email_changes: EmailChangeLimit,
     traceparent: str | None = None,
-) -> User:
+) -> Updated:
     """Apply ``changes`` (username, email, admin, active) that ``actor`` asks for.
 
     Admins may change any field of anyone. Others may change their own username and email
     only, and their email only with their current password: a stolen access token must not
     be enough to take the account over through a password reset to a new address.
+
+    One's own new email takes effect only once a link mailed to it is opened (the old
+    address is told of the request at once). An admin's change of someone else's email
+    takes effect at once, unverified, and the new address is mailed a verification link.
     """
     if not actor.admin:
         if actor.id != user.id:
             raise NotAllowed
         if any(field in changes and changes[field] != getattr(user, field) for field in ("admin", "active")):
             raise NotAllowed("Only admins can change the admin or active flags.")
-    email = changes.get("email")
+    email = changes.pop("email", None)
     if email is not None:
-        changes["email"] = email = normalise_email(email)
+        email = normalise_email(email)
     old_email = user.email
     email_changes_now = email is not None and email != old_email
+    own_change = email_changes_now and actor.id == user.id
     if email_changes_now:
-        if actor.id == user.id and not (
-            current_password and verify_password(settings, user.password_hash, current_password)
-        ):
+        if own_change and not (current_password and verify_password(settings, user.password_hash, current_password)):
             audit("email_change_refused", user_id=user.id)
             raise InvalidInput("current_password", ["Enter your current password to change your email."])
         email_changes.count(user.id)
     _check_unique(session, username=changes.get("username"), email=email, exclude_id=user.id)
+    if email_changes_now and not own_change:
+        changes["email"] = email
     touches_admin = ("admin" in changes and changes["admin"] != user.admin) or (
         "active" in changes and changes["active"] != user.active
     )
@@ -349,14 +377,26 @@ def update_user(
     if touches_admin:
         _ensure_an_admin_remains(session)
     _flush_unique(session)
-    if email_changes_now:
+    pending = None
+    if own_change:
+        assert email is not None
+        pending = email
+        # A reset link asked for before must not outlive the request (SECURITY row 68): the
+        # request may come from someone holding a stolen session, racing the owner's reset.
+        expire_reset_links(session=session, user_id=user.id)
+        verification.request_email_change(session=session, settings=settings, user=user, new_email=email)
+        notices.email_change_requested(
+            session=session, settings=settings, username=user.username, old=old_email, new=email
+        )
+    elif email_changes_now:
         # A reset link mailed to the old address must not outlive the change.
         expire_reset_links(session=session, user_id=user.id)
-        by_admin = actor.id != user.id
-        audit("email_changed", user_id=user.id, by_admin=by_admin, actor_id=actor.id)
+        user.email_verified = False
+        audit("email_changed", user_id=user.id, by_admin=True, actor_id=actor.id)
         notices.email_changed(
-            session=session, settings=settings, username=user.username, old=old_email, new=user.email, by_admin=by_admin
+            session=session, settings=settings, username=user.username, old=old_email, new=user.email, by_admin=True
         )
+        verification.send_verification(session=session, settings=settings, user=user)
     # Last: the events' turn is taken once every row change of the request is made.
     if user.admin != was_admin or (user.active and not was_active):
         data = {"admin": user.admin, "active": user.active}
@@ -367,7 +407,18 @@ def update_user(
     if was_active and not user.active:
         sessions_revoked(session=session, user_id=user.id, families=ended, reason="admin", traceparent=traceparent)
         events.record(session, type=events.USER_DEACTIVATED, user_id=user.id, traceparent=traceparent)
-    return user
+    return Updated(user, pending)
+
+
+def confirm_email(*, session: Session, token: str) -> tuple[User, str | None]:
+    """Use a mailed link (``verification.confirm``): the account, and its previous address
+    when the link changed it."""
+    user, old_email = verification.confirm(session=session, token=token)
+    if old_email is not None:
+        _flush_unique(session)
+        # A reset link mailed to the old address must not outlive the change.
+        expire_reset_links(session=session, user_id=user.id)
+    return user, old_email
 
 
 def delete_user(*, session: Session, user: User, traceparent: str | None = None, actor_id: int | None = None) -> None:
@@ -404,13 +455,20 @@ def upsert_admin(
     """Create the bootstrap admin, or bring an existing account (same email) up to date."""
     user = get_user_by_email(session=session, email=email)
     if user is None:
+        # Verified: its address comes from the operator, who has no inbox link to open first.
         created = create_user(
-            session=session, settings=settings, username=username, email=email, password=password, admin=True
+            session=session,
+            settings=settings,
+            username=username,
+            email=email,
+            password=password,
+            admin=True,
+            email_verified=True,
         )
         return created, True
     _check_unique(session, username=username, email=None, exclude_id=user.id)
     promoted = not (user.admin and user.active)
-    user.username, user.admin, user.active = username, True, True
+    user.username, user.admin, user.active, user.email_verified = username, True, True, True
     set_password(session=session, settings=settings, user=user, password=password, reason="admin")
     if promoted:
         events.record(session, type=events.USER_UPDATED, user_id=user.id, data={"admin": True, "active": True})

@@ -10,6 +10,7 @@ import os
 import secrets
 import time
 from pathlib import Path
+from typing import Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from limits import parse as parse_limit
@@ -44,7 +45,12 @@ class Settings(ServiceSettings):
     RATE_LIMIT_AUTH: str = "30 per minute"
     # Changes of one account's email (each one tells whether an address is taken).
     RATE_LIMIT_EMAIL_CHANGE: str = "5 per hour"
+    # Verification links mailed again to one account (POST /auth/verify-email/resend).
+    RATE_LIMIT_VERIFICATION_MAIL: str = "3 per hour"
     RATE_LIMIT_ENABLED: bool = True
+    # Whether a login needs a verified email. Unset (empty), it is on in staging and production
+    # and off in development and testing (see _check_environment); always a bool afterwards.
+    REQUIRE_VERIFIED_EMAIL: bool | Literal[""] = ""
     # Failed logins per account (and per account + IP) before backoff starts.
     LOGIN_FAILURES_BEFORE_LOCK: int = Field(default=10, ge=1)
     LOGIN_LOCK_BASE_SECONDS: int = Field(default=60, ge=1)
@@ -77,7 +83,7 @@ class Settings(ServiceSettings):
 
     _key_set: KeySet | None = PrivateAttr(default=None)
 
-    @field_validator("RATE_LIMIT_AUTH", "RATE_LIMIT_EMAIL_CHANGE")
+    @field_validator("RATE_LIMIT_AUTH", "RATE_LIMIT_EMAIL_CHANGE", "RATE_LIMIT_VERIFICATION_MAIL")
     @classmethod
     def _check_limit(cls, value: str) -> str:
         try:
@@ -93,6 +99,9 @@ class Settings(ServiceSettings):
                 raise ValueError("DATABASE_URL is required when APP_ENV is " + self.APP_ENV)
             name = "users-test.db" if self.APP_ENV == "testing" else "users.db"
             self.DATABASE_URL = f"sqlite:///{INSTANCE_DIR / name}"
+        if self.REQUIRE_VERIFIED_EMAIL == "":
+            # A real deployment's accounts must own their addresses before they sign in.
+            self.REQUIRE_VERIFIED_EMAIL = self.is_production_like
         if self.is_production_like:
             if self.SECRET_KEY in _PLACEHOLDER_KEYS:
                 raise ValueError(

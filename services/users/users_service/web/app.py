@@ -10,7 +10,7 @@ from service_kit.web.background import BackgroundWork
 
 from .. import __doc__ as package_doc
 from ..db.base import Base
-from ..domain.throttle import EmailChangeLimit, LoginThrottle
+from ..domain.throttle import EmailChangeLimit, LoginThrottle, VerificationMailLimit
 from ..runtime.metrics import METRICS
 from ..runtime.settings import MIGRATIONS_DIR, Settings, load_settings
 from .audit_trail import record_audit_events
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> APIFlask:
         address_limits=AddressLimits(settings, limits_storage),
         login_throttle=LoginThrottle(limits_storage, settings),
         email_change_limit=EmailChangeLimit(limits_storage, settings),
+        verification_mail_limit=VerificationMailLimit(limits_storage, settings),
         background_work=BackgroundWork(database),
     )
     if settings.cors_origins:

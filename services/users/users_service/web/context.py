@@ -8,7 +8,7 @@ from flask import current_app, request
 from service_kit.db.database import Database
 from service_kit.web.background import BackgroundWork
 
-from ..domain.throttle import EmailChangeLimit, LoginThrottle
+from ..domain.throttle import EmailChangeLimit, LoginThrottle, VerificationMailLimit
 from ..runtime.settings import Settings
 
 
@@ -26,6 +26,10 @@ def login_throttle() -> LoginThrottle:
 
 def email_change_limit() -> EmailChangeLimit:
     return current_app.extensions["email_change_limit"]  # type: ignore[no-any-return]
+
+
+def verification_mail_limit() -> VerificationMailLimit:
+    return current_app.extensions["verification_mail_limit"]  # type: ignore[no-any-return]
 
 
 def background_work() -> BackgroundWork:

@@ -11,6 +11,7 @@ from ..domain.audit import audit
 from ..domain.errors import (
     Conflict,
     DomainError,
+    EmailTokenInvalid,
     InvalidInput,
     LoginFailed,
     NotAllowed,
@@ -24,6 +25,7 @@ from ..domain.errors import (
 _DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (InvalidInput, 400),
     (ResetTokenInvalid, 400),
+    (EmailTokenInvalid, 400),
     (TokenRejected, 401),
     (LoginFailed, 401),
     (TwoFactorCodeRejected, 401),

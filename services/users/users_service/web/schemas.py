@@ -167,6 +167,15 @@ class PasswordResetIn(NormaliseEmailMixin, InputSchema):
     )
 
 
+class VerifyEmailIn(InputSchema):
+    token = String(
+        required=True,
+        load_only=True,
+        validate=Length(min=1, max=512),
+        metadata={"description": "The token after `#token=` in the link mailed to the address."},
+    )
+
+
 class PasswordResetConfirmIn(InputSchema):
     token = String(required=True, load_only=True, validate=Length(min=1, max=512))
     password = password_field()
@@ -256,6 +265,7 @@ class UserListQuery(PaginationQuery):
     )
     active = _strict_boolean("Admins only. `true` or `false`: only active, or only inactive, accounts.")
     admin = _strict_boolean("Admins only. `true` or `false`: only admins, or only non-admins.")
+    verified = _strict_boolean("Admins only. `true` or `false`: only verified, or only unverified, email addresses.")
 
     @validates_schema
     def _after_only_in_id_order(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -291,6 +301,12 @@ class UserPublic(Schema):
     two_factor_enabled = Boolean(
         metadata={"description": "Whether a login needs a TOTP code. Only shown to admins and to the user themself."}
     )
+    email_verified = Boolean(
+        metadata={
+            "description": "Whether the owner opened a link mailed to `email`. Only shown to admins and to the "
+            "user themself."
+        }
+    )
     active = Boolean(required=True)
     created_date = DateTime(required=True, metadata={"description": "ISO 8601, UTC."})
 
@@ -315,6 +331,18 @@ class UserPage(PageFields):
 
 class UserPageEnvelope(SuccessEnvelope):
     data = Nested(UserPage, required=True)
+
+
+class RegisterEnvelope(Schema):
+    """The tokens of the new account's first session; none when a login needs a verified email."""
+
+    status = String(required=True, validate=OneOf(["success"]))
+    message = String(required=True)
+    auth_token = String(
+        metadata={"description": "Access JWT; absent when REQUIRE_VERIFIED_EMAIL is on (log in once verified)."}
+    )
+    token_type = String(validate=OneOf(["Bearer"]))
+    expires_in = Integer(metadata={"description": "Seconds until the access token expires."})
 
 
 class TokenEnvelope(MessageEnvelope):

@@ -24,10 +24,21 @@ class Account(Protocol):
     def created_date(self) -> datetime: ...
     @property
     def two_factor_enabled(self) -> bool: ...
+    @property
+    def email_verified(self) -> bool: ...
 
 
 def user_view(user: Account, viewer: Account | None) -> dict[str, Any]:
-    row = (user.id, user.username, user.active, user.created_date, user.email, user.admin, user.two_factor_enabled)
+    row = (
+        user.id,
+        user.username,
+        user.active,
+        user.created_date,
+        user.email,
+        user.admin,
+        user.two_factor_enabled,
+        user.email_verified,
+    )
     return listed_user_views([row], viewer)[0]
 
 
@@ -35,14 +46,16 @@ def listed_user_views(rows: Sequence[Sequence[Any]], viewer: Account | None) -> 
     """The public view of every row of ``domain.users.LISTED_COLUMNS``, unpacked by position
     (the cheapest way to read a row, paid a hundred times a page)."""
     views = []
-    # Private fields (email, admin, two_factor_enabled): only for admins and for the user themself.
+    # Private fields (email, admin, two_factor_enabled, email_verified): only for admins and
+    # for the user themself.
     sees_all = viewer is not None and viewer.admin
     viewer_id = viewer.id if viewer is not None else None
-    for user_id, username, active, created_date, email, admin, two_factor in rows:
+    for user_id, username, active, created_date, email, admin, two_factor, verified in rows:
         data: dict[str, Any] = {"id": user_id, "username": username, "active": active, "created_date": created_date}
         if sees_all or user_id == viewer_id:
             data["email"] = email
             data["admin"] = admin
             data["two_factor_enabled"] = two_factor
+            data["email_verified"] = verified
         views.append(data)
     return views

@@ -7,6 +7,7 @@ export const LogoutPage = lazyImport(() => import('./components/LogoutPage'), 'L
 export const RegisterPage = lazyImport(() => import('./components/RegisterPage'), 'RegisterPage');
 export const ResetPasswordPage = lazyImport(() => import('./components/ResetPasswordPage'), 'ResetPasswordPage');
 export const SettingsPage = lazyImport(() => import('./components/SettingsPage'), 'SettingsPage');
+export const VerifyEmailPage = lazyImport(() => import('./components/VerifyEmailPage'), 'VerifyEmailPage');
 export const StatusPage = lazyImport(() => import('./components/StatusPage'), 'StatusPage');
 
 export { takeResetTokenFromAddressBar } from './reset-token';

@@ -47,10 +47,25 @@ export async function disableTwoFactor(body: TwoFactorDisable): Promise<string> 
   return message;
 }
 
-/** Returns the new account's access token; the answer also sets the refresh cookie. */
-export async function register({ username, email, password }: Registration): Promise<string> {
-  const { auth_token } = await api.post('/auth/register', { body: { username, email, password }, auth: false });
-  return auth_token;
+/**
+ * The new account's access token (the answer also sets the refresh cookie), or, where a
+ * login needs a verified email, no token and the message that says to open the mailed link.
+ */
+export async function register({ username, email, password }: Registration): Promise<{ token?: string; message: string }> {
+  const { auth_token, message } = await api.post('/auth/register', { body: { username, email, password }, auth: false });
+  return auth_token ? { token: auth_token, message } : { message };
+}
+
+/** Confirms a mailed link (a new account's address, or a change of address); returns the server's message. */
+export async function verifyEmail(token: string): Promise<string> {
+  const { message } = await api.post('/auth/verify-email', { body: { token }, auth: false });
+  return message;
+}
+
+/** Mails the signed-in user's address a new verification link. */
+export async function resendVerification(): Promise<string> {
+  const { message } = await api.post('/auth/verify-email/resend', {});
+  return message;
 }
 
 /** The signed-in user, with their email and admin flag. */

@@ -521,7 +521,9 @@ export interface paths {
          * @description Any bad credential gives the same 401. Repeated failures for one account are
          *     throttled with 429 and a growing `Retry-After`. With two-factor login on, a right
          *     password answers `data.mfa_required` and `data.mfa_token` instead of tokens: send
-         *     it with a code to `POST /auth/2fa/verify`.
+         *     it with a code to `POST /auth/2fa/verify`. With REQUIRE_VERIFIED_EMAIL on, the right
+         *     password of an account whose email is not verified answers 403 (and mails a new link);
+         *     a wrong password answers 401 as always.
          */
         post: {
             parameters: {
@@ -556,6 +558,15 @@ export interface paths {
                 };
                 /** @description Invalid email or password */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Email not verified (REQUIRE_VERIFIED_EMAIL) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1039,7 +1050,10 @@ export interface paths {
         put?: never;
         /**
          * Register
-         * @description Creates an account and logs it in (access token in the body, refresh token as cookie).
+         * @description Creates an account, mails its address a verification link (single-use, 24 hours) and
+         *     logs it in (access token in the body, refresh token as cookie). With
+         *     REQUIRE_VERIFIED_EMAIL on (staging and production by default) it answers no tokens:
+         *     the owner logs in once the link was opened.
          */
         post: {
             parameters: {
@@ -1060,7 +1074,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["TokenEnvelope"];
+                        "application/json": components["schemas"]["RegisterEnvelope"];
                     };
                 };
                 /** @description Invalid payload */
@@ -1350,6 +1364,194 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify an email address
+         * @description The token of a link mailed by registration, by `POST /auth/verify-email/resend`, or by
+         *     a change of one's own email. Each link works once, for 24 hours; a newer link of the
+         *     account makes older ones stop working, and so does a password change for a pending
+         *     email change. A change's link makes its address the account's, verified; it answers
+         *     409 when another account took that address meanwhile.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VerifyEmailIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageEnvelope"];
+                    };
+                };
+                /** @description Invalid, used or expired link */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description The new address was taken meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Content-Type is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Database unavailable; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/verify-email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail the verification link again
+         * @description A new link to the caller's address (earlier ones stop working). 409 when the address
+         *     is already verified; at most RATE_LIMIT_VERIFICATION_MAIL per account (429 with
+         *     `Retry-After`). With REQUIRE_VERIFIED_EMAIL on, a login with the right password of an
+         *     unverified account mails a new link too (within the same limit).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageEnvelope"];
+                    };
+                };
+                /** @description Authentication error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Already verified */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Content-Type is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Too many verification emails */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Database unavailable; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -1452,7 +1654,7 @@ export interface paths {
          *     Page with `page`, or by key with `after` (the previous page's `next_after`; id order only).
          *
          *     Search with `q`: a case-insensitive substring of the username, and for admins of the
-         *     email as well. `sort`, `active` and `admin` are for admins; anyone else sending them
+         *     email as well. `sort`, `active`, `admin` and `verified` are for admins; anyone else sending them
          *     gets 403. `total` counts the users the search keeps.
          */
         get: {
@@ -1471,6 +1673,8 @@ export interface paths {
                     q?: string | null;
                     /** @description Admins only. The order; `-` first for descending. Default `id`. */
                     sort?: "id" | "-id" | "username" | "-username" | "email" | "-email" | "created_date" | "-created_date" | null;
+                    /** @description Admins only. `true` or `false`: only verified, or only unverified, email addresses. */
+                    verified?: boolean | null;
                 };
                 header?: never;
                 path?: never;
@@ -1496,7 +1700,7 @@ export interface paths {
                         "application/json": components["schemas"]["FailEnvelope"];
                     };
                 };
-                /** @description sort, active or admin sent by a caller who is not an admin */
+                /** @description sort, active, admin or verified sent by a caller who is not an admin */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1517,7 +1721,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a user (admin) */
+        /**
+         * Create a user (admin)
+         * @description The account starts with `email_verified` false; its address is mailed a verification link.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1666,8 +1873,11 @@ export interface paths {
          * Update a user
          * @description `PUT` and `PATCH` alike: the fields sent change, the others keep their values. Admins
          *     may change any field; a user may change their own `username`, and their own `email`
-         *     with `current_password`. The old address is told of an email change. The last active
-         *     admin cannot be demoted or deactivated.
+         *     with `current_password`. One's own new email takes effect once a link mailed to it is
+         *     opened (`POST /auth/verify-email`); the old address is told at once, and the answer
+         *     still shows the old one. An admin's change of someone else's email takes effect at
+         *     once, with `email_verified` false and a verification link mailed to the new address.
+         *     The last active admin cannot be demoted or deactivated.
          */
         put: {
             parameters: {
@@ -1854,8 +2064,11 @@ export interface paths {
          * Update a user
          * @description `PUT` and `PATCH` alike: the fields sent change, the others keep their values. Admins
          *     may change any field; a user may change their own `username`, and their own `email`
-         *     with `current_password`. The old address is told of an email change. The last active
-         *     admin cannot be demoted or deactivated.
+         *     with `current_password`. One's own new email takes effect once a link mailed to it is
+         *     opened (`POST /auth/verify-email`); the old address is told at once, and the answer
+         *     still shows the old one. An admin's change of someone else's email takes effect at
+         *     once, with `email_verified` false and a verification link mailed to the new address.
+         *     The last active admin cannot be demoted or deactivated.
          */
         patch: {
             parameters: {
@@ -2279,6 +2492,17 @@ export interface components {
             /** @enum {string} */
             status: "success";
         };
+        RegisterEnvelope: {
+            /** @description Access JWT; absent when REQUIRE_VERIFIED_EMAIL is on (log in once verified). */
+            auth_token?: string;
+            /** @description Seconds until the access token expires. */
+            expires_in?: number;
+            message: string;
+            /** @enum {string} */
+            status: "success";
+            /** @enum {string} */
+            token_type?: "Bearer";
+        };
         RegisterIn: {
             /**
              * Format: email
@@ -2413,6 +2637,8 @@ export interface components {
             created_date: string;
             /** @description Only shown to admins and to the user themself. */
             email?: string;
+            /** @description Whether the owner opened a link mailed to `email`. Only shown to admins and to the user themself. */
+            email_verified?: boolean;
             id: number;
             /** @description Whether a login needs a TOTP code. Only shown to admins and to the user themself. */
             two_factor_enabled?: boolean;
@@ -2436,6 +2662,10 @@ export interface components {
              * @example alice.smith
              */
             username?: string;
+        };
+        VerifyEmailIn: {
+            /** @description The token after `#token=` in the link mailed to the address. */
+            token: string;
         };
     };
     responses: never;

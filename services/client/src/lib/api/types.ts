@@ -22,6 +22,7 @@ export interface UserSearch {
   sort?: UserSort;
   active?: boolean;
   admin?: boolean;
+  verified?: boolean;
 }
 export type AuditEvent = Schemas['AuditEventPublic'];
 export type AuditPage = Schemas['AuditPage'];

@@ -16,6 +16,7 @@ export async function searchUsers(search: UserSearch, page: number, perPage: num
   if (search.sort) query.sort = search.sort;
   if (search.active !== undefined) query.active = search.active;
   if (search.admin !== undefined) query.admin = search.admin;
+  if (search.verified !== undefined) query.verified = search.verified;
   const { data } = await api.get('/users', { query });
   return data;
 }
@@ -25,10 +26,13 @@ export async function createUser(user: UserCreate): Promise<{ user: User; messag
   return { user: data, message: message ?? `${user.email} was added!` };
 }
 
-/** Admins change any field of anyone; a user changes their own username and email only. */
-export async function updateUser(id: number, changes: UserUpdate): Promise<User> {
-  const { data } = await api.patch('/users/{user_id}', { params: { user_id: id }, body: changes });
-  return data;
+/**
+ * Admins change any field of anyone; a user changes their own username and email only. The
+ * message says when one's own new email waits for the link mailed to it.
+ */
+export async function updateUser(id: number, changes: UserUpdate): Promise<{ user: User; message: string }> {
+  const { data, message } = await api.patch('/users/{user_id}', { params: { user_id: id }, body: changes });
+  return { user: data, message: message ?? 'Your details have been saved.' };
 }
 
 export async function deleteUser(id: number): Promise<string> {

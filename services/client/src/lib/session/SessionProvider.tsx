@@ -80,7 +80,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const register = useCallback(
-    async (registration: Registration) => signIn(await registerAccount(registration)),
+    async (registration: Registration) => {
+      const { token, message } = await registerAccount(registration);
+      // No token: a login needs a verified email first; the message says so.
+      if (!token) return message;
+      await signIn(token);
+      return null;
+    },
     [signIn],
   );
 

@@ -16,7 +16,8 @@ export interface SessionApi {
   login: (credentials: Credentials) => Promise<{ mfaToken: string } | null>;
   /** The second step of a login: the challenge and a code (or a recovery code). */
   verifySecondFactor: (mfaToken: string, factor: SecondFactor) => Promise<void>;
-  register: (registration: Registration) => Promise<void>;
+  /** Registers and signs in; where a login needs a verified email, signs nothing in and answers the message. */
+  register: (registration: Registration) => Promise<string | null>;
   logout: () => Promise<void>;
   /** Replace the signed-in user after they changed their own details. */
   setCurrentUser: (user: User) => void;

@@ -95,6 +95,7 @@ export const db = {
       active: true,
       admin: false,
       two_factor_enabled: false,
+      email_verified: true,
       created_date: '2026-01-01T00:00:00Z',
       ...fields,
     };
@@ -204,8 +205,8 @@ export const db = {
 };
 
 export function publicUser(user: StoredUser, viewer?: StoredUser): User {
-  const { password: _password, email, admin, two_factor_enabled, ...visible } = user;
+  const { password: _password, email, admin, two_factor_enabled, email_verified, ...visible } = user;
   void _password;
   const privileged = viewer !== undefined && (viewer.admin || viewer.id === user.id);
-  return privileged ? { ...visible, email, admin, two_factor_enabled } : visible;
+  return privileged ? { ...visible, email, admin, two_factor_enabled, email_verified } : visible;
 }

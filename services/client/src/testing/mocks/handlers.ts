@@ -23,6 +23,9 @@ function itemErrors(body: Body, { partial }: { partial: boolean }): Record<strin
   return errors;
 }
 
+/** The one verification token the mock API accepts. */
+export const VALID_EMAIL_TOKEN = 'valid-email-token';
+
 const itemNotFound = () => fail(404, 'Item does not exist');
 
 export const handlers = [
@@ -35,8 +38,9 @@ export const handlers = [
     const sort = url.searchParams.get('sort');
     const active = url.searchParams.get('active');
     const admin = url.searchParams.get('admin');
-    if (!viewer?.admin && (sort !== null || active !== null || admin !== null)) {
-      return fail(403, 'Only admins may sort or filter users by sort, active or admin; q searches usernames.');
+    const verified = url.searchParams.get('verified');
+    if (!viewer?.admin && (sort !== null || active !== null || admin !== null || verified !== null)) {
+      return fail(403, 'Only admins may sort or filter users by sort, active, admin or verified; q searches usernames.');
     }
     let all = [...db.users()];
     if (q !== null) {
@@ -47,6 +51,7 @@ export const handlers = [
     }
     if (active !== null) all = all.filter((user) => String(user.active) === active);
     if (admin !== null) all = all.filter((user) => String(user.admin) === admin);
+    if (verified !== null) all = all.filter((user) => String(user.email_verified) === verified);
     if (sort !== null) {
       const key = sort.replace(/^-/, '') as 'id' | 'username' | 'email' | 'created_date';
       const sign = sort.startsWith('-') ? -1 : 1;
@@ -123,8 +128,15 @@ export const handlers = [
     if (ownEmailChanges && currentPassword !== user.password) {
       return fail(400, 'Invalid payload.', { current_password: ['Enter your current password to change your email.'] });
     }
+    if (ownEmailChanges) {
+      // One's own new email waits for the link mailed to it (see VALID_EMAIL_TOKEN).
+      const { email, ...rest } = changes;
+      Object.assign(user, rest);
+      const message = `Check ${String(email)}: your new email address takes effect once you open the link we mailed it.`;
+      return HttpResponse.json({ status: 'success', message, data: publicUser(user, viewer) });
+    }
     Object.assign(user, changes);
-    return HttpResponse.json({ status: 'success', data: publicUser(user, viewer) });
+    return HttpResponse.json({ status: 'success', message: 'User updated.', data: publicUser(user, viewer) });
   }),
 
   http.delete('*/users/:id', ({ request, params }) => {
@@ -322,6 +334,21 @@ export const handlers = [
   http.post('*/auth/password-reset', () =>
     HttpResponse.json({ status: 'success', message: 'If that email is registered, a reset link is on its way.' }, { status: 202 }),
   ),
+
+  http.post('*/auth/verify-email', async ({ request }) => {
+    const body = (await request.json()) as Body;
+    if (text(body, 'token') !== VALID_EMAIL_TOKEN) {
+      return fail(400, 'Invalid or expired verification link. Please ask for a new one.');
+    }
+    return HttpResponse.json({ status: 'success', message: 'Your email address is verified.' });
+  }),
+
+  http.post('*/auth/verify-email/resend', ({ request }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    if (viewer.email_verified) return fail(409, 'Your email address is already verified.');
+    return HttpResponse.json({ status: 'success', message: 'A new verification link is on its way.' });
+  }),
 
   http.post('*/auth/password-reset/confirm', async ({ request }) => {
     const body = (await request.json()) as Body;

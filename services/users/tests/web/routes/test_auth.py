@@ -806,5 +806,14 @@ def test_status_returns_the_callers_account(auth: AuthActions, user: UserRef, cl
     response = client.get("/auth/status", headers=auth.headers(user))
     data = response.json["data"]
     assert data["email"] == user.email and data["username"] == user.username
-    assert set(data) == {"id", "username", "email", "admin", "active", "created_date", "two_factor_enabled"}
+    assert set(data) == {
+        "id",
+        "username",
+        "email",
+        "admin",
+        "active",
+        "created_date",
+        "two_factor_enabled",
+        "email_verified",
+    }
     datetime.fromisoformat(data["created_date"])

@@ -96,7 +96,18 @@ def test_admins_filter_by_active_and_admin(
     assert names(client, query, auth.headers(admin)) == expected
 
 
-@pytest.mark.parametrize("query", ["sort=username", "active=true", "admin=false", "q=a&sort=-id"])
+@pytest.mark.parametrize(
+    ("query", "expected"), [("verified=false", ["dora"]), ("verified=true&active=false", ["bob.jones"])]
+)
+def test_admins_filter_by_verified_email(
+    auth: AuthActions, client: FlaskClient, people: dict[str, UserRef], query: str, expected: list[str]
+) -> None:
+    auth.create_user(username="dora", email="dora@example.com", email_verified=False)
+    admin = auth.create_user(username="zed.admin", email="admin@example.com", admin=True)
+    assert names(client, query, auth.headers(admin)) == expected
+
+
+@pytest.mark.parametrize("query", ["sort=username", "active=true", "admin=false", "verified=true", "q=a&sort=-id"])
 def test_sort_and_filters_are_refused_to_non_admins(
     auth: AuthActions, client: FlaskClient, people: dict[str, UserRef], query: str
 ) -> None:
@@ -113,6 +124,7 @@ def test_sort_and_filters_are_refused_to_non_admins(
         ("sort=", "sort", "Must be one of"),
         ("active=yes", "active", "Not a valid boolean."),
         ("admin=1", "admin", "Not a valid boolean."),
+        ("verified=maybe", "verified", "Not a valid boolean."),
         ("q=", "q", "Length must be between 1 and 128."),
         ("q=" + "x" * 129, "q", "Length must be between 1 and 128."),
         ("q=a%01b", "q", "Must not contain control characters."),

@@ -12,11 +12,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import insert
 
 from tests.factories import AuthActions, UserRef, database_of
-from tests.smtp import SMTPServer
+from tests.smtp import SMTPServer, link_token
 from users_service.domain.models import User, utcnow
 
 PUBLIC_FIELDS = {"id", "username", "active", "created_date"}
-PRIVATE_FIELDS = PUBLIC_FIELDS | {"email", "admin", "two_factor_enabled"}
+PRIVATE_FIELDS = PUBLIC_FIELDS | {"email", "admin", "two_factor_enabled", "email_verified"}
 
 
 def count_users(app: APIFlask) -> int:
@@ -260,15 +260,31 @@ def test_a_user_cannot_edit_or_delete_another_user(auth: AuthActions, user: User
     assert unchanged is not None and unchanged.username == other.username and unchanged.email == other.email
 
 
-def test_a_user_updates_their_own_username_and_email(auth: AuthActions, user: UserRef, client: FlaskClient) -> None:
+def test_a_user_updates_their_own_username_at_once_and_email_once_confirmed(
+    make_app: Callable[..., APIFlask], smtp: SMTPServer
+) -> None:
+    app = make_app(SMTP_URL=smtp.url, PUBLIC_URL="https://app.example")
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    user = auth.create_user(email="user@example.com")
+    headers = auth.headers(user)
     response = client.patch(
         f"/users/{user.id}",
         json={"username": "renamed.user", "email": "Renamed@Example.com", "current_password": user.password},
-        headers=auth.headers(user),
+        headers=headers,
     )
     assert response.status_code == 200
+    assert response.json["message"] == (
+        "Check renamed@example.com: your new email address takes effect once you open the link we mailed it."
+    )
     assert response.json["data"]["username"] == "renamed.user"
-    assert response.json["data"]["email"] == "renamed@example.com"
+    assert response.json["data"]["email"] == "user@example.com"
+    link = next(m for m in smtp.wait_for(2) if m["To"] == "renamed@example.com")
+    confirmed = client.post("/auth/verify-email", json={"token": link_token(link)})
+    assert confirmed.status_code == 200
+    assert confirmed.json["message"] == "Your email address was changed."
+    data = client.get("/auth/status", headers=headers).json["data"]
+    assert (data["email"], data["email_verified"]) == ("renamed@example.com", True)
 
 
 def test_update_to_a_taken_email_is_409(auth: AuthActions, user: UserRef, client: FlaskClient) -> None:
@@ -289,7 +305,7 @@ def smtp() -> Iterator[SMTPServer]:
 def test_changing_ones_own_email_needs_the_password_and_tells_the_old_address(
     make_app: Callable[..., APIFlask], smtp: SMTPServer
 ) -> None:
-    app = make_app(SMTP_URL=smtp.url)
+    app = make_app(SMTP_URL=smtp.url, PUBLIC_URL="https://app.example")
     client = app.test_client()
     auth = AuthActions(app, client)
     user = auth.create_user(email="owner@example.com")
@@ -305,25 +321,37 @@ def test_changing_ones_own_email_needs_the_password_and_tells_the_old_address(
         f"/users/{user.id}", json={"email": "new@example.com", "current_password": user.password}, headers=headers
     )
     assert changed.status_code == 200
-    notice = smtp.wait_for(1)[0]
-    assert notice["To"] == "owner@example.com"
-    assert "new@example.com" in notice.get_payload(decode=True).decode()
+    mails = {message["To"]: message for message in smtp.wait_for(2)}
+    assert set(mails) == {"owner@example.com", "new@example.com"}
+    notice = mails["owner@example.com"].get_payload(decode=True).decode()
+    assert "new@example.com" in notice and "verify-email" not in notice
+    # Pending: nothing changed until the new address opens its link.
+    assert auth.db_user(user.id).email == "owner@example.com"  # type: ignore[union-attr]
+    assert client.post("/auth/verify-email", json={"token": link_token(mails["new@example.com"])}).status_code == 200
+    assert auth.db_user(user.id).email == "new@example.com"  # type: ignore[union-attr]
     # The same email again is no change: no password needed, no notice.
     same = client.patch(f"/users/{user.id}", json={"email": "new@example.com", "username": "still.me"}, headers=headers)
     assert same.status_code == 200
+    assert same.json["message"] == "User updated."
 
 
-def test_an_admin_changes_someones_email_without_their_password_and_the_owner_is_told(
+def test_an_admin_changes_someones_email_at_once_unverified_and_the_owner_is_told(
     make_app: Callable[..., APIFlask], smtp: SMTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    app = make_app(SMTP_URL=smtp.url)
+    app = make_app(SMTP_URL=smtp.url, PUBLIC_URL="https://app.example")
     client = app.test_client()
     auth = AuthActions(app, client)
     admin = auth.create_user(admin=True)
     user = auth.create_user(email="owner@example.com")
     response = client.patch(f"/users/{user.id}", json={"email": "moved@example.com"}, headers=auth.headers(admin))
     assert response.status_code == 200
-    assert "An administrator changed" in smtp.wait_for(1)[0].get_payload(decode=True).decode()
+    assert response.json["message"] == "User updated."
+    assert (response.json["data"]["email"], response.json["data"]["email_verified"]) == ("moved@example.com", False)
+    mails = {message["To"]: message for message in smtp.wait_for(2)}
+    assert "An administrator changed" in mails["owner@example.com"].get_payload(decode=True).decode()
+    verified = client.post("/auth/verify-email", json={"token": link_token(mails["moved@example.com"])})
+    assert verified.json["message"] == "Your email address is verified."
+    assert auth.db_user(user.id).email_verified  # type: ignore[union-attr]
     audited = [line for line in capsys.readouterr().out.splitlines() if '"event": "email_changed"' in line]
     assert len(audited) == 1 and f'"actor_id": {admin.id}' in audited[0] and '"by_admin": true' in audited[0]
 

@@ -13,11 +13,11 @@ from service_kit.web.responses import json_response, success
 
 from ...domain import audit as audit_log
 from ...domain import auth as accounts
-from ...domain import tokens, two_factor
+from ...domain import tokens, two_factor, users, verification
 from ...domain.errors import DuplicateUser, TokenRejected
 from ..audit_trail import in_audit_scope
 from ..auth import admin_required, auth, client, current_caller, token_claims
-from ..context import background_work, login_throttle, settings, traceparent
+from ..context import background_work, login_throttle, settings, traceparent, verification_mail_limit
 from ..rate_limits import AUTH, limited
 from ..schemas import (
     AuditPageEnvelope,
@@ -30,6 +30,7 @@ from ..schemas import (
     PasswordResetConfirmIn,
     PasswordResetIn,
     RecoveryCodesEnvelope,
+    RegisterEnvelope,
     RegisterIn,
     SessionListEnvelope,
     TokenEnvelope,
@@ -38,6 +39,7 @@ from ..schemas import (
     TwoFactorSetupEnvelope,
     TwoFactorVerifyIn,
     UserEnvelope,
+    VerifyEmailIn,
 )
 from ..views import user_view
 
@@ -107,18 +109,76 @@ def _reject_cross_site() -> None:
 @limited(AUTH)
 @transactional
 @bp.input(RegisterIn, arg_name="body")
-@bp.output(TokenEnvelope, status_code=201)
+@bp.output(RegisterEnvelope, status_code=201)
 @bp.doc(responses={409: "User already exists", 429: "Too many requests"})
 def register(body: dict[str, Any]) -> Response:
     """Register
 
-    Creates an account and logs it in (access token in the body, refresh token as cookie).
+    Creates an account, mails its address a verification link (single-use, 24 hours) and
+    logs it in (access token in the body, refresh token as cookie). With
+    REQUIRE_VERIFIED_EMAIL on (staging and production by default) it answers no tokens:
+    the owner logs in once the link was opened.
     """
     try:
         _user, issued = accounts.register(session=current_session(), settings=settings(), client=client(), **body)
     except DuplicateUser:
         raise fail(409, "Sorry. That user already exists.") from None
+    if issued is None:
+        return success(201, message=VERIFY_FIRST)
     return _token_answer("Successfully registered.", issued, 201)
+
+
+VERIFY_FIRST = "Successfully registered. Please open the link we mailed you to verify your address, then log in."
+
+
+@bp.post("/auth/verify-email")
+@limited(AUTH)
+@transactional
+@bp.input(VerifyEmailIn, arg_name="body")
+@bp.output(MessageEnvelope)
+@bp.doc(
+    responses={
+        400: "Invalid, used or expired link",
+        409: "The new address was taken meanwhile",
+        429: "Too many requests",
+    }
+)
+def verify_email(body: dict[str, Any]) -> Response:
+    """Verify an email address
+
+    The token of a link mailed by registration, by `POST /auth/verify-email/resend`, or by
+    a change of one's own email. Each link works once, for 24 hours; a newer link of the
+    account makes older ones stop working, and so does a password change for a pending
+    email change. A change's link makes its address the account's, verified; it answers
+    409 when another account took that address meanwhile.
+    """
+    _user, old_email = users.confirm_email(session=current_session(), token=body["token"])
+    if old_email is not None:
+        return success(message="Your email address was changed.")
+    return success(message="Your email address is verified.")
+
+
+@bp.post("/auth/verify-email/resend")
+@transactional
+@bp.auth_required(auth)
+@bp.output(MessageEnvelope)
+@bp.doc(responses={409: "Already verified", 429: "Too many verification emails"})
+def resend_verification() -> Response:
+    """Mail the verification link again
+
+    A new link to the caller's address (earlier ones stop working). 409 when the address
+    is already verified; at most RATE_LIMIT_VERIFICATION_MAIL per account (429 with
+    `Retry-After`). With REQUIRE_VERIFIED_EMAIL on, a login with the right password of an
+    unverified account mails a new link too (within the same limit).
+    """
+    caller = current_caller()
+    user = users.lock_user(session=current_session(), user_id=caller.id)
+    if user is None:
+        raise fail(401)
+    verification.resend_verification(
+        session=current_session(), settings=settings(), user=user, limit=verification_mail_limit()
+    )
+    return success(message="A new verification link is on its way.")
 
 
 @bp.post("/auth/login")
@@ -126,14 +186,22 @@ def register(body: dict[str, Any]) -> Response:
 @autocommit
 @bp.input(LoginIn, arg_name="body")
 @bp.output(LoginEnvelope)
-@bp.doc(responses={401: "Invalid email or password", 429: "Too many requests"})
+@bp.doc(
+    responses={
+        401: "Invalid email or password",
+        403: "Email not verified (REQUIRE_VERIFIED_EMAIL)",
+        429: "Too many requests",
+    }
+)
 def login(body: dict[str, Any]) -> Response:
     """Log in
 
     Any bad credential gives the same 401. Repeated failures for one account are
     throttled with 429 and a growing `Retry-After`. With two-factor login on, a right
     password answers `data.mfa_required` and `data.mfa_token` instead of tokens: send
-    it with a code to `POST /auth/2fa/verify`.
+    it with a code to `POST /auth/2fa/verify`. With REQUIRE_VERIFIED_EMAIL on, the right
+    password of an account whose email is not verified answers 403 (and mails a new link);
+    a wrong password answers 401 as always.
     """
     issued = accounts.login(
         connection=current_connection(),
@@ -143,6 +211,7 @@ def login(body: dict[str, Any]) -> Response:
         password=body["password"],
         ip=rate_limit_identity(client_ip()),
         client=client(),
+        verification_mails=verification_mail_limit(),
     )
     if isinstance(issued, two_factor.MfaRequired):
         data = {"mfa_required": True, "mfa_token": issued.mfa_token, "expires_in": issued.expires_in}

@@ -9,7 +9,7 @@ from service_kit.web.database import autocommit, current_connection, current_ses
 from service_kit.web.errors import fail
 from service_kit.web.responses import success
 
-from ...domain import tokens, two_factor, users
+from ...domain import tokens, two_factor, users, verification
 from ...domain.models import User
 from ..auth import auth, current_caller, optional_caller, require_admin
 from ..context import email_change_limit, settings, traceparent
@@ -36,15 +36,15 @@ def _get_or_404(user_id: int) -> User:
     return user
 
 
-ADMIN_ONLY_FILTERS = ("sort", "active", "admin")
-ADMIN_ONLY_MESSAGE = "Only admins may sort or filter users by sort, active or admin; q searches usernames."
+ADMIN_ONLY_FILTERS = ("sort", "active", "admin", "verified")
+ADMIN_ONLY_MESSAGE = "Only admins may sort or filter users by sort, active, admin or verified; q searches usernames."
 
 
 @bp.get("/users")
 @autocommit
 @bp.input(UserListQuery, location="query", arg_name="query")
 @bp.output(UserPageEnvelope)
-@bp.doc(responses={403: "sort, active or admin sent by a caller who is not an admin"})
+@bp.doc(responses={403: "sort, active, admin or verified sent by a caller who is not an admin"})
 def list_users(query: dict[str, Any]) -> Response:
     """List users
 
@@ -53,7 +53,7 @@ def list_users(query: dict[str, Any]) -> Response:
     Page with `page`, or by key with `after` (the previous page's `next_after`; id order only).
 
     Search with `q`: a case-insensitive substring of the username, and for admins of the
-    email as well. `sort`, `active` and `admin` are for admins; anyone else sending them
+    email as well. `sort`, `active`, `admin` and `verified` are for admins; anyone else sending them
     gets 403. `total` counts the users the search keeps.
     """
     per_page = min(query["per_page"], MAX_PER_PAGE)
@@ -62,9 +62,14 @@ def list_users(query: dict[str, Any]) -> Response:
     if not is_admin and any(query[name] is not None for name in ADMIN_ONLY_FILTERS):
         raise fail(403, ADMIN_ONLY_MESSAGE)
     search = users.UserSearch(
-        q=query["q"], q_email=is_admin, sort=query["sort"], active=query["active"], admin=query["admin"]
+        q=query["q"],
+        q_email=is_admin,
+        sort=query["sort"],
+        active=query["active"],
+        admin=query["admin"],
+        verified=query["verified"],
     )
-    if search.q is None and search.sort is None and search.active is None and search.admin is None:
+    if search == users.UserSearch(q_email=is_admin):  # nothing narrows or orders the list
         # The plain list keeps its prebuilt statements and cached total (it is benchmarked).
         rows, total = users.list_users(
             connection=current_connection(),
@@ -113,10 +118,14 @@ def get_user(user_id: int) -> Response:
 @bp.output(UserEnvelope, status_code=201)
 @bp.doc(responses={403: "Admins only", 409: "Email or username already exists"})
 def create_user(body: dict[str, Any]) -> Response:
-    """Create a user (admin)"""
+    """Create a user (admin)
+
+    The account starts with `email_verified` false; its address is mailed a verification link.
+    """
     actor = current_caller()
     require_admin(actor)
     user = users.create_user(session=current_session(), settings=settings(), **body)
+    verification.send_verification(session=current_session(), settings=settings(), user=user)
     return success(201, message=f"{user.email} was added!", data=user_view(user, actor))
 
 
@@ -138,12 +147,15 @@ def update_user(user_id: int, body: dict[str, Any]) -> Response:
 
     `PUT` and `PATCH` alike: the fields sent change, the others keep their values. Admins
     may change any field; a user may change their own `username`, and their own `email`
-    with `current_password`. The old address is told of an email change. The last active
-    admin cannot be demoted or deactivated.
+    with `current_password`. One's own new email takes effect once a link mailed to it is
+    opened (`POST /auth/verify-email`); the old address is told at once, and the answer
+    still shows the old one. An admin's change of someone else's email takes effect at
+    once, with `email_verified` false and a verification link mailed to the new address.
+    The last active admin cannot be demoted or deactivated.
     """
     actor = current_caller()
     current_password = body.pop("current_password", None)
-    user = users.update_user(
+    user, pending_email = users.update_user(
         session=current_session(),
         settings=settings(),
         actor=actor,
@@ -153,6 +165,9 @@ def update_user(user_id: int, body: dict[str, Any]) -> Response:
         email_changes=email_change_limit(),
         traceparent=traceparent(),
     )
+    if pending_email is not None:
+        message = f"Check {pending_email}: your new email address takes effect once you open the link we mailed it."
+        return success(message=message, data=user_view(user, actor))
     return success(message="User updated.", data=user_view(user, actor))
 
 

@@ -59,6 +59,22 @@ describe('Register page', () => {
     expect(db.findByEmail('michael@herman.org')).toBeDefined();
   });
 
+  it('sends a new user to log in after mailing the link when a login needs a verified email', async () => {
+    const verifyFirst = 'Successfully registered. Please open the link we mailed you to verify your address, then log in.';
+    server.use(
+      http.post('*/auth/register', () => HttpResponse.json({ status: 'success', message: verifyFirst }, { status: 201 })),
+    );
+    const { user } = await renderApp('/register');
+    await user.type(await screen.findByLabelText('Username'), 'michael');
+    await user.type(screen.getByLabelText('Email'), 'michael@herman.org');
+    await user.type(screen.getByLabelText('Password'), 'greaterthanten');
+    await user.click(screen.getByRole('button', { name: 'Submit' }));
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Log In' })).toBeInTheDocument();
+    expect(screen.getByText(verifyFirst).closest('.notification')).toHaveClass('is-success');
+    expect(screen.queryByRole('link', { name: 'Log Out' })).not.toBeInTheDocument();
+  });
+
   it('shows the API message when the user already exists', async () => {
     member();
     const { user } = await renderApp('/register');

@@ -62,11 +62,16 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
   // Set when the password was right and two-factor login asks for a code next.
   const [mfaToken, setMfaToken] = useState<string | null>(null);
   const { submitting, fieldErrors, submit } = useSubmit(
-    async () => (mode === 'register' ? (await session.register(values), null) : session.login(values)),
+    async () => (mode === 'register' ? { verifyFirst: await session.register(values) } : session.login(values)),
     {
-      onSuccess: (challenge) => {
-        if (challenge) {
-          setMfaToken(challenge.mfaToken);
+      onSuccess: (outcome) => {
+        if (outcome && 'mfaToken' in outcome) {
+          setMfaToken(outcome.mfaToken);
+          return;
+        }
+        if (outcome?.verifyFirst) {
+          flash('success', outcome.verifyFirst);
+          navigate(paths.login);
           return;
         }
         flash('success', 'Welcome!');

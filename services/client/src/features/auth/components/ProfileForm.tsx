@@ -1,5 +1,6 @@
 import { useState, type ChangeEvent } from 'react';
 
+import { useFlash } from '@/components/flash';
 import { ProfileFields, SubmitButton, useSubmit } from '@/components/form';
 import type { User, UserUpdate } from '@/lib/api/types';
 import { updateUser } from '@/lib/api/users';
@@ -8,9 +9,16 @@ import { allValid, checkRules, currentPasswordRule, profileRules, type Field, ty
 
 import { SettingsForm } from './SettingsForm';
 
-/** The signed-in user's own username and email; a new email needs their current password. */
+export const PROFILE_SAVED_MESSAGE = 'Your details have been saved.';
+
+/**
+ * The signed-in user's own username and email; a new email needs their current password and
+ * takes effect once the link mailed to it is opened (until then the form says so).
+ */
 export function ProfileForm({ user }: { user: User }) {
   const { setCurrentUser } = useSession();
+  const { flash } = useFlash();
+  const [pending, setPending] = useState<string | null>(null);
   const [values, setValues] = useState({
     username: user.username,
     email: user.email ?? '',
@@ -28,11 +36,14 @@ export function ProfileForm({ user }: { user: User }) {
   const changed = Object.keys(changes).length > 0;
 
   const { submitting, fieldErrors, submit } = useSubmit(() => updateUser(user.id, changes), {
-    onSuccess: (updated) => {
+    onSuccess: ({ user: updated, message }) => {
       setCurrentUser(updated);
-      setValues((current) => ({ ...current, current_password: '' }));
+      // A new email that is still the request's, not the account's: it waits for its link.
+      const waiting = changes.email !== undefined && updated.email !== changes.email;
+      setPending(waiting ? message : null);
+      setValues((current) => ({ ...current, email: updated.email ?? current.email, current_password: '' }));
+      if (!waiting) flash('success', PROFILE_SAVED_MESSAGE);
     },
-    successMessage: 'Your details have been saved.',
     failure: 'flash',
   });
   const rules: Rule<Field | 'current_password'>[] = emailChanges ? [...profileRules, currentPasswordRule] : profileRules;
@@ -42,6 +53,11 @@ export function ProfileForm({ user }: { user: User }) {
 
   return (
     <SettingsForm title="Profile" rules={results} rulesLabel="Profile rules" onSubmit={submit}>
+      {pending && (
+        <div className="notification is-info is-light" role="status">
+          {pending}
+        </div>
+      )}
       <ProfileFields values={values} askCurrentPassword={emailChanges} errors={fieldErrors} onChange={onChange} ownAccount />
       <SubmitButton submitting={submitting} disabled={!allValid(results) || !changed}>
         Save changes

@@ -34,10 +34,15 @@ describe('Settings page', () => {
     expect(within(profile).getByText('Current password is required.')).toHaveClass('success');
     await user.click(save);
 
-    expect(await screen.findByText('Your details have been saved.')).toBeInTheDocument();
-    expect(db.findUser(me.id)?.email).toBe('michael@example.org');
+    // The change waits for the link mailed to the new address: the form says where to look.
+    expect(await within(profile).findByRole('status')).toHaveTextContent(
+      'Check michael@example.org: your new email address takes effect once you open the link we mailed it.',
+    );
+    expect(screen.queryByText('Your details have been saved.')).not.toBeInTheDocument();
+    expect(db.findUser(me.id)?.email).toBe('michael@herman.org');
     expect(bodies).toEqual([{ email: 'michael@example.org', current_password: 'greaterthanten' }]);
-    // The email is now the current one: no password is asked for, and none is kept.
+    // The form shows the account's address again: no password is asked for, and none is kept.
+    expect(within(profile).getByLabelText('Email')).toHaveValue('michael@herman.org');
     expect(within(profile).queryByLabelText('Current password')).not.toBeInTheDocument();
   });
 

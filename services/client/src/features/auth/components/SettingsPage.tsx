@@ -3,6 +3,7 @@ import { Loading } from '@/components/ui/Loading';
 import { useSession } from '@/lib/session';
 
 import { LoginRequired } from '@/components/layout/LoginRequired';
+import { EmailVerificationNotice } from './EmailVerificationNotice';
 import { PasswordForm } from './PasswordForm';
 import { ProfileForm } from './ProfileForm';
 import { SessionsPanel } from './SessionsPanel';
@@ -16,6 +17,7 @@ export function SettingsPage() {
       {status === 'anonymous' && <LoginRequired />}
       {status === 'authenticated' && user && (
         <>
+          {user.email_verified === false && user.email && <EmailVerificationNotice email={user.email} />}
           <ProfileForm key={user.id} user={user} />
           <PasswordForm />
           <TwoFactorPanel />

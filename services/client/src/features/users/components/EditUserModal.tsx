@@ -10,7 +10,8 @@ import { allValid, checkRules, currentPasswordRule, profileRules, type Field, ty
 interface EditUserModalProps {
   user: User;
   onClose: () => void;
-  onSaved: (user: User) => void;
+  /** `pending`: the server's message when an own new email waits for the link mailed to it. */
+  onSaved: (user: User, pending: string | null) => void;
 }
 
 export function EditUserModal({ user, onClose, onSaved }: EditUserModalProps) {
@@ -37,7 +38,10 @@ export function EditUserModal({ user, onClose, onSaved }: EditUserModalProps) {
   if (values.admin !== (user.admin ?? false)) changes.admin = values.admin;
   const changed = Object.keys(changes).length > 0;
 
-  const submission = useSubmit(() => updateUser(user.id, changes), { onSuccess: onSaved });
+  const submission = useSubmit(() => updateUser(user.id, changes), {
+    onSuccess: ({ user: saved, message }) =>
+      onSaved(saved, changes.email !== undefined && saved.email !== changes.email ? message : null),
+  });
 
   const onChange = (event: ChangeEvent<HTMLInputElement>) => setValues({ ...values, [event.target.name]: event.target.value });
 

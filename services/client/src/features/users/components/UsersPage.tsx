@@ -49,8 +49,8 @@ export function UsersPage() {
     flash('success', message);
     users.reload();
   };
-  const onSaved = (saved: User) => {
-    afterChange(`${saved.username} was updated.`);
+  const onSaved = (saved: User, pending: string | null) => {
+    afterChange(pending ?? `${saved.username} was updated.`);
     if (saved.id === viewerId) session.setCurrentUser({ ...session.user, ...saved });
   };
 

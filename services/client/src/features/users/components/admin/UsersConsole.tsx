@@ -77,6 +77,7 @@ export function UsersConsole() {
   const [sort, setSort] = useState<UserSort>('id');
   const [active, setActive] = useState<Choice>('any');
   const [admin, setAdmin] = useState<Choice>('any');
+  const [verified, setVerified] = useState<Choice>('any');
   const [page, setPage] = useState(1);
   const [editing, setEditing] = useState<User | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
@@ -88,9 +89,11 @@ export function UsersConsole() {
   if (q) search.q = q;
   const activeValue = choiceValue(active);
   const adminValue = choiceValue(admin);
+  const verifiedValue = choiceValue(verified);
   if (activeValue !== undefined) search.active = activeValue;
   if (adminValue !== undefined) search.admin = adminValue;
-  const users = useAsync(() => searchUsers(search, page, USERS_PER_PAGE), [q, sort, active, admin, page]);
+  if (verifiedValue !== undefined) search.verified = verifiedValue;
+  const users = useAsync(() => searchUsers(search, page, USERS_PER_PAGE), [q, sort, active, admin, verified, page]);
 
   // A new search starts on its first page.
   const changeSearch = <T,>(set: (value: T) => void) => (value: T) => {
@@ -125,7 +128,7 @@ export function UsersConsole() {
 
   const toggleActive = (user: User) =>
     run(user, async () => {
-      const saved = await updateUser(user.id, { active: !user.active });
+      const { user: saved } = await updateUser(user.id, { active: !user.active });
       return `${saved.username} was ${saved.active ? 'activated' : 'deactivated'}.`;
     });
   const sendReset = (user: User) =>
@@ -176,6 +179,15 @@ export function UsersConsole() {
         <div className="column">
           <Filter id="admin-filter-admin" label="Admin" value={admin} options={['Admins', 'Non-admins']} onChange={changeSearch(setAdmin)} />
         </div>
+        <div className="column">
+          <Filter
+            id="admin-filter-verified"
+            label="Email"
+            value={verified}
+            options={['Verified', 'Unverified']}
+            onChange={changeSearch(setVerified)}
+          />
+        </div>
       </div>
       {users.status === 'error' && <ErrorNotice error={users.error} onRetry={users.reload} />}
       {!data && users.status === 'loading' && <Loading label="Loading users…" />}
@@ -191,6 +203,7 @@ export function UsersConsole() {
                   {COLUMNS.map(({ key, label }) => header(key, label))}
                   <th scope="col">Active</th>
                   <th scope="col">Admin</th>
+                  <th scope="col">Verified</th>
                   <th scope="col">2FA</th>
                   <th scope="col">
                     <span className="is-sr-only">Actions</span>
@@ -200,7 +213,7 @@ export function UsersConsole() {
               <tbody>
                 {data.users.length === 0 && (
                   <tr>
-                    <td colSpan={8}>No users match.</td>
+                    <td colSpan={9}>No users match.</td>
                   </tr>
                 )}
                 {data.users.map((user) => (
@@ -211,6 +224,7 @@ export function UsersConsole() {
                     <td>{formatDay(user.created_date)}</td>
                     <td>{user.active ? 'yes' : 'no'}</td>
                     <td>{user.admin ? 'yes' : 'no'}</td>
+                    <td>{user.email_verified ? 'yes' : 'no'}</td>
                     <td>{user.two_factor_enabled ? 'on' : 'off'}</td>
                     <td>
                       <div className="buttons is-right">
