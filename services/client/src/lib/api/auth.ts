@@ -1,7 +1,16 @@
 /** The /auth endpoints, one function each (refreshing and logging out are the API client's own). */
 import { api, tokenStore } from '@/lib/api-client';
 
-import type { Login, PasswordChange, Registration, SecondFactor, TwoFactorDisable, TwoFactorSetup, User } from './types';
+import type {
+  AccountDelete,
+  Login,
+  PasswordChange,
+  Registration,
+  SecondFactor,
+  TwoFactorDisable,
+  TwoFactorSetup,
+  User,
+} from './types';
 
 /** What a right password gives: the access token, or (two-factor login on) the challenge for a code. */
 export type LoginResult = { token: string } | { mfaToken: string };
@@ -34,6 +43,16 @@ export async function confirmTwoFactor(code: string): Promise<string[]> {
 
 export async function disableTwoFactor(body: TwoFactorDisable): Promise<string> {
   const { message } = await api.delete('/auth/2fa', { body });
+  return message;
+}
+
+/**
+ * Deletes the signed-in user's own account; the server ends every session and clears the
+ * refresh cookie, so the access token is dropped here too.
+ */
+export async function deleteAccount(body: AccountDelete): Promise<string> {
+  const { message } = await api.delete('/auth/account', { body });
+  tokenStore.set(null);
   return message;
 }
 

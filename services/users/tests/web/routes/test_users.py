@@ -307,7 +307,7 @@ def test_changing_ones_own_email_needs_the_password_and_tells_the_old_address(
     assert changed.status_code == 200
     notice = smtp.wait_for(1)[0]
     assert notice["To"] == "owner@example.com"
-    assert "new@example.com" in notice.get_payload(decode=True).decode()
+    assert "new@example.com" in notice.get_payload()[0].get_payload(decode=True).decode()
     # The same email again is no change: no password needed, no notice.
     same = client.patch(f"/users/{user.id}", json={"email": "new@example.com", "username": "still.me"}, headers=headers)
     assert same.status_code == 200
@@ -323,7 +323,7 @@ def test_an_admin_changes_someones_email_without_their_password_and_the_owner_is
     user = auth.create_user(email="owner@example.com")
     response = client.patch(f"/users/{user.id}", json={"email": "moved@example.com"}, headers=auth.headers(admin))
     assert response.status_code == 200
-    assert "An administrator changed" in smtp.wait_for(1)[0].get_payload(decode=True).decode()
+    assert "An administrator changed" in smtp.wait_for(1)[0].get_payload()[0].get_payload(decode=True).decode()
     audited = [line for line in capsys.readouterr().out.splitlines() if '"event": "email_changed"' in line]
     assert len(audited) == 1 and f'"actor_id": {admin.id}' in audited[0] and '"by_admin": true' in audited[0]
 
@@ -435,13 +435,13 @@ def test_two_admins_demoting_each_other_leave_one_admin(
     headers = {first.id: auth.headers(first), second.id: auth.headers(second)}
     # Both requests have read their target and counted two admins before either locks.
     both_inside = threading.Barrier(2, timeout=10)
-    lock_active_admins = users._lock_active_admins
+    lock_active_admins = users.lock_active_admins
 
     def lock_once_both_are_inside(session: Any) -> None:
         both_inside.wait()
         lock_active_admins(session)
 
-    monkeypatch.setattr(users, "_lock_active_admins", lock_once_both_are_inside)
+    monkeypatch.setattr(users, "lock_active_admins", lock_once_both_are_inside)
     statuses: list[int] = []
 
     def demote(actor: UserRef, target: UserRef) -> None:

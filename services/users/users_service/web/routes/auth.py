@@ -11,12 +11,13 @@ from service_kit.web.errors import fail
 from service_kit.web.responses import json_response, success
 
 from ...domain import auth as accounts
-from ...domain import tokens, two_factor
+from ...domain import devices, tokens, two_factor
 from ...domain.errors import DuplicateUser, TokenRejected
 from ..auth import auth, current_caller, token_claims
 from ..context import background_work, login_throttle, settings, traceparent
 from ..rate_limits import AUTH, limited
 from ..schemas import (
+    AccountDeleteIn,
     JWKSet,
     LoginEnvelope,
     LoginIn,
@@ -86,6 +87,20 @@ def _token_answer(message: str, issued: tokens.IssuedTokens, status: int = 200) 
     )
 
 
+def _user_agent() -> str:
+    return request.user_agent.string
+
+
+def _note_sign_in(issued: tokens.IssuedTokens) -> None:
+    """After the answer: remember the device, and mail the owner when it is a new one."""
+    config, user_id, agent, address = settings(), issued.user_id, _user_agent(), client_ip()
+    background_work().submit(
+        lambda session: devices.note_sign_in(
+            session=session, settings=config, user_id=user_id, user_agent=agent, address=address
+        )
+    )
+
+
 def _reject_cross_site() -> None:
     """Cookie-authenticated endpoints refuse calls from foreign origins (CSRF defence in depth)."""
     origin = request.headers.get("Origin")
@@ -109,7 +124,9 @@ def register(body: dict[str, Any]) -> Response:
     Creates an account and logs it in (access token in the body, refresh token as cookie).
     """
     try:
-        _user, issued = accounts.register(session=current_session(), settings=settings(), **body)
+        _user, issued = accounts.register(
+            session=current_session(), settings=settings(), user_agent=_user_agent(), **body
+        )
     except DuplicateUser:
         raise fail(409, "Sorry. That user already exists.") from None
     return _token_answer("Successfully registered.", issued, 201)
@@ -140,6 +157,7 @@ def login(body: dict[str, Any]) -> Response:
     if isinstance(issued, two_factor.MfaRequired):
         data = {"mfa_required": True, "mfa_token": issued.mfa_token, "expires_in": issued.expires_in}
         return success(message="Enter your two-factor code.", data=data)
+    _note_sign_in(issued)
     return _token_answer("Successfully logged in.", issued)
 
 
@@ -170,6 +188,7 @@ def verify_two_factor(body: dict[str, Any]) -> Response:
         recovery_code=body.get("recovery_code"),
         ip=rate_limit_identity(client_ip()),
     )
+    _note_sign_in(issued)
     return _token_answer("Successfully logged in.", issued)
 
 
@@ -204,6 +223,7 @@ def confirm_two_factor(body: dict[str, Any]) -> Response:
     """
     codes = two_factor.confirm_setup(
         session=current_session(),
+        settings=settings(),
         throttle=login_throttle(),
         caller=current_caller(),
         code=body["code"],
@@ -234,6 +254,41 @@ def disable_two_factor(body: dict[str, Any]) -> Response:
         ip=rate_limit_identity(client_ip()),
     )
     return success(message="Two-factor login is off.")
+
+
+@bp.delete("/auth/account")
+@transactional
+@bp.auth_required(auth)
+@limited(AUTH)
+@bp.input(AccountDeleteIn, arg_name="body")
+@bp.output(MessageEnvelope)
+@bp.doc(
+    responses={
+        400: "Invalid payload, a wrong password, or a wrong or missing two-factor code",
+        409: "Last active admin",
+        429: "Too many wrong passwords or codes",
+    }
+)
+def delete_account(body: dict[str, Any]) -> Response:
+    """Delete one's own account
+
+    Needs the password, and `code` (of the authenticator app, or a recovery code) when
+    two-factor login is on. Every session ends and the refresh cookie is cleared; the
+    other services delete the account's data. Wrong passwords and codes are throttled per
+    account like failed logins. The last active admin cannot delete itself.
+    """
+    accounts.delete_account(
+        session=current_session(),
+        settings=settings(),
+        throttle=login_throttle(),
+        caller=current_caller(),
+        password=body["password"],
+        code=body.get("code"),
+        ip=rate_limit_identity(client_ip()),
+        traceparent=traceparent(),
+    )
+    _clear_refresh_cookie()
+    return success(message="Your account was deleted.")
 
 
 @bp.post("/auth/refresh")

@@ -3,6 +3,7 @@ import { Loading } from '@/components/ui/Loading';
 import { useSession } from '@/lib/session';
 
 import { LoginRequired } from '@/components/layout/LoginRequired';
+import { DeleteAccountPanel } from './DeleteAccountPanel';
 import { PasswordForm } from './PasswordForm';
 import { ProfileForm } from './ProfileForm';
 import { TwoFactorPanel } from './TwoFactorPanel';
@@ -18,6 +19,7 @@ export function SettingsPage() {
           <ProfileForm key={user.id} user={user} />
           <PasswordForm />
           <TwoFactorPanel />
+          <DeleteAccountPanel />
         </>
       )}
     </Page>
