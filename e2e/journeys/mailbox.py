@@ -28,25 +28,28 @@ class Mailbox:
             self._arrived.notify_all()
         return "250 Message accepted for delivery"
 
-    def messages_to(self, address: str) -> list[EmailMessage]:
+    def messages_to(self, address: str, subject: str | None = None) -> list[EmailMessage]:
         with self._arrived:
-            return self._addressed_to(address)
+            return self._addressed_to(address, subject)
 
-    def wait_for(self, address: str, timeout: float = 15) -> EmailMessage:
-        """The latest message to ``address``, waiting for one to arrive when there is none yet."""
+    def wait_for(self, address: str, subject: str | None = None, timeout: float = 15) -> EmailMessage:
+        """The latest message to ``address`` (with ``subject``, when given), waiting for one to
+        arrive when there is none yet. Security notices (a sign-in from a new browser, say) go
+        to the same address: a journey that waits for one kind of mail names its subject."""
         with self._arrived:
-            self._arrived.wait_for(lambda: self._addressed_to(address), timeout)
-            found = self._addressed_to(address)
-        assert found, f"no mail to {address} arrived within {timeout} s"
+            self._arrived.wait_for(lambda: self._addressed_to(address, subject), timeout)
+            found = self._addressed_to(address, subject)
+        assert found, f"no mail to {address} ({subject or 'any subject'}) arrived within {timeout} s"
         return found[-1]
 
-    def _addressed_to(self, address: str) -> list[EmailMessage]:
+    def _addressed_to(self, address: str, subject: str | None) -> list[EmailMessage]:
         """Messages whose To header names ``address``; the caller holds the lock."""
         wanted = address.lower()
         return [
             message
             for message in self._messages
             if any(recipient.addr_spec.lower() == wanted for recipient in message["To"].addresses)
+            and (subject is None or message["Subject"] == subject)
         ]
 
 

@@ -57,7 +57,7 @@ def test_a_user_resets_a_forgotten_password_from_the_mailed_link(
     page: Page, account: Account, mailbox: Mailbox, base_url: str, stack: RunningStack
 ) -> None:
     ask_for_a_reset_link(page, account.email)
-    link = link_in(mailbox.wait_for(account.email), "/reset-password")
+    link = link_in(mailbox.wait_for(account.email, "Reset your password"), "/reset-password")
     # The token rides in the fragment, which the browser never sends to a server.
     found = re.fullmatch(re.escape(base_url) + r"/reset-password#token=([\w\-]+)", link)
     assert found, link
@@ -86,7 +86,7 @@ def test_a_user_resets_a_forgotten_password_from_the_mailed_link(
 
 def test_a_reset_link_works_only_once(page: Page, account: Account, mailbox: Mailbox) -> None:
     ask_for_a_reset_link(page, account.email)
-    link = link_in(mailbox.wait_for(account.email), "/reset-password")
+    link = link_in(mailbox.wait_for(account.email, "Reset your password"), "/reset-password")
     choose_new_password(page, link, "first new long secret")
     expect(success_flash(page)).to_be_visible()
 
@@ -103,5 +103,5 @@ def test_asking_for_a_reset_link_does_not_reveal_whether_the_account_exists(
     answer_for_unknown = ask_for_a_reset_link(page, unknown)
     answer_for_known = ask_for_a_reset_link(page, account.email)
     assert answer_for_unknown == answer_for_known
-    mailbox.wait_for(account.email)
+    mailbox.wait_for(account.email, "Reset your password")
     assert mailbox.messages_to(unknown) == []

@@ -23,6 +23,8 @@ from .ui import (
     success_flash,
 )
 
+EMAIL_CHANGED = "Your email address was changed"
+
 
 def profile_form(page: Page) -> Locator:
     return page.locator("form").filter(has=page.locator('input[name="username"]'))
@@ -65,7 +67,7 @@ def test_a_user_changes_their_username_and_email(
     page.goto("/status")
     expect(content(page)).to_contain_text(changed["username"])
     expect(content(page)).to_contain_text(changed["email"])
-    notice = mailbox.wait_for(account.email)
+    notice = mailbox.wait_for(account.email, EMAIL_CHANGED)
     assert changed["email"] in body_of(notice)
 
 
@@ -106,7 +108,7 @@ def test_changing_the_email_asks_for_the_current_password(
     expect(password).to_have_attribute("aria-invalid", "true")
     page.goto("/status")
     expect(content(page)).to_contain_text(account.email)
-    assert mailbox.messages_to(account.email) == []
+    assert mailbox.messages_to(account.email, EMAIL_CHANGED) == []
 
     open_settings(page)
     field(page, "email", profile).fill(new_email)
@@ -116,7 +118,7 @@ def test_changing_the_email_asks_for_the_current_password(
     expect(field(page, "current_password", profile)).to_have_count(0)
     page.goto("/status")
     expect(content(page)).to_contain_text(new_email)
-    assert new_email in body_of(mailbox.wait_for(account.email))
+    assert new_email in body_of(mailbox.wait_for(account.email, EMAIL_CHANGED))
 
 
 def test_a_user_changes_their_password_and_logs_in_with_the_new_one(

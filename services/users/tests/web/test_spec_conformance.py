@@ -184,6 +184,14 @@ def test_every_operation_answers_as_documented(app: APIFlask, auth: AuthActions,
     api.call("DELETE", f"/users/{user_id}/2fa", headers=_bearer(verified))
     api.call("DELETE", f"/users/{user_id}/2fa", headers=admin_headers)
 
+    # Deleting one's own account: refusals, then the deletion; its tokens then fail.
+    api.call("DELETE", "/auth/account", headers=admin_headers, json={"password": DEFAULT_PASSWORD})
+    api.call("DELETE", "/auth/account", headers=_bearer(verified), json={})
+    api.call("DELETE", "/auth/account", headers=_bearer(verified), json={"password": "not it"})
+    gone = api.call("DELETE", "/auth/account", headers=_bearer(verified), json={"password": DEFAULT_PASSWORD})
+    assert gone.status_code == 200
+    api.call("DELETE", "/auth/account", headers=_bearer(verified), json={"password": DEFAULT_PASSWORD})
+
     api.call("DELETE", f"/users/{created.json['data']['id']}", headers=admin_headers)
     api.call("DELETE", f"/users/{admin.id}", headers=admin_headers)
     api.call("DELETE", "/users/424242", headers=admin_headers)
