@@ -32,8 +32,9 @@ def remember(*, session: Session, user_id: int, user_agent: str) -> bool:
     values = {"user_id": user_id, "device_hash": sha256(user_agent[:MAX_AGENT]), "first_seen_at": utcnow()}
     dialect = session.get_bind().dialect.name
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(KnownDevice).values(values)
-    inserted = session.execute(statement.on_conflict_do_nothing())
-    return bool(inserted.rowcount == 1)  # type: ignore[attr-defined]
+    # RETURNING, not the row count: drivers report the count of a skipped insert differently.
+    inserted = session.execute(statement.on_conflict_do_nothing().returning(KnownDevice.id))
+    return inserted.first() is not None
 
 
 def note_sign_in(*, session: Session, settings: Settings, user_id: int, user_agent: str, address: str) -> None:
