@@ -190,3 +190,18 @@ def test_wrong_codes_count_against_the_account_too(make_app: Any) -> None:
     assert statuses == [400] * 10 + [429]
     assert delete_account(client, headers, password=DEFAULT_PASSWORD, code=codes[0]).status_code == 429
     assert auth.db_user(user.id) is not None
+
+
+def test_no_password_or_code_is_logged(
+    auth: AuthActions, user: UserRef, client: FlaskClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret, codes = enrol(client, auth.headers(user))
+    headers = login_headers(auth, user, client, (secret, codes))
+    capsys.readouterr()
+    delete_account(client, headers, password="a wrong guess 123", code=codes[1])
+    delete_account(client, headers, password=DEFAULT_PASSWORD, code="999999")
+    assert delete_account(client, headers, password=DEFAULT_PASSWORD, code=codes[2]).status_code == 200
+    logged = capsys.readouterr()
+    assert '"event": "account_delete_failed"' in logged.out and '"event": "account_deleted"' in logged.out
+    for secret_value in ("a wrong guess 123", DEFAULT_PASSWORD, codes[1], codes[2], "999999", secret):
+        assert secret_value not in logged.out + logged.err
