@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from typing import Any
 
 import pytest
@@ -205,3 +207,44 @@ def test_no_password_or_code_is_logged(
     assert '"event": "account_delete_failed"' in logged.out and '"event": "account_deleted"' in logged.out
     for secret_value in ("a wrong guess 123", DEFAULT_PASSWORD, codes[1], codes[2], "999999", secret):
         assert secret_value not in logged.out + logged.err
+
+
+# SECURITY row 44: last-admin-race, decided by PostgreSQL's row locks
+def test_the_last_two_admins_deleting_themselves_at_once_leave_one(
+    postgres_app: APIFlask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each request locks the admins before its own row: taking its own row first, each would
+    hold one the other waits for (a deadlock, and an error instead of the 409)."""
+    from users_service.domain import auth as accounts
+
+    auth = AuthActions(postgres_app, postgres_app.test_client())
+    first, second = auth.create_user(admin=True), auth.create_user(admin=True)
+    headers = {first.id: auth.headers(first), second.id: auth.headers(second)}
+    assert postgres_app.extensions["background_work"].wait()  # the logins' device checks
+    # Each request waits at the password check for the other to get there too (or for two
+    # seconds, when the other is rightly held back by a lock).
+    both_checking = threading.Barrier(2)
+    verify_password = accounts.verify_password
+
+    def verify_when_both_are_inside(*args: Any) -> bool:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_checking.wait(timeout=2)
+        return verify_password(*args)
+
+    monkeypatch.setattr(accounts, "verify_password", verify_when_both_are_inside)
+    statuses: list[int] = []
+
+    def delete_self(actor: UserRef) -> None:
+        response = postgres_app.test_client().delete(
+            "/auth/account", json={"password": DEFAULT_PASSWORD}, headers=headers[actor.id]
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=delete_self, args=(actor,)) for actor in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(statuses) == [200, 409]
+    with database_of(postgres_app).unit_of_work() as session:
+        assert session.query(User).filter_by(admin=True, active=True).count() == 1
