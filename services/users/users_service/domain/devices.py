@@ -39,7 +39,9 @@ def remember(*, session: Session, user_id: int, user_agent: str) -> bool:
 
 def note_sign_in(*, session: Session, settings: Settings, user_id: int, user_agent: str, address: str) -> None:
     """After a sign-in: remember its device, and tell the owner when it is a new one."""
-    user = session.get(User, user_id)
+    # FOR KEY SHARE (PostgreSQL), the lock the device's foreign key takes anyway, taken first:
+    # an account deleted meanwhile is then not found, rather than failing the insert.
+    user = session.get(User, user_id, with_for_update={"key_share": True})
     if user is None:
         return
     if not remember(session=session, user_id=user_id, user_agent=user_agent):
