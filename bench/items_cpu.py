@@ -5,9 +5,11 @@ USERS_JWKS_URL of a running stack), warms it up, then runs one of:
 
 - ``none``: nothing more (what callgrind subtracts: imports, the app, the warm-up);
 - ``ping``: N requests ``GET /items/ping`` through the app's WSGI callable;
-- ``check``: N token checks as a request makes them (``caller_for_access_token``: the signature,
-  the claims, and the one query for refusals the users service's events asked for);
-- ``verify``: N signature and claims checks alone (``verify_access_token``), no query;
+- ``check``: N token checks as a request makes them (``caller_for_access_token``: the process's
+  verified tokens, which hold the signature and claims checked once, and the refusals the users
+  service's events asked for, held in memory and read again at most once per
+  REFUSALS_REFRESH_INTERVAL);
+- ``verify``: N full signature and claims checks (``verify_access_token``), nothing remembered;
 - ``turns``: ROUNDS rounds of N pings then N checks, the order reversed every other round,
   timed on the process's CPU clock; prints one JSON line of the per-round ratios.
 
@@ -86,31 +88,28 @@ def main() -> int:
     app = create_app(settings)
     keys = key_set_of(app)
     keys.start()
-    database = app.extensions["database"]
+    tokens = app.extensions["verified_tokens"]
+    refusals = app.extensions["refusals"]
     ping = ping_caller(app)
     issuer, audience = settings.JWT_ISSUER, settings.JWT_AUDIENCE
 
-    with database.autocommit() as connection:
+    def check() -> None:
+        caller_for_access_token(tokens=tokens, refusals=refusals, token=token)
 
-        def check() -> None:
-            caller_for_access_token(
-                connection=connection, keys=keys, token=token, issuer=issuer, audience=audience
-            )
+    def verify() -> None:
+        verify_access_token(keys=keys, token=token, issuer=issuer, audience=audience)
 
-        def verify() -> None:
-            verify_access_token(keys=keys, token=token, issuer=issuer, audience=audience)
-
-        for _ in range(WARM_UP):
-            ping()
-            check()
-            verify()
-        runs = {"ping": ping, "check": check, "verify": verify}
-        if args.what in runs:
-            action = runs[args.what]
-            for _ in range(args.calls):
-                action()
-        elif args.what == "turns":
-            print(json.dumps({"ratios": turns(ping, check, args.calls, args.rounds)}), flush=True)
+    for _ in range(WARM_UP):
+        ping()
+        check()
+        verify()
+    runs = {"ping": ping, "check": check, "verify": verify}
+    if args.what in runs:
+        action = runs[args.what]
+        for _ in range(args.calls):
+            action()
+    elif args.what == "turns":
+        print(json.dumps({"ratios": turns(ping, check, args.calls, args.rounds)}), flush=True)
     return 0
 
 

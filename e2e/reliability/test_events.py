@@ -61,6 +61,9 @@ if not (ITEMS_DIR / "items_service").is_dir():
     pytest.skip("the items service is not in this tree", allow_module_level=True)
 
 ITEMS_TEMPLATE = "items_template"
+# The items service's REFUSALS_REFRESH_INTERVAL (its default): the bound within which its
+# workers refuse the tokens of a refusal the consumer committed.
+REFUSALS_BOUND = 0.5
 FEED_TOKEN = uuid.uuid4().hex
 # The bound for a deletion made while the consumer was down.
 CONSUMER_CATCHES_UP_WITHIN = 10.0
@@ -502,7 +505,9 @@ def test_deletion_while_the_consumer_is_down_is_applied_once_when_it_returns(
     assert stack.items_of([kept_id]) == 1
     owned = httpx.get(f"{stack.items_url}/items", params={"owner_id": gone_id}, headers=admin, timeout=30)
     assert owned.status_code == 200 and owned.json()["data"]["total"] == 0
-    # The deleted user's token is refused from now on.
+    # The deleted user's token is refused from now on: once the items workers have read the
+    # refusal, at most REFUSALS_REFRESH_INTERVAL after the commit that removed the items.
+    time.sleep(REFUSALS_BOUND)
     assert list_items(stack, gone).status_code == 401
 
     # Applied once: one processed row, one "applied" line, even after another restart that

@@ -9,6 +9,7 @@ made by the tests, a JWKS served over real HTTP from a thread.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,6 +27,8 @@ from items_service.db.base import Base
 from items_service.runtime.settings import load_settings
 from tests.keys import JwksServer, SigningKey
 
+REFUSALS_BOUND = 0.05
+
 
 def database_of(app: APIFlask) -> Database:
     return app.extensions["database"]  # type: ignore[no-any-return]
@@ -38,6 +41,11 @@ def empty_database_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         os.environ.get("DATABASE_TEST_URL"), "items_test", lambda: tmp_path_factory.mktemp("db")
     ) as factory:
         yield factory
+
+
+def after_the_refusals_bound(app: APIFlask) -> None:
+    """Wait until a refusal committed before now must be applied by ``app`` (domain.refusals)."""
+    time.sleep(app.extensions["settings"].REFUSALS_REFRESH_INTERVAL)
 
 
 def migrate(url: str) -> None:
@@ -88,6 +96,8 @@ def make_app(database_url: str, cleanup_engine: Engine, jwks: JwksServer) -> Ite
             "REDIS_URL": "",
             "USERS_JWKS_URL": jwks.url,
             "JWKS_REFRESH_INTERVAL": 0,
+            # A short bound for refusals to reach the app: tests that need one wait for it.
+            "REFUSALS_REFRESH_INTERVAL": REFUSALS_BOUND,
         }
         values.update(overrides)
         app = create_app(load_settings(**values))

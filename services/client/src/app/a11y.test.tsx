@@ -30,6 +30,14 @@ describe('Accessibility', () => {
     expect(await seriousViolations()).toEqual([]);
   });
 
+  it('the settings page with its sessions listed has no serious or critical axe violations', async () => {
+    const me = member();
+    db.addSession({ user_id: me.id, user_agent: 'Another browser', address: '198.51.100.7' });
+    await renderApp('/settings', { loggedInAs: me });
+    await screen.findByRole('button', { name: 'End the session on Another browser' });
+    expect(await seriousViolations()).toEqual([]);
+  });
+
   it('the items page and its modals have no serious or critical axe violations for an admin', async () => {
     const me = admin();
     db.addItem({ title: 'Audit logs', description: 'Monthly', owner_id: me.id });

@@ -6,9 +6,14 @@ Two sources, the same events:
 - the users service's HTTP feed of its outbox (``USERS_EVENTS_URL`` with ``EVENTS_FEED_TOKEN``),
   polled every ``EVENTS_POLL_INTERVAL`` seconds; the cursor is the outbox position.
 
-An entry that is not an event is logged and skipped (the cursor moves past it); a source or
-database that does not answer is retried with a growing pause (up to ``MAX_BACKOFF``).
-SIGTERM or SIGINT stops the loop between two events.
+Each batch read (up to ``BATCH`` entries) is applied in one unit of work with the cursor
+moved past it (``events.apply_events``): a database error on any of its events rolls the batch
+back and it is read again from the stored cursor, so nothing is lost and the recorded event ids
+keep a second delivery from applying anything twice. An entry that is not an event is logged
+and skipped (the cursor moves past it with the rest of its batch); a source or database that
+does not answer is retried with a growing pause (up to ``MAX_BACKOFF``). A full batch is
+followed by the next read at once; the feed is polled again after ``EVENTS_POLL_INTERVAL``
+only when it had nothing new. SIGTERM or SIGINT stops the loop between two batches.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import redis
 from service_kit.db.database import Database
 from sqlalchemy.exc import SQLAlchemyError
 
-from .events import MalformedEvent, apply_event, cursor_of, forget_expired, move_cursor, parse_event
+from .events import Event, MalformedEvent, apply_events, cursor_of, forget_expired, move_cursor, parse_event
 
 log = logging.getLogger("items_service.consumer")
 
@@ -123,7 +128,7 @@ def _position(event: Any, after: str) -> int:
 
 
 class Consumer:
-    """Reads ``source`` from the stored cursor and applies each event in its own unit of work."""
+    """Reads ``source`` from the stored cursor and applies each batch in one unit of work."""
 
     def __init__(self, database: Database, source: Source, stop: StopFlag | None = None) -> None:
         self.database = database
@@ -131,6 +136,9 @@ class Consumer:
         self.stop = stop or StopFlag()
         self.backoff = FIRST_BACKOFF
         self.housekept_at = float("-inf")
+        # The cursor as this process last committed it: read from the database at first and
+        # after any failure, so a batch that was not committed is read again.
+        self.position: str | None = None
 
     def run(self) -> None:
         log.info("consuming events", extra={"event": "consumer_started", "source": self.source.name})
@@ -138,6 +146,7 @@ class Consumer:
             try:
                 self.step()
             except (SourceUnavailable, SQLAlchemyError) as exc:
+                self.position = None
                 log.warning(
                     "events source or database unavailable, retrying",
                     extra={"event": "consumer_backoff", "error": str(exc)[:200], "retry_in": self.backoff},
@@ -149,41 +158,54 @@ class Consumer:
     def step(self) -> int:
         """Read one batch and apply it; how many entries it had."""
         self._housekeeping()
-        with self.database.unit_of_work() as session:
-            after = cursor_of(session=session, source=self.source.name) or self.source.start
-        entries = self.source.read(after, self.stop)
+        if self.position is None:
+            with self.database.unit_of_work() as session:
+                self.position = cursor_of(session=session, source=self.source.name) or self.source.start
+        entries = self.source.read(self.position, self.stop)
         self.backoff = FIRST_BACKOFF
-        for entry in entries:
-            self.handle(entry)
-            if self.stop.is_set():
-                break
+        if entries:
+            self.position = None
+            self.handle(entries)
+            self.position = entries[-1].position
         return len(entries)
 
-    def handle(self, entry: Entry) -> None:
-        try:
-            event = parse_event(json.loads(entry.payload) if isinstance(entry.payload, str) else entry.payload)
-        except (MalformedEvent, ValueError) as exc:
-            log.warning(
-                "malformed event skipped",
-                extra={"event": "event_malformed", "position": entry.position, "error": str(exc)[:200]},
-            )
-            with self.database.unit_of_work() as session:
-                move_cursor(session=session, source=self.source.name, position=entry.position)
-            return
+    def handle(self, entries: list[Entry]) -> None:
+        """Apply a batch of entries in one unit of work; entries that are not events are skipped."""
+        events: list[tuple[Event, Entry]] = []
+        for entry in entries:
+            try:
+                payload = json.loads(entry.payload) if isinstance(entry.payload, str) else entry.payload
+                events.append((parse_event(payload), entry))
+            except (MalformedEvent, ValueError) as exc:
+                log.warning(
+                    "malformed event skipped",
+                    extra={"event": "event_malformed", "position": entry.position, "error": str(exc)[:200]},
+                )
         with self.database.unit_of_work() as session:
-            outcome = apply_event(session=session, event=event, source=self.source.name, position=entry.position)
-        fields = {
-            "event_id": event.id,
-            "event_type": event.type,
-            "trace_id": event.trace_id,
-            "position": entry.position,
-        }
-        if outcome == "applied":
-            log.info("event applied", extra={"event": "event_applied", **fields})
-        elif outcome == "unknown":
-            log.info("event of an unknown type skipped", extra={"event": "event_unknown_type", **fields})
-        else:
-            log.info("event already applied", extra={"event": "event_duplicate", **fields})
+            if events:
+                outcomes = apply_events(
+                    session=session,
+                    events=[event for event, _ in events],
+                    source=self.source.name,
+                    position=entries[-1].position,
+                )
+            else:
+                outcomes = []
+                move_cursor(session=session, source=self.source.name, position=entries[-1].position)
+        # Logged once committed: "applied" means it took effect.
+        for (event, outcome), (_, entry) in zip(outcomes, events, strict=True):
+            fields = {
+                "event_id": event.id,
+                "event_type": event.type,
+                "trace_id": event.trace_id,
+                "position": entry.position,
+            }
+            if outcome == "applied":
+                log.info("event applied", extra={"event": "event_applied", **fields})
+            elif outcome == "unknown":
+                log.info("event of an unknown type skipped", extra={"event": "event_unknown_type", **fields})
+            else:
+                log.info("event already applied", extra={"event": "event_duplicate", **fields})
 
     def _housekeeping(self) -> None:
         if time.monotonic() - self.housekept_at < HOUSEKEEPING_EVERY:

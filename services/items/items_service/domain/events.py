@@ -1,7 +1,9 @@
 """The users service's events, applied to this service's data (at least once, idempotently).
 
-Each event is applied, its id recorded (``processed_events``) and the source's cursor moved,
-in one unit of work: a crash between two of those cannot lose an event or apply one twice.
+A batch of events is applied, their ids recorded (``processed_events``) and the source's
+cursor moved past the batch, in one unit of work: a crash, or a database error on any event of
+the batch, rolls all of it back and the whole batch is read again (at least once; the recorded
+ids make a second delivery a no-op).
 
 - ``user.deleted``: the user's items are deleted and every token of theirs is refused.
 - ``user.deactivated``, ``user.updated``, ``user.password_changed``: the user's tokens issued
@@ -9,7 +11,10 @@ in one unit of work: a crash between two of those cannot lose an event or apply 
   refused, so a token issued after it works (a reactivated account, a new role).
 - ``session.revoked``: tokens of that session (``sid``) or that token (``jti``) are refused.
 
-Refusals are kept until every token they match has expired (``TOKEN_LIFETIME``).
+Refusals are kept until every token they match has expired (``TOKEN_LIFETIME``). Each
+transaction that writes refusals moves ``refusal_sequence`` on and stamps the rows it writes
+with the new value, so that the web workers, which hold the refusals in memory
+(``domain.refusals``), read only what is new.
 """
 
 from __future__ import annotations
@@ -20,11 +25,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.orm import Session
 
 from .items import MAX_ID, delete_items_of
-from .models import EventCursor, ProcessedEvent, RevokedToken, TokenRefusal, utcnow
+from .models import EventCursor, ProcessedEvent, RefusalSequence, RevokedToken, TokenRefusal, utcnow
 
 log = logging.getLogger("items_service.events")
 
@@ -99,30 +104,86 @@ def parse_event(raw: Any) -> Event:
     )
 
 
-def apply_event(*, session: Session, event: Event, source: str, position: str) -> Outcome:
-    """Apply ``event`` unless it was applied before, and move ``source``'s cursor to ``position``.
+def apply_events(*, session: Session, events: list[Event], source: str, position: str) -> list[tuple[Event, Outcome]]:
+    """Apply each event of a batch unless it was applied before, and move ``source``'s cursor
+    to ``position`` (past the whole batch); each event's outcome, in order.
 
     An event of a type this service does not know is recorded as processed and skipped.
     """
     move_cursor(session=session, source=source, position=position)
-    if session.get(ProcessedEvent, event.id) is not None:
-        return "duplicate"
-    session.add(ProcessedEvent(event_id=event.id, event_type=event.type, applied_at=utcnow()))
-    if event.type not in KNOWN_TYPES:
-        return "unknown"
+    ids = {event.id for event in events}
+    # One query for the batch: which of its events were applied before.
+    seen = set(session.scalars(select(ProcessedEvent.event_id).where(ProcessedEvent.event_id.in_(ids))))
+    fresh = [event for event in events if event.id not in seen and event.type in KNOWN_TYPES]
+    stamp = _next_refusal_stamp(session) if fresh else 0
+    user_ids = {event.user_id for event in fresh if event.type != SESSION_REVOKED}
+    # The batch's users' refusals, read at once: each event finds its user's row without a query.
+    refusals = (
+        {row.user_id: row for row in session.scalars(select(TokenRefusal).where(TokenRefusal.user_id.in_(user_ids)))}
+        if user_ids
+        else {}
+    )
+    outcomes: list[tuple[Event, Outcome]] = []
+    processed: list[ProcessedEvent] = []
+    deleted: set[int] = set()
+    for event in events:
+        if event.id in seen:
+            outcomes.append((event, "duplicate"))
+            continue
+        # The same event twice in one batch is applied once, too.
+        seen.add(event.id)
+        processed.append(ProcessedEvent(event_id=event.id, event_type=event.type))
+        if event.type not in KNOWN_TYPES:
+            outcomes.append((event, "unknown"))
+            continue
+        _apply(session, event, stamp, refusals)
+        if event.type == USER_DELETED:
+            deleted.add(event.user_id)
+        outcomes.append((event, "applied"))
+    # One statement for the batch's deleted users' items (their order within it does not matter).
+    delete_items_of(session=session, owner_ids=deleted)
+    # The whole batch takes effect at its commit: its events say so, once the work is done.
+    applied_at = utcnow()
+    for row in processed:
+        row.applied_at = applied_at
+    session.add_all(processed)
+    return outcomes
+
+
+def _apply(session: Session, event: Event, stamp: int, refusals: dict[int, TokenRefusal]) -> None:
     if event.type == USER_DELETED:
-        delete_items_of(session=session, owner_id=event.user_id)
         # Every token the user holds was issued no later than this second.
-        _refuse_user_tokens(session, event.user_id, _whole_second(event.occurred_at) + timedelta(seconds=1))
+        not_before = _whole_second(event.occurred_at) + timedelta(seconds=1)
+        _refuse_user_tokens(session, refusals, event.user_id, not_before, stamp)
     elif event.type in REFUSE_EARLIER_TOKENS:
-        _refuse_user_tokens(session, event.user_id, _whole_second(event.occurred_at))
+        _refuse_user_tokens(session, refusals, event.user_id, _whole_second(event.occurred_at), stamp)
     else:
         expires_at = event.occurred_at + TOKEN_LIFETIME
         for kind, key in (("sid", "session_id"), ("jti", "jti")):
             value = event.data.get(key)
             if isinstance(value, str) and value:
-                session.merge(RevokedToken(kind=kind, value=value[:128], expires_at=expires_at))
-    return "applied"
+                session.merge(RevokedToken(kind=kind, value=value[:128], expires_at=expires_at, seq=stamp))
+
+
+def _next_refusal_stamp(session: Session) -> int:
+    """Move ``refusal_sequence`` on, in the caller's transaction (its row stays locked until
+    the commit, which orders concurrent consumers); the new value."""
+    moved = session.execute(
+        update(RefusalSequence).where(RefusalSequence.id == 1).values(value=RefusalSequence.value + 1)
+    )
+    if not moved.rowcount:  # type: ignore[attr-defined]
+        # No row yet: the first writer makes it (a second one at the same moment fails on the
+        # key and its batch is read again).
+        session.add(RefusalSequence(id=1, value=1))
+        session.flush()
+        return 1
+    return int(session.execute(select(RefusalSequence.value).where(RefusalSequence.id == 1)).scalar_one())
+
+
+def refusal_sequence(*, connection: Connection) -> int:
+    """Where ``refusal_sequence`` stands (0 before any refusal)."""
+    value = connection.execute(select(RefusalSequence.value).where(RefusalSequence.id == 1)).scalar()
+    return int(value or 0)
 
 
 def move_cursor(*, session: Session, source: str, position: str) -> None:
@@ -149,12 +210,16 @@ def _whole_second(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def _refuse_user_tokens(session: Session, user_id: int, not_before: datetime) -> None:
+def _refuse_user_tokens(
+    session: Session, refusals: dict[int, TokenRefusal], user_id: int, not_before: datetime, stamp: int
+) -> None:
     expires_at = not_before + TOKEN_LIFETIME
-    refusal = session.get(TokenRefusal, user_id)
+    refusal = refusals.get(user_id)
     if refusal is None:
-        session.add(TokenRefusal(user_id=user_id, not_before=not_before, expires_at=expires_at))
+        refusals[user_id] = TokenRefusal(user_id=user_id, not_before=not_before, expires_at=expires_at, seq=stamp)
+        session.add(refusals[user_id])
         return
     # Events may arrive out of order: the latest point in time wins.
     refusal.not_before = max(refusal.not_before, not_before)
     refusal.expires_at = max(refusal.expires_at, expires_at)
+    refusal.seq = stamp

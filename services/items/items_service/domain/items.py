@@ -6,10 +6,10 @@ they never commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from .errors import ItemNotFound
@@ -22,21 +22,30 @@ MAX_ID = 2**31 - 1
 ITEM_COLUMNS = (Item.id, Item.title, Item.description, Item.owner_id, Item.created_date, Item.updated_date)
 
 
+# Built once: a page's statement is the same every time, only its parameters change.
+_PAGE = (
+    select(*ITEM_COLUMNS)
+    .where(Item.owner_id == bindparam("owner_id"))
+    .order_by(Item.id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_COUNT = select(func.count()).select_from(Item).where(Item.owner_id == bindparam("owner_id"))
+
+
 def list_items(
     *, connection: Connection, owner_id: int, page: int, per_page: int
 ) -> tuple[Sequence[Sequence[Any]], int]:
     """One page of ``owner_id``'s items, oldest first, and how many they have in all."""
+    # One row more than the page: when nothing follows the first page, it is the whole list
+    # and the count needs no second query.
     rows = connection.execute(
-        select(*ITEM_COLUMNS)
-        .where(Item.owner_id == owner_id)
-        .order_by(Item.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        _PAGE, {"owner_id": owner_id, "limit": per_page + 1, "offset": (page - 1) * per_page}
     ).all()
-    if page == 1 and len(rows) < per_page:
-        # The whole list is on this page: no need to count.
+    if page == 1 and len(rows) <= per_page:
         return rows, len(rows)
-    total = connection.execute(select(func.count()).select_from(Item).where(Item.owner_id == owner_id)).scalar_one()
+    rows = rows[:per_page]
+    total = connection.execute(_COUNT, {"owner_id": owner_id}).scalar_one()
     return rows, total
 
 
@@ -80,9 +89,11 @@ def delete_item(*, session: Session, caller: Caller, item_id: int) -> None:
     session.delete(_owned_item(session, caller, item_id))
 
 
-def delete_items_of(*, session: Session, owner_id: int) -> int:
-    """Remove every item of a user (the user was deleted); how many there were."""
-    result = session.execute(delete(Item).where(Item.owner_id == owner_id))
+def delete_items_of(*, session: Session, owner_ids: Collection[int]) -> int:
+    """Remove every item of these users (they were deleted); how many there were."""
+    if not owner_ids:
+        return 0
+    result = session.execute(delete(Item).where(Item.owner_id.in_(sorted(owner_ids))))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "Item",
     "JwksCache",
     "ProcessedEvent",
+    "RefusalSequence",
     "RevokedToken",
     "TokenRefusal",
     "utcnow",
@@ -71,6 +72,8 @@ class TokenRefusal(Base):
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The refusal_sequence value of the transaction that last wrote the row (see RefusalSequence).
+    seq: Mapped[int] = mapped_column(Integer, index=True, default=0, server_default="0")
 
 
 class RevokedToken(Base):
@@ -81,6 +84,19 @@ class RevokedToken(Base):
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)
     value: Mapped[str] = mapped_column(String(128), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True, default=0, server_default="0")
+
+
+class RefusalSequence(Base):
+    """One row, moved on by every transaction of the consumer that writes refusals; those rows
+    carry the new value (``seq``). A worker that has read up to N reads ``seq > N`` once the
+    value passes N. The row lock orders the writers: a value is visible only once every
+    smaller one is committed."""
+
+    __tablename__ = "refusal_sequence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
 
 
 class JwksCache(Base):

@@ -28,10 +28,14 @@ class Settings(ServiceSettings):
     USERS_JWKS_URL: str = "http://127.0.0.1:5001/auth/jwks.json"
     # An unknown kid refetches the key set at most once per this many seconds.
     JWKS_REFRESH_INTERVAL: float = Field(default=30, ge=0, le=3600)
+    # A refusal the consumer committed is applied by every worker within this many seconds
+    # (domain.refusals): each reads the refusals' sequence at most this often.
+    REFUSALS_REFRESH_INTERVAL: float = Field(default=0.5, ge=0, le=5)
     EVENTS_STREAM: str = Field(default="users.events", min_length=1)
     USERS_EVENTS_URL: str = "http://127.0.0.1:5001/internal/events"
     EVENTS_FEED_TOKEN: str = ""
-    EVENTS_POLL_INTERVAL: float = Field(default=0.25, gt=0, le=60)
+    # The feed is read again at once after a page with events; this pause follows an empty one.
+    EVENTS_POLL_INTERVAL: float = Field(default=0.1, gt=0, le=60)
     OTEL_EXPORTER_OTLP_ENDPOINT: str = ""
 
     @field_validator("USERS_JWKS_URL", "USERS_EVENTS_URL")

@@ -8,6 +8,8 @@ from service_kit.web.app import create_service_app
 from .. import __doc__ as package_doc
 from ..db.base import Base
 from ..domain.keys import KeySet
+from ..domain.refusals import Refusals
+from ..domain.tokens import VerifiedTokens
 from ..runtime.metrics import METRICS
 from ..runtime.settings import MIGRATIONS_DIR, Settings, load_settings
 from .errors import register_domain_errors
@@ -28,7 +30,10 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     )
     database = app.extensions["database"]
     # Fetched when the process starts (wsgi.py, manage.py serve) or on the first token.
-    app.extensions["key_set"] = KeySet(settings.USERS_JWKS_URL, settings.JWKS_REFRESH_INTERVAL, database)
+    keys = KeySet(settings.USERS_JWKS_URL, settings.JWKS_REFRESH_INTERVAL, database)
+    app.extensions["key_set"] = keys
+    app.extensions["verified_tokens"] = VerifiedTokens(keys, settings.JWT_ISSUER, settings.JWT_AUDIENCE)
+    app.extensions["refusals"] = Refusals(database, settings.REFUSALS_REFRESH_INTERVAL)
     register_domain_errors(app)
     _register_blueprints(app)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from ..domain.keys import KeySet
+from ..domain.refusals import Refusals
+from ..domain.tokens import VerifiedTokens
 from ..runtime.settings import Settings
 
 
@@ -18,3 +20,11 @@ def key_set() -> KeySet:
 
 def key_set_of(app: Flask) -> KeySet:
     return app.extensions["key_set"]  # type: ignore[no-any-return]
+
+
+def verified_tokens() -> VerifiedTokens:
+    return current_app.extensions["verified_tokens"]  # type: ignore[no-any-return]
+
+
+def refusals() -> Refusals:
+    return current_app.extensions["refusals"]  # type: ignore[no-any-return]

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from items_service.domain import consumer as consumer_module
 from items_service.domain.consumer import Consumer, FeedSource, RedisSource, SourceUnavailable
-from items_service.domain.models import EventCursor, Item, ProcessedEvent
-from tests.conftest import database_of
+from items_service.domain.models import EventCursor, Item, ProcessedEvent, TokenRefusal
+from tests.conftest import after_the_refusals_bound, database_of
 from tests.events import FEED_TOKEN, REDIS_URL, FeedServer, event, redis_stream, xadd
 from tests.keys import SigningKey
 
@@ -56,6 +56,8 @@ def _drain(app: APIFlask, users: Users, source: Any = None) -> Consumer:
     consumer = Consumer(database_of(app), source or users.source())
     while consumer.step():
         pass
+    # Refusals reach the app's workers within a bound, not at once: wait for it.
+    after_the_refusals_bound(app)
     return consumer
 
 
@@ -282,7 +284,7 @@ def test_expired_refusals_and_old_event_ids_are_forgotten(app: APIFlask, users: 
             processed.applied_at = long_ago
     consumer.housekept_at = float("-inf")
     consumer.step()
-    from items_service.domain.models import RevokedToken, TokenRefusal
+    from items_service.domain.models import RevokedToken
 
     assert _count(app, TokenRefusal) == 0
     assert _count(app, RevokedToken) == 0
@@ -297,3 +299,77 @@ def _log_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
         except ValueError:
             continue
     return lines
+
+
+def test_a_batch_is_applied_in_one_unit_of_work_and_retried_whole_after_a_database_error(
+    app: APIFlask, users: Users, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from items_service.domain import events as events_module
+
+    _add_items(app, USER, 2)
+    _add_items(app, OTHER, 2)
+    batch = [event("user.deleted", USER), event("user.deleted", OTHER)]
+    users.publish(*batch)
+    delete_items_of = events_module.delete_items_of
+
+    def failing_on_other(*, session: Any, owner_ids: Any) -> int:
+        if OTHER in owner_ids:
+            raise OperationalError("DELETE FROM items", {}, Exception("connection lost"))
+        return delete_items_of(session=session, owner_ids=owner_ids)
+
+    monkeypatch.setattr(events_module, "delete_items_of", failing_on_other)
+    consumer = Consumer(database_of(app), users.source())
+    with pytest.raises(OperationalError):
+        consumer.step()
+    # Nothing of the batch took effect, not even what was written for the event before the
+    # failing statement, and the cursor did not move: the next read starts from the same place.
+    assert _count(app, Item, Item.owner_id == USER) == 2
+    assert _count(app, TokenRefusal) == 0
+    assert _count(app, ProcessedEvent) == 0
+    assert _count(app, EventCursor) == 0
+    monkeypatch.setattr(events_module, "delete_items_of", delete_items_of)
+    assert consumer.step() == 2
+    assert _count(app, Item, Item.owner_id.in_([USER, OTHER])) == 0
+    assert _count(app, ProcessedEvent, ProcessedEvent.event_id.in_([e["id"] for e in batch])) == 2
+
+
+def test_a_whole_batch_delivered_again_is_applied_once(app: APIFlask, users: Users) -> None:
+    batch = [event("user.deleted", USER), event("user.deactivated", OTHER), event("user.deleted", OTHER)]
+    users.publish(*batch)
+    _drain(app, users)
+    _add_items(app, USER, 2)
+    _add_items(app, OTHER, 1)
+    # The whole batch again (a source read again from an older cursor), and one event twice
+    # within one batch.
+    users.publish(*batch, batch[0])
+    _drain(app, users)
+    assert _count(app, Item, Item.owner_id == USER) == 2
+    assert _count(app, Item, Item.owner_id == OTHER) == 1
+    assert _count(app, ProcessedEvent) == 3
+
+
+def test_the_same_event_twice_in_one_batch_is_applied_once(app: APIFlask, users: Users) -> None:
+    twice = event("user.deleted", USER)
+    users.publish(twice, twice)
+    consumer = Consumer(database_of(app), users.source())
+    assert consumer.step() == 2
+    assert _count(app, ProcessedEvent, ProcessedEvent.event_id == twice["id"]) == 1
+
+
+def test_a_malformed_entry_inside_a_batch_is_skipped_and_the_rest_applied(
+    app: APIFlask, users: Users, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _add_items(app, USER, 1)
+    _add_items(app, OTHER, 1)
+    bad = {**event("user.deleted", USER), "user_id": "twenty-one"}
+    malformed = bad if users.kind == "feed" else json.dumps(bad)
+    users.publish(event("user.deleted", USER), malformed, event("user.deleted", OTHER))
+    consumer = Consumer(database_of(app), users.source())
+    assert consumer.step() == 3  # one read, one batch
+    assert _count(app, Item, Item.owner_id.in_([USER, OTHER])) == 0
+    assert _count(app, ProcessedEvent) == 2
+    assert [line["position"] for line in _log_lines(capsys) if line.get("event") == "event_malformed"]
+    # The cursor is past all three: nothing is read again.
+    assert consumer.step() == 0

@@ -33,7 +33,7 @@ def test_defaults_follow_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.USERS_JWKS_URL == "http://127.0.0.1:5001/auth/jwks.json"
     assert settings.USERS_EVENTS_URL == "http://127.0.0.1:5001/internal/events"
     assert settings.JWKS_REFRESH_INTERVAL == 30
-    assert settings.EVENTS_POLL_INTERVAL == 0.25
+    assert settings.EVENTS_POLL_INTERVAL == 0.1
     assert settings.EVENTS_STREAM == "users.events"
     assert (settings.JWT_ISSUER, settings.JWT_AUDIENCE) == ("users-service", "users-api")
     assert settings.events_source == "feed"

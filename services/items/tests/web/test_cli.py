@@ -132,7 +132,7 @@ def test_migrate_and_wait_db(empty_database_factory: Callable[[], str]) -> None:
     assert _manage("wait-db", "--timeout", "5", env=env).returncode == 0
     migrated = _manage("migrate", env=env)
     assert migrated.returncode == 0, migrated.stderr
-    assert _manage("db", "current", env=env).stdout.strip().startswith("0001")
+    assert _manage("db", "current", env=env).stdout.strip().startswith("0002")
 
 
 def test_wait_db_gives_up_with_one_sentence() -> None:

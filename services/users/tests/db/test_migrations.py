@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from tests.factories import database_of
 from users_service import create_app
@@ -20,7 +20,9 @@ TABLES = {
     "totp_secrets",
     "recovery_codes",
     "mfa_challenges",
+    "audit_events",
 }
+SESSION_COLUMNS = {"session_started_at", "user_agent", "address"}
 
 
 def test_migrations_upgrade_an_empty_database_to_head_and_back(empty_database_factory: Callable[[], str]) -> None:
@@ -45,3 +47,44 @@ def test_models_match_the_migrations(database_url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), database.metadata)
     database.dispose()
     assert diff == []
+
+
+def test_migration_0003_adds_the_audit_log_and_session_details_and_removes_them(
+    empty_database_factory: Callable[[], str],
+) -> None:
+    app = create_app(load_settings(APP_ENV="testing", DATABASE_URL=empty_database_factory()))
+    engine = database_of(app).engine
+
+    def refresh_token_columns() -> set[str]:
+        return {column["name"] for column in inspect(engine).get_columns("refresh_tokens")}
+
+    with app.app_context():
+        upgrade(revision="0002")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, username, email, password_hash, active, admin, created_date, "
+                    "token_version) VALUES (1, 'existing.user', 'e@example.com', 'x', true, false, "
+                    "'2026-01-01 00:00:00+00:00', 0)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, family_expires_at) "
+                    "VALUES ('h', 'f', 1, '2026-01-01 00:00:00+00:00', '2026-02-01 00:00:00+00:00')"
+                )
+            )
+        assert "audit_events" not in inspect(engine).get_table_names()
+        upgrade(revision="0003")
+        assert "audit_events" in inspect(engine).get_table_names()
+        assert refresh_token_columns() >= SESSION_COLUMNS
+        with engine.connect() as connection:
+            # A session from before the migration stays, with nothing known of it yet.
+            row = connection.execute(text("SELECT family_id, user_agent, session_started_at FROM refresh_tokens"))
+            assert row.one() == ("f", None, None)
+        downgrade(revision="0002")
+        assert "audit_events" not in inspect(engine).get_table_names()
+        assert not refresh_token_columns() & SESSION_COLUMNS
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM refresh_tokens")).scalar_one() == 1
+    engine.dispose()

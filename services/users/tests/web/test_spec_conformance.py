@@ -183,14 +183,25 @@ def test_every_operation_answers_as_documented(app: APIFlask, auth: AuthActions,
     api.call("DELETE", "/auth/2fa", headers=_bearer(verified), json=off)
     api.call("DELETE", f"/users/{user_id}/2fa", headers=_bearer(verified))
     api.call("DELETE", f"/users/{user_id}/2fa", headers=admin_headers)
+    session_five = api.call("POST", "/auth/login", json={"email": "renamed@example.com", "password": DEFAULT_PASSWORD})
+    session_six = api.call("POST", "/auth/login", json={"email": "renamed@example.com", "password": DEFAULT_PASSWORD})
+    listed = api.call("GET", "/auth/sessions", headers=_bearer(session_five)).json["data"]["sessions"]
+    api.call("GET", "/auth/sessions")
+    other = next(row["id"] for row in listed if not row["current"])
+    api.call("DELETE", f"/auth/sessions/{other}", headers=_bearer(session_five))
+    api.call("DELETE", f"/auth/sessions/{other}", headers=_bearer(session_five))
+    api.call("DELETE", "/auth/sessions", headers=_bearer(session_five))
+    api.call("DELETE", "/auth/sessions", headers=_bearer(session_six))
+    api.call("GET", "/auth/audit?user_id=1&event=login_failed", headers=admin_headers)
+    api.call("GET", "/auth/audit?user_id=0", headers=admin_headers)
+    api.call("GET", "/auth/audit", headers=_bearer(session_five))
 
     # Deleting one's own account: refusals, then the deletion; its tokens then fail.
-    api.call("DELETE", "/auth/account", headers=admin_headers, json={"password": DEFAULT_PASSWORD})
-    api.call("DELETE", "/auth/account", headers=_bearer(verified), json={})
-    api.call("DELETE", "/auth/account", headers=_bearer(verified), json={"password": "not it"})
-    gone = api.call("DELETE", "/auth/account", headers=_bearer(verified), json={"password": DEFAULT_PASSWORD})
+    api.call("DELETE", "/auth/account", headers=_bearer(session_five), json={})
+    api.call("DELETE", "/auth/account", headers=_bearer(session_five), json={"password": "not it"})
+    gone = api.call("DELETE", "/auth/account", headers=_bearer(session_five), json={"password": DEFAULT_PASSWORD})
     assert gone.status_code == 200
-    api.call("DELETE", "/auth/account", headers=_bearer(verified), json={"password": DEFAULT_PASSWORD})
+    api.call("DELETE", "/auth/account", headers=_bearer(session_five), json={"password": DEFAULT_PASSWORD})
 
     api.call("DELETE", f"/users/{created.json['data']['id']}", headers=admin_headers)
     api.call("DELETE", f"/users/{admin.id}", headers=admin_headers)

@@ -20,7 +20,7 @@ from .models import Caller, PasswordResetToken, User, utcnow
 from .password_policy import password_problems
 from .passwords import burn_dummy_hash, hash_password, needs_rehash, verify_password
 from .throttle import LoginThrottle
-from .tokens import IssuedTokens, sha256, start_session
+from .tokens import Client, IssuedTokens, sha256, start_session
 from .users import (
     Credentials,
     create_user,
@@ -35,17 +35,17 @@ from .users import (
 
 
 def register(
-    *, session: Session, settings: Settings, username: str, email: str, password: str, user_agent: str = ""
+    *, session: Session, settings: Settings, username: str, email: str, password: str, client: Client | None = None
 ) -> tuple[User, IssuedTokens]:
     user = create_user(session=session, settings=settings, username=username, email=email, password=password)
-    issued = _new_session(session=session, settings=settings, user=user)
+    issued = _new_session(session=session, settings=settings, user=user, client=client)
     # The first device: later sign-ins from others are told to the owner.
-    devices.remember(session=session, user_id=user.id, user_agent=user_agent)
+    devices.remember(session=session, user_id=user.id, user_agent=(client.user_agent if client else None) or "")
     audit("user_registered", user_id=user.id)
     return user, issued
 
 
-def _new_session(*, session: Session, settings: Settings, user: User) -> IssuedTokens:
+def _new_session(*, session: Session, settings: Settings, user: User, client: Client | None) -> IssuedTokens:
     """A new session for the user, in the unit of work's transaction."""
     return start_session(
         connection=session.connection(),
@@ -53,11 +53,19 @@ def _new_session(*, session: Session, settings: Settings, user: User) -> IssuedT
         user_id=user.id,
         token_version=user.token_version,
         admin=user.admin,
+        client=client,
     )
 
 
 def login(
-    *, connection: Connection, settings: Settings, throttle: LoginThrottle, email: str, password: str, ip: str
+    *,
+    connection: Connection,
+    settings: Settings,
+    throttle: LoginThrottle,
+    email: str,
+    password: str,
+    ip: str,
+    client: Client | None = None,
 ) -> IssuedTokens | two_factor.MfaRequired:
     """Check the credentials and start a session; ``LoginFailed`` for any bad credential.
 
@@ -77,7 +85,9 @@ def login(
             burn_dummy_hash(settings, password)
         issued = None
         if found is not None and verify_password(settings, found.password_hash, password) and found.active:
-            issued = _start_session(connection=connection, settings=settings, found=found, password=password)
+            issued = _start_session(
+                connection=connection, settings=settings, found=found, password=password, client=client
+            )
         if found is None or issued is None:
             throttle.record_failure(email=email, ip=ip)
             inactive = found is not None and not found.active
@@ -100,7 +110,7 @@ def login(
 
 
 def _start_session(
-    *, connection: Connection, settings: Settings, found: Credentials, password: str
+    *, connection: Connection, settings: Settings, found: Credentials, password: str, client: Client | None
 ) -> IssuedTokens | two_factor.MfaRequired | None:
     """The new session of a successful login (or its two-factor challenge); ``None`` when the
     account was deleted meanwhile.
@@ -122,6 +132,7 @@ def _start_session(
             user_id=found.user_id,
             token_version=found.token_version,
             admin=found.admin,
+            client=client,
         )
     except IntegrityError:  # the session's row points at a user that no longer exists
         return None
@@ -165,6 +176,7 @@ def change_password(
     new_password: str,
     ip: str,
     traceparent: str | None = None,
+    client: Client | None = None,
 ) -> IssuedTokens:
     """Set a new password, ending every session; fresh tokens for the caller's new one.
 
@@ -191,7 +203,7 @@ def change_password(
     set_password(
         session=session, settings=settings, user=user, password=new_password, reason="password", traceparent=traceparent
     )
-    issued = _new_session(session=session, settings=settings, user=user)
+    issued = _new_session(session=session, settings=settings, user=user, client=client)
     audit("password_changed", user_id=user.id)
     notices.password_changed(session=session, settings=settings, username=user.username, to=user.email, by_reset=False)
     return issued

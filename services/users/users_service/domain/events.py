@@ -25,7 +25,7 @@ USER_UPDATED = "user.updated"
 SESSION_REVOKED = "session.revoked"
 USER_PASSWORD_CHANGED = "user.password_changed"  # noqa: S105 - an event name
 
-RevocationReason = Literal["logout", "reuse", "password", "reset", "admin"]
+RevocationReason = Literal["logout", "reuse", "ended", "password", "reset", "admin"]
 
 # PostgreSQL: writers of events take turns from their event's insert to their commit, so
 # positions become visible in increasing order and a feed reader that keeps the last

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db.base import Base
 
 __all__ = [
+    "AuditEvent",
     "Base",
     "Caller",
     "KnownDevice",
@@ -68,6 +69,12 @@ class RefreshToken(Base):
     family_expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # What the owner sees of the session (GET /auth/sessions), copied along the chain: when
+    # it started (null on rows older than these columns: then the link's own created_at),
+    # and the browser and address of its latest use. Each link's created_at is that use.
+    session_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     user: Mapped[User] = relationship(back_populates="refresh_tokens")
 
@@ -168,6 +175,28 @@ class OutboxEvent(Base):
     data: Mapped[str] = mapped_column(Text)  # JSON
     traceparent: Mapped[str | None] = mapped_column(String(55), nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AuditEvent(Base):
+    """One security event (``domain.audit.audit``), kept AUDIT_RETENTION_DAYS days."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_created_at", "created_at"),
+        Index("ix_audit_events_user_id", "user_id"),
+        Index("ix_audit_events_target_user_id", "target_user_id"),
+        Index("ix_audit_events_event", "event"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    event: Mapped[str] = mapped_column(String(64))
+    # Who acted, and whom it concerned. No foreign keys: the log outlives deleted accounts.
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    request_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    details: Mapped[str] = mapped_column(Text)  # JSON object of the event's safe fields
 
 
 @dataclass(frozen=True, slots=True)

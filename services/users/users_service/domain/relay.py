@@ -6,6 +6,9 @@ that read it, after Redis accepted it. A crash between the two sends that batch 
 next start: delivery is at least once, and consumers drop the event ids they already applied.
 Rows are read ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), so a second relay takes other rows
 instead of waiting.
+
+The relay is also the service's one long-running worker: it prunes the audit log of rows older
+than AUDIT_RETENTION_DAYS at start and then hourly (``manage.py prune-audit`` does it on demand).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,12 +26,14 @@ from service_kit.db.database import Database
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import audit
 from .events import EVENT_COLUMNS, event_json
 from .models import OutboxEvent, utcnow
 
 log = logging.getLogger("users_service.relay")
 
 STREAM_MAXLEN = 100_000
+PRUNE_EVERY = 3600.0  # seconds between two prunings of the audit log
 
 _UNPUBLISHED = (
     select(OutboxEvent.position, *EVENT_COLUMNS)
@@ -49,6 +55,7 @@ class Relay:
         poll_interval: float = 0.1,
         max_backoff: float = 30.0,
         maxlen: int = STREAM_MAXLEN,
+        audit_retention_days: int | None = None,
     ) -> None:
         self.database = database
         self.client = client
@@ -57,6 +64,8 @@ class Relay:
         self.poll_interval = poll_interval
         self.max_backoff = max_backoff
         self.maxlen = maxlen
+        self.audit_retention_days = audit_retention_days
+        self._next_prune = 0.0
 
     def publish_batch(self) -> int:
         """Publish the oldest unpublished events, at most ``batch_size``; how many.
@@ -74,6 +83,20 @@ class Relay:
             )
         return len(rows)
 
+    def prune_when_due(self) -> None:
+        """Prune the audit log when an hour has passed since the last time (failures are retried then)."""
+        if self.audit_retention_days is None or time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + PRUNE_EVERY
+        try:
+            with self.database.unit_of_work() as session:
+                removed = audit.prune(connection=session, retention_days=self.audit_retention_days)
+        except SQLAlchemyError as error:
+            log.warning("audit log not pruned", extra={"event": "audit_prune_failed", "error": type(error).__name__})
+            return
+        if removed:
+            log.info("audit log pruned", extra={"event": "audit_pruned", "count": removed})
+
     def send(self, rows: Sequence[Any]) -> None:
         """XADD each row's event, in order, in one round trip."""
         pipeline = self.client.pipeline(transaction=False)
@@ -87,6 +110,7 @@ class Relay:
         log.info("relay started", extra={"event": "relay_started", "stream": self.stream})
         backoff = 0.0
         while not stop.is_set():
+            self.prune_when_due()
             try:
                 published = self.publish_batch()
             except (RedisError, SQLAlchemyError) as error:

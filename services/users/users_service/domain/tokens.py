@@ -34,6 +34,24 @@ _REQUIRED_CLAIMS = ["exp", "iat", "nbf", "sub", "jti", "iss", "aud", "typ"]
 
 
 @dataclass(frozen=True)
+class Client:
+    """What the owner of a session is shown to recognise it: the browser and the address
+    (as seen through TRUSTED_PROXIES) of its latest use."""
+
+    user_agent: str | None = None
+    address: str | None = None
+
+    def clipped(self) -> dict[str, str | None]:
+        return {
+            "user_agent": self.user_agent[:USER_AGENT_MAX] if self.user_agent else None,
+            "address": self.address[:64] if self.address else None,
+        }
+
+
+USER_AGENT_MAX = 256
+
+
+@dataclass(frozen=True)
 class IssuedTokens:
     access_token: str
     expires_in: int
@@ -165,12 +183,27 @@ def _successor_value(settings: Settings, parent: str) -> str:
 
 
 # A Core INSERT built once: nothing reads the new row back within the request.
-_NEW_SESSION_FIELDS = ("token_hash", "family_id", "user_id", "created_at", "family_expires_at")
+_NEW_SESSION_FIELDS = (
+    "token_hash",
+    "family_id",
+    "user_id",
+    "created_at",
+    "family_expires_at",
+    "session_started_at",
+    "user_agent",
+    "address",
+)
 _INSERT_REFRESH_TOKEN = insert(RefreshToken).values({field: bindparam(field) for field in _NEW_SESSION_FIELDS})
 
 
 def start_session(
-    *, connection: Connection, settings: Settings, user_id: int, token_version: int, admin: bool
+    *,
+    connection: Connection,
+    settings: Settings,
+    user_id: int,
+    token_version: int,
+    admin: bool,
+    client: Client | None = None,
 ) -> IssuedTokens:
     """A new session for the user: its first refresh token, and an access token bound to it.
 
@@ -185,6 +218,8 @@ def start_session(
         "user_id": user_id,
         "created_at": now,
         "family_expires_at": now + timedelta(seconds=settings.REFRESH_TOKEN_TTL),
+        "session_started_at": now,
+        **(client or Client()).clipped(),
     }
     connection.execute(_INSERT_REFRESH_TOKEN, row)
     access, ttl = issue_access_token(settings, user_id, token_version, admin=admin, session_id=family_id)
@@ -211,7 +246,7 @@ def revoke_refresh_value(*, session: Session, raw: str | None) -> str | None:
 
 
 def rotate_refresh_token(
-    *, session: Session, settings: Settings, raw: str, traceparent: str | None = None
+    *, session: Session, settings: Settings, raw: str, traceparent: str | None = None, client: Client | None = None
 ) -> tuple[User, IssuedTokens]:
     """Exchange a refresh value for a new access token and a new refresh value.
 
@@ -241,6 +276,7 @@ def rotate_refresh_token(
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            seen = (client or Client()).clipped()
             session.add(
                 RefreshToken(
                     token_hash=sha256(successor),
@@ -248,6 +284,9 @@ def rotate_refresh_token(
                     user_id=user.id,
                     created_at=now,
                     family_expires_at=row.family_expires_at,
+                    session_started_at=row.session_started_at or row.created_at,
+                    user_agent=seen["user_agent"] or row.user_agent,
+                    address=seen["address"] or row.address,
                 )
             )
             try:
@@ -272,3 +311,79 @@ def rotate_refresh_token(
     audit("authn_token_reuse", user_id=user.id, family=row.family_id[:8])
     events.session_revoked(session, user_id=user.id, reason="reuse", session_id=row.family_id, traceparent=traceparent)
     raise RefreshTokenReused(INVALID)
+
+
+# ---- the owner's view of their sessions ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    id: str
+    created: datetime
+    last_used: datetime
+    user_agent: str | None
+    address: str | None
+
+
+def list_sessions(*, connection: Connection, settings: Settings, user_id: int) -> list[ActiveSession]:
+    """The user's sessions that can still refresh, most recently used first.
+
+    A session is shown by its latest link (the one not rotated yet): its ``created_at`` is
+    the session's last refresh or its start.
+    """
+    now = utcnow()
+    rows = connection.execute(
+        select(
+            RefreshToken.family_id,
+            RefreshToken.session_started_at,
+            RefreshToken.created_at,
+            RefreshToken.user_agent,
+            RefreshToken.address,
+        )
+        .where(
+            RefreshToken.user_id == user_id,
+            RefreshToken.revoked_at.is_(None),
+            RefreshToken.rotated_at.is_(None),
+            RefreshToken.family_expires_at > now,
+            RefreshToken.created_at > now - timedelta(seconds=settings.REFRESH_IDLE_TTL),
+        )
+        .order_by(RefreshToken.created_at.desc(), RefreshToken.id.desc())
+    ).all()
+    return [
+        ActiveSession(
+            id=family_id,
+            created=started or last_used,
+            last_used=last_used,
+            user_agent=user_agent,
+            address=address,
+        )
+        for family_id, started, last_used, user_agent, address in rows
+    ]
+
+
+def end_sessions(
+    *,
+    session: Session,
+    user_id: int,
+    session_ids: list[str] | None = None,
+    keep: str | None = None,
+    traceparent: str | None = None,
+) -> list[str]:
+    """End the user's sessions ``session_ids`` (all of them when None) except ``keep``; the
+    ids of those that ended. Their access tokens are refused from now on (the sid check of
+    ``caller_for_access_token``), here and, through ``session.revoked``, in other services.
+    """
+    # Locked first, as a refresh locks it before rotating: a successor minted meanwhile is
+    # either ended here, or the refresh sees its session ended.
+    lock_user(session=session, user_id=user_id)
+    query = select(RefreshToken.family_id).where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+    if session_ids is not None:
+        query = query.where(RefreshToken.family_id.in_(session_ids))
+    if keep is not None:
+        query = query.where(RefreshToken.family_id != keep)
+    families = sorted(set(session.scalars(query)))
+    for family_id in families:
+        revoke_family(session=session, family_id=family_id)
+        events.session_revoked(session, user_id=user_id, reason="ended", session_id=family_id, traceparent=traceparent)
+        audit("session_ended", user_id=user_id, session=family_id[:8])
+    return families

@@ -36,7 +36,7 @@ from .errors import (
 from .models import Caller, MfaChallenge, RecoveryCode, TotpSecret, User, utcnow
 from .passwords import verify_password
 from .throttle import LoginThrottle
-from .tokens import IssuedTokens, sha256, start_session
+from .tokens import Client, IssuedTokens, sha256, start_session
 from .users import lock_user
 
 MFA_TOKEN_TTL = 300
@@ -180,6 +180,7 @@ def verify(
     code: str | None,
     recovery_code: str | None,
     ip: str,
+    client: Client | None = None,
 ) -> IssuedTokens:
     """The session of a login whose challenge and code are right."""
     now = utcnow()
@@ -213,6 +214,7 @@ def verify(
         user_id=user.id,
         token_version=user.token_version,
         admin=user.admin,
+        client=client,
     )
     audit("login_succeeded", user_id=user.id, second_factor="recovery_code" if recovery_code is not None else "totp")
     return issued

@@ -311,7 +311,12 @@ def update_user(
 
 
 def delete_user(
-    *, session: Session, user: User, traceparent: str | None = None, audit_event: str = "user_deleted"
+    *,
+    session: Session,
+    user: User,
+    traceparent: str | None = None,
+    actor_id: int | None = None,
+    audit_event: str = "user_deleted",
 ) -> None:
     """Delete the account; its ``user.deleted`` event, in the same unit of work, has the other
     services delete what belongs to it. Its sessions go with it (foreign keys cascade)."""
@@ -323,7 +328,7 @@ def delete_user(
         _ensure_an_admin_remains(session)
     session.flush()
     events.record(session, type=events.USER_DELETED, user_id=user_id, traceparent=traceparent)
-    audit(audit_event, user_id=user_id)
+    audit(audit_event, user_id=user_id, actor_id=actor_id)
 
 
 def set_password(

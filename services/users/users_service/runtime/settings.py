@@ -68,6 +68,8 @@ class Settings(ServiceSettings):
     EVENTS_FEED_TOKEN: str = ""
     # Seconds a worker reuses its count of users for the list's `total` (0 = count every time).
     USER_COUNT_MAX_AGE: float = Field(default=1.0, ge=0, le=60)
+    # Days the audit log keeps its rows; `manage.py prune-audit` removes older ones.
+    AUDIT_RETENTION_DAYS: int = Field(default=365, ge=1, le=36_500)
     # argon2id cost; OWASP minimum. Cheaper values are accepted only under testing.
     ARGON2_MEMORY_COST: int = 19_456
     ARGON2_TIME_COST: int = 2

@@ -13,6 +13,7 @@ from ..db.base import Base
 from ..domain.throttle import EmailChangeLimit, LoginThrottle
 from ..runtime.metrics import METRICS
 from ..runtime.settings import MIGRATIONS_DIR, Settings, load_settings
+from .audit_trail import record_audit_events
 from .errors import audit_refusals, register_domain_errors
 from .rate_limits import AddressLimits
 from .spec import RequiredAlternatives, finish_spec
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     if settings.cors_origins:
         CORS(app, origins=settings.cors_origins, supports_credentials=True, resources={r"/(users|auth)(/.*)?": {}})
     register_domain_errors(app)
+    record_audit_events(app)
     _register_blueprints(app)
 
     from .cli import register_commands

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import g, request
 from service_kit.web.auth import authenticated, bearer_auth
 from service_kit.web.database import current_connection
+from service_kit.web.edge import client_ip
 from service_kit.web.errors import fail
 
+from ..domain import audit
 from ..domain.errors import TokenRejected
 from ..domain.models import Caller
-from ..domain.tokens import caller_for_access_token
+from ..domain.tokens import Client, caller_for_access_token
 from .context import settings
 
 
@@ -21,6 +25,7 @@ def caller_of(token: str) -> Caller:
     except TokenRejected as rejected:
         raise fail(401, rejected.message) from None
     g.token_claims = claims
+    audit.identify(caller.id)
     return caller
 
 
@@ -50,8 +55,28 @@ def optional_caller() -> Caller | None:
     return caller
 
 
+def client() -> Client:
+    """The browser and address of this request, as its session shows them to their owner."""
+    return Client(user_agent=request.headers.get("User-Agent"), address=client_ip())
+
+
 def require_admin(caller: Caller) -> None:
     # The role was read from the database for this request: a demoted admin's
     # still-valid token no longer grants anything.
     if not caller.admin:
         raise fail(403)
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def admin_required(view: View) -> View:
+    """Admins only, checked before the input is read: a non-admin learns nothing of the
+    parameters' rules, only that they may not (403). Goes below ``auth_required``."""
+
+    @wraps(view)
+    def check_then_run(*args: Any, **kwargs: Any) -> Any:
+        require_admin(current_caller())
+        return view(*args, **kwargs)
+
+    return check_then_run  # type: ignore[return-value]

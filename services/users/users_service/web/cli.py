@@ -20,6 +20,7 @@ from redis.retry import Retry
 from service_kit.web.commands import wait_db_command
 from sqlalchemy import text
 
+from ..domain import audit
 from ..domain.errors import Conflict
 from ..domain.password_policy import password_problems
 from ..domain.relay import Relay
@@ -121,10 +122,30 @@ def register_commands(app: APIFlask) -> None:
         signal.signal(signal.SIGINT, finish_then_stop)
         try:
             Relay(
-                database(), client, stream=config.EVENTS_STREAM, batch_size=batch_size, poll_interval=poll_interval
+                database(),
+                client,
+                stream=config.EVENTS_STREAM,
+                batch_size=batch_size,
+                poll_interval=poll_interval,
+                audit_retention_days=config.AUDIT_RETENTION_DAYS,
             ).run(stop)
         finally:
             client.close()
+
+    @app.cli.command("prune-audit")
+    @click.option(
+        "--days",
+        type=click.IntRange(1, 36_500),
+        default=None,
+        help="Keep this many days of the audit log (defaults to AUDIT_RETENTION_DAYS).",
+    )
+    @with_appcontext
+    def prune_audit(days: int | None) -> None:
+        """Delete the audit log's rows older than AUDIT_RETENTION_DAYS (the relay does it hourly too)."""
+        retention = days or settings().AUDIT_RETENTION_DAYS
+        with database().unit_of_work() as session:
+            removed = audit.prune(connection=session, retention_days=retention)
+        click.echo(f"Removed {removed} audit events older than {retention} days.")
 
     @app.cli.command("recreate_db")
     @with_appcontext

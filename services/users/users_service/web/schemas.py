@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from apiflask import Schema
-from apiflask.fields import Boolean, DateTime, Email, Integer, List, Nested, String
-from apiflask.validators import Length, OneOf, Range
+from apiflask.fields import Boolean, DateTime, Dict, Email, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range, Regexp
 from marshmallow import EXCLUDE, ValidationError, pre_load, validates_schema
 from service_kit.web.schemas import MessageEnvelope as MessageEnvelope  # re-exported for the routes
 from service_kit.web.schemas import PageFields, SuccessEnvelope
@@ -216,12 +216,15 @@ class AccountDeleteIn(InputSchema):
     code = _code_field("Needed when two-factor login is on: a code of the authenticator app, or a recovery code.")
 
 
-class PaginationQuery(InputSchema):
+class PageQuery(InputSchema):
     page = Integer(load_default=1, validate=Range(min=1, max=1_000_000))
     # Values above 100 are clamped to 100 rather than refused.
     per_page = Integer(
         load_default=20, validate=Range(min=1), metadata={"description": "Page size; values above 100 count as 100."}
     )
+
+
+class PaginationQuery(PageQuery):
     after = Integer(
         load_default=None,
         validate=Range(min=0, max=MAX_ID),
@@ -229,6 +232,22 @@ class PaginationQuery(InputSchema):
             "description": "Keyset paging: the users whose id is greater than this (the `next_after` of "
             "the previous page), instead of `page`. As fast at any depth; `page` skips rows first."
         },
+    )
+
+
+AUDIT_EVENT_PATTERN = r"^[a-z0-9_.]{1,64}$"
+
+
+class AuditQuery(PageQuery):
+    user_id = Integer(
+        load_default=None,
+        validate=Range(min=1, max=MAX_ID),
+        metadata={"description": "Only the events this account did, or that concerned it."},
+    )
+    event = String(
+        load_default=None,
+        validate=Regexp(AUDIT_EVENT_PATTERN, error="Must be an event name: a-z, 0-9, '_' or '.', 1-64 characters."),
+        metadata={"description": "Only the events of this name, e.g. `login_failed`.", "example": "login_failed"},
     )
 
 
@@ -338,3 +357,46 @@ class EventFeedQuery(InputSchema):
         metadata={"description": "The last position the consumer applied (0: from the start)."},
     )
     limit = Integer(load_default=100, validate=Range(min=1, max=500))
+
+
+class SessionPublic(Schema):
+    id = String(required=True, metadata={"description": "The session's id (`sid` of its access tokens)."})
+    created = DateTime(required=True, metadata={"description": "When the session started (login). ISO 8601, UTC."})
+    last_used = DateTime(required=True, metadata={"description": "Its latest refresh, or its start. ISO 8601, UTC."})
+    user_agent = String(required=True, allow_none=True, metadata={"description": "The browser of its latest use."})
+    address = String(required=True, allow_none=True, metadata={"description": "The client address of its latest use."})
+    current = Boolean(required=True, metadata={"description": "Whether the request's access token belongs to it."})
+
+
+class SessionList(Schema):
+    sessions = List(Nested(SessionPublic), required=True, metadata={"description": "Most recently used first."})
+
+
+class SessionListEnvelope(Schema):
+    status = String(required=True, validate=OneOf(["success"]))
+    data = Nested(SessionList, required=True)
+
+
+class AuditEventPublic(Schema):
+    id = Integer(required=True)
+    created_at = DateTime(required=True, metadata={"description": "ISO 8601, UTC."})
+    event = String(required=True, metadata={"example": "login_failed"})
+    user_id = Integer(required=True, allow_none=True, metadata={"description": "Who acted (null: not known)."})
+    target_user_id = Integer(
+        required=True, allow_none=True, metadata={"description": "The account acted upon, when another."}
+    )
+    address = String(required=True, allow_none=True, metadata={"description": "The client's address."})
+    request_id = String(required=True, allow_none=True, metadata={"description": "`X-Request-ID` of the request."})
+    details = Dict(required=True, metadata={"description": "The event's other fields; never secrets, codes or tokens."})
+
+
+class AuditPage(Schema):
+    events = List(Nested(AuditEventPublic), required=True, metadata={"description": "Newest first."})
+    page = Integer(required=True)
+    per_page = Integer(required=True)
+    total = Integer(required=True, metadata={"description": "The events that match the filters."})
+
+
+class AuditPageEnvelope(Schema):
+    status = String(required=True, validate=OneOf(["success"]))
+    data = Nested(AuditPage, required=True)

@@ -7,6 +7,7 @@ import type {
   PasswordChange,
   Registration,
   SecondFactor,
+  Session,
   TwoFactorDisable,
   TwoFactorSetup,
   User,
@@ -81,4 +82,22 @@ export async function requestPasswordReset(email: string): Promise<void> {
 
 export async function confirmPasswordReset(body: { token: string; password: string }): Promise<void> {
   await api.post('/auth/password-reset/confirm', { body, auth: false });
+}
+
+/** The signed-in user's active sessions, most recently used first; `current` is this one. */
+export async function getSessions(): Promise<Session[]> {
+  const { data } = await api.get('/auth/sessions');
+  return data.sessions;
+}
+
+/** Ends one session: its tokens stop working at once. */
+export async function endSession(id: string): Promise<string> {
+  const response = await api.delete('/auth/sessions/{session_id}', { params: { session_id: id } });
+  return response?.message ?? 'Session ended.';
+}
+
+/** Ends every session but this one. */
+export async function endOtherSessions(): Promise<string> {
+  const response = await api.delete('/auth/sessions');
+  return response?.message ?? 'Other sessions ended.';
 }

@@ -480,6 +480,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit log (admin)
+         * @description Security events (logins, failures, logouts, refusals, account changes, ended
+         *     sessions...), newest first, paged like `GET /users`. `user_id` keeps the events that
+         *     account did or that concerned it; `event` those of one name. Rows are kept
+         *     `AUDIT_RETENTION_DAYS` days.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only the events of this name, e.g. `login_failed`. */
+                    event?: string | null;
+                    page?: number;
+                    /** @description Page size; values above 100 count as 100. */
+                    per_page?: number;
+                    /** @description Only the events this account did, or that concerned it. */
+                    user_id?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditPageEnvelope"];
+                    };
+                };
+                /** @description Invalid payload */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Authentication error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Database unavailable; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/jwks.json": {
         parameters: {
             query?: never;
@@ -1134,6 +1220,174 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My sessions
+         * @description The caller's sessions that are still active (each a login, on one browser), most
+         *     recently used first; `current` marks the one of the access token sent.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SessionListEnvelope"];
+                    };
+                };
+                /** @description Authentication error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Database unavailable; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * End all my other sessions
+         * @description Every session of the caller but the one of the access token sent.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageEnvelope"];
+                    };
+                };
+                /** @description Authentication error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Database unavailable; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one of my sessions
+         * @description Its refresh token stops working, and its access tokens are refused at once, here and in
+         *     the other services. Another account's session, or an unknown one, answers 404.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    session_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageEnvelope"];
+                    };
+                };
+                /** @description Authentication error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Session does not exist */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+                /** @description Database unavailable; retry after `Retry-After` seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailEnvelope"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -1913,6 +2167,41 @@ export interface components {
             code?: string;
             password: string;
         };
+        AuditEventPublic: {
+            /** @description The client's address. */
+            address: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC.
+             */
+            created_at: string;
+            /** @description The event's other fields; never secrets, codes or tokens. */
+            details: {
+                [key: string]: unknown;
+            };
+            /** @example login_failed */
+            event: string;
+            id: number;
+            /** @description `X-Request-ID` of the request. */
+            request_id: string | null;
+            /** @description The account acted upon, when another. */
+            target_user_id: number | null;
+            /** @description Who acted (null: not known). */
+            user_id: number | null;
+        };
+        AuditPage: {
+            /** @description Newest first. */
+            events: components["schemas"]["AuditEventPublic"][];
+            page: number;
+            per_page: number;
+            /** @description The events that match the filters. */
+            total: number;
+        };
+        AuditPageEnvelope: {
+            data: components["schemas"]["AuditPage"];
+            /** @enum {string} */
+            status: "success";
+        };
         FailEnvelope: {
             /** @description Field name to messages (validation failures). */
             errors?: {
@@ -2010,6 +2299,35 @@ export interface components {
              * @example alice.smith
              */
             username: string;
+        };
+        SessionList: {
+            /** @description Most recently used first. */
+            sessions: components["schemas"]["SessionPublic"][];
+        };
+        SessionListEnvelope: {
+            data: components["schemas"]["SessionList"];
+            /** @enum {string} */
+            status: "success";
+        };
+        SessionPublic: {
+            /** @description The client address of its latest use. */
+            address: string | null;
+            /**
+             * Format: date-time
+             * @description When the session started (login). ISO 8601, UTC.
+             */
+            created: string;
+            /** @description Whether the request's access token belongs to it. */
+            current: boolean;
+            /** @description The session's id (`sid` of its access tokens). */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Its latest refresh, or its start. ISO 8601, UTC.
+             */
+            last_used: string;
+            /** @description The browser of its latest use. */
+            user_agent: string | null;
         };
         TokenEnvelope: {
             /** @description Access JWT, send as `Authorization: Bearer`. */

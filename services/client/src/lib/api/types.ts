@@ -25,6 +25,7 @@ export type TwoFactorDisable = Schemas['TwoFactorDisableIn'];
 export type AccountDelete = Schemas['AccountDeleteIn'];
 /** A code of the authenticator app, or one of the recovery codes. */
 export type SecondFactor = { code: string } | { recovery_code: string };
+export type Session = Schemas['SessionPublic'];
 
 export type Item = ItemSchemas['ItemPublic'];
 export type ItemsPage = ItemSchemas['ItemPage'];

@@ -1,10 +1,15 @@
-import type { Item, User } from '@/lib/api/types';
+import type { Item, Session, User } from '@/lib/api/types';
 
 /** An in-memory stand-in for the users and items services, reset before every test. */
 
 export interface StoredUser extends Required<Omit<User, 'created_date'>> {
   password: string;
   created_date: string;
+}
+
+/** A session as the users service keeps it: whose, and what it shows (`current` is per request). */
+export interface StoredSession extends Omit<Session, 'current'> {
+  user_id: number;
 }
 
 interface State {
@@ -19,6 +24,11 @@ interface State {
   /** Two-factor login: the challenges of logins waiting for a code, and each user's unused recovery codes. */
   mfaTokens: Map<string, number>;
   recoveryCodes: Map<number, string[]>;
+  sessions: StoredSession[];
+  /** The session each access token belongs to. */
+  tokenSessions: Map<string, string>;
+  /** The session of the browser's refresh cookie. */
+  cookieSession: string | undefined;
 }
 
 const state: State = {
@@ -31,6 +41,9 @@ const state: State = {
   tokenCount: 0,
   mfaTokens: new Map(),
   recoveryCodes: new Map(),
+  sessions: [],
+  tokenSessions: new Map(),
+  cookieSession: undefined,
 };
 
 /** The one code the stand-in's authenticator "app" shows, and the recovery codes it hands out. */
@@ -48,6 +61,9 @@ export const db = {
     state.tokenCount = 0;
     state.mfaTokens = new Map();
     state.recoveryCodes = new Map();
+    state.sessions = [];
+    state.tokenSessions = new Map();
+    state.cookieSession = undefined;
   },
 
   addUser(fields: Partial<StoredUser> & { username: string; email: string }): StoredUser {
@@ -90,11 +106,38 @@ export const db = {
     state.items = state.items.filter((item) => item.id !== id);
   },
 
-  issueToken(userId: number): string {
+  /** A new access token, of a new session (a login), or of the refresh cookie's session (`refresh`). */
+  issueToken(userId: number, { refresh = false }: { refresh?: boolean } = {}): string {
     const token = `token-${userId}-${++state.tokenCount}`;
     state.tokens.set(token, userId);
+    const known = state.sessions.find((session) => session.id === state.cookieSession && session.user_id === userId);
+    const session = refresh && known ? known : db.addSession({ user_id: userId, user_agent: 'This browser' });
+    state.tokenSessions.set(token, session.id);
+    state.cookieSession = session.id;
     state.refreshCookie = userId;
     return token;
+  },
+
+  addSession(fields: Partial<StoredSession> & { user_id: number }): StoredSession {
+    const session: StoredSession = {
+      id: `session-${state.sessions.length + 1}`,
+      created: '2026-01-01T09:30:00Z',
+      last_used: '2026-01-02T10:45:00Z',
+      user_agent: null,
+      address: '192.0.2.1',
+      ...fields,
+    };
+    state.sessions.push(session);
+    return session;
+  },
+  sessionsOf: (userId: number) => state.sessions.filter((session) => session.user_id === userId),
+  sessionForToken: (header: string | null) => state.tokenSessions.get(header?.replace(/^Bearer /, '') ?? ''),
+  /** Ends a session: its access tokens stop working. */
+  endSession(id: string) {
+    state.sessions = state.sessions.filter((session) => session.id !== id);
+    for (const [token, session] of state.tokenSessions) {
+      if (session === id) state.tokens.delete(token);
+    }
   },
   userForToken(header: string | null): StoredUser | undefined {
     const token = header?.replace(/^Bearer /, '') ?? '';

@@ -217,7 +217,7 @@ export const handlers = [
   http.post('*/auth/refresh', () => {
     const userId = db.refreshCookie;
     if (userId === null || !db.findUser(userId)) return fail(401, 'Invalid token. Please log in again.');
-    return HttpResponse.json({ status: 'success', auth_token: db.issueToken(userId) });
+    return HttpResponse.json({ status: 'success', auth_token: db.issueToken(userId, { refresh: true }) });
   }),
 
   http.post('*/auth/logout', ({ request }) => {
@@ -244,6 +244,41 @@ export const handlers = [
     user.password = text(body, 'new_password');
     db.revokeToken(request.headers.get('Authorization'));
     return HttpResponse.json({ status: 'success', message: 'Password changed.', auth_token: db.issueToken(user.id) });
+  }),
+
+  http.get('*/auth/sessions', ({ request }) => {
+    const header = request.headers.get('Authorization');
+    const user = db.userForToken(header);
+    if (!user) return unauthorized();
+    const current = db.sessionForToken(header);
+    const sessions = db.sessionsOf(user.id).map(({ id, created, last_used, user_agent, address }) => ({
+      id,
+      created,
+      last_used,
+      user_agent,
+      address,
+      current: id === current,
+    }));
+    return HttpResponse.json({ status: 'success', data: { sessions } });
+  }),
+
+  http.delete('*/auth/sessions/:id', ({ request, params }) => {
+    const user = db.userForToken(request.headers.get('Authorization'));
+    if (!user) return unauthorized();
+    const session = db.sessionsOf(user.id).find((candidate) => candidate.id === params.id);
+    if (!session) return fail(404, 'Session does not exist.');
+    db.endSession(session.id);
+    return HttpResponse.json({ status: 'success', message: 'Session ended.' });
+  }),
+
+  http.delete('*/auth/sessions', ({ request }) => {
+    const header = request.headers.get('Authorization');
+    const user = db.userForToken(header);
+    if (!user) return unauthorized();
+    const others = db.sessionsOf(user.id).filter((session) => session.id !== db.sessionForToken(header));
+    others.forEach((session) => db.endSession(session.id));
+    const noun = others.length === 1 ? 'session' : 'sessions';
+    return HttpResponse.json({ status: 'success', message: `Ended ${others.length} other ${noun}.` });
   }),
 
   http.post('*/auth/password-reset', () =>

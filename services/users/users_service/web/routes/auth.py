@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from apiflask import APIBlueprint
@@ -10,14 +11,18 @@ from service_kit.web.edge import client_ip, rate_limit_identity
 from service_kit.web.errors import fail
 from service_kit.web.responses import json_response, success
 
+from ...domain import audit as audit_log
 from ...domain import auth as accounts
 from ...domain import devices, tokens, two_factor
 from ...domain.errors import DuplicateUser, TokenRejected
-from ..auth import auth, current_caller, token_claims
+from ..audit_trail import in_audit_scope
+from ..auth import admin_required, auth, client, current_caller, token_claims
 from ..context import background_work, login_throttle, settings, traceparent
 from ..rate_limits import AUTH, limited
 from ..schemas import (
     AccountDeleteIn,
+    AuditPageEnvelope,
+    AuditQuery,
     JWKSet,
     LoginEnvelope,
     LoginIn,
@@ -27,6 +32,7 @@ from ..schemas import (
     PasswordResetIn,
     RecoveryCodesEnvelope,
     RegisterIn,
+    SessionListEnvelope,
     TokenEnvelope,
     TwoFactorConfirmIn,
     TwoFactorDisableIn,
@@ -87,13 +93,10 @@ def _token_answer(message: str, issued: tokens.IssuedTokens, status: int = 200) 
     )
 
 
-def _user_agent() -> str:
-    return request.user_agent.string
-
-
 def _note_sign_in(issued: tokens.IssuedTokens) -> None:
     """After the answer: remember the device, and mail the owner when it is a new one."""
-    config, user_id, agent, address = settings(), issued.user_id, _user_agent(), client_ip()
+    config, user_id, seen = settings(), issued.user_id, client()
+    agent, address = seen.user_agent or "", seen.address or ""
     background_work().submit(
         lambda session: devices.note_sign_in(
             session=session, settings=config, user_id=user_id, user_agent=agent, address=address
@@ -124,9 +127,7 @@ def register(body: dict[str, Any]) -> Response:
     Creates an account and logs it in (access token in the body, refresh token as cookie).
     """
     try:
-        _user, issued = accounts.register(
-            session=current_session(), settings=settings(), user_agent=_user_agent(), **body
-        )
+        _user, issued = accounts.register(session=current_session(), settings=settings(), client=client(), **body)
     except DuplicateUser:
         raise fail(409, "Sorry. That user already exists.") from None
     return _token_answer("Successfully registered.", issued, 201)
@@ -153,6 +154,7 @@ def login(body: dict[str, Any]) -> Response:
         email=body["email"],
         password=body["password"],
         ip=rate_limit_identity(client_ip()),
+        client=client(),
     )
     if isinstance(issued, two_factor.MfaRequired):
         data = {"mfa_required": True, "mfa_token": issued.mfa_token, "expires_in": issued.expires_in}
@@ -187,6 +189,7 @@ def verify_two_factor(body: dict[str, Any]) -> Response:
         code=body.get("code"),
         recovery_code=body.get("recovery_code"),
         ip=rate_limit_identity(client_ip()),
+        client=client(),
     )
     _note_sign_in(issued)
     return _token_answer("Successfully logged in.", issued)
@@ -314,7 +317,7 @@ def refresh() -> Response:
         raise fail(401, "Provide a valid refresh token.")
     try:
         _user, issued = tokens.rotate_refresh_token(
-            session=current_session(), settings=settings(), raw=raw, traceparent=traceparent()
+            session=current_session(), settings=settings(), raw=raw, traceparent=traceparent(), client=client()
         )
     except TokenRejected:
         _clear_refresh_cookie()
@@ -394,6 +397,7 @@ def change_password(body: dict[str, Any]) -> Response:
         new_password=body["new_password"],
         ip=rate_limit_identity(client_ip()),
         traceparent=traceparent(),
+        client=client(),
     )
     return _token_answer("Password changed.", issued)
 
@@ -412,7 +416,10 @@ def password_reset(body: dict[str, Any]) -> Response:
     # After the answer, in every case: its timing must not tell whether the account exists.
     config, email = settings(), body["email"]
     background_work().submit(
-        lambda session: accounts.request_password_reset(session=session, settings=config, email=email)
+        in_audit_scope(
+            lambda session: accounts.request_password_reset(session=session, settings=config, email=email),
+            address=client_ip(),
+        )
     )
     return success(202, message="If that email is registered, a reset link has been sent.")
 
@@ -436,6 +443,110 @@ def password_reset_confirm(body: dict[str, Any]) -> Response:
         traceparent=traceparent(),
     )
     return success(message="Password has been reset. Please log in.")
+
+
+SESSION_NOT_FOUND = "Session does not exist."
+# What a session id can look like (they are hex); anything else is no session of anyone's.
+_SESSION_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+
+
+@bp.get("/auth/sessions")
+@autocommit
+@bp.auth_required(auth)
+@bp.output(SessionListEnvelope)
+def list_sessions() -> Response:
+    """My sessions
+
+    The caller's sessions that are still active (each a login, on one browser), most
+    recently used first; `current` marks the one of the access token sent.
+    """
+    caller = current_caller()
+    current = token_claims().get("sid")
+    sessions = tokens.list_sessions(connection=current_connection(), settings=settings(), user_id=caller.id)
+    views = [
+        {
+            "id": active.id,
+            "created": active.created,
+            "last_used": active.last_used,
+            "user_agent": active.user_agent,
+            "address": active.address,
+            "current": active.id == current,
+        }
+        for active in sessions
+    ]
+    return success(data={"sessions": views})
+
+
+@bp.delete("/auth/sessions/<string:session_id>")
+@transactional
+@bp.auth_required(auth)
+@bp.output(MessageEnvelope)
+@bp.doc(responses={404: "Session does not exist"})
+def end_session(session_id: str) -> Response:
+    """End one of my sessions
+
+    Its refresh token stops working, and its access tokens are refused at once, here and in
+    the other services. Another account's session, or an unknown one, answers 404.
+    """
+    caller = current_caller()
+    ended = []
+    if _SESSION_ID.fullmatch(session_id):
+        ended = tokens.end_sessions(
+            session=current_session(), user_id=caller.id, session_ids=[session_id], traceparent=traceparent()
+        )
+    if not ended:
+        raise fail(404, SESSION_NOT_FOUND)
+    return success(message="Session ended.")
+
+
+@bp.delete("/auth/sessions")
+@transactional
+@bp.auth_required(auth)
+@bp.output(MessageEnvelope)
+def end_other_sessions() -> Response:
+    """End all my other sessions
+
+    Every session of the caller but the one of the access token sent.
+    """
+    caller = current_caller()
+    current = token_claims().get("sid")
+    ended = tokens.end_sessions(
+        session=current_session(),
+        user_id=caller.id,
+        keep=str(current) if current else None,
+        traceparent=traceparent(),
+    )
+    noun = "session" if len(ended) == 1 else "sessions"
+    return success(message=f"Ended {len(ended)} other {noun}.")
+
+
+MAX_AUDIT_PER_PAGE = 100
+
+
+@bp.get("/auth/audit")
+@autocommit
+@bp.auth_required(auth)
+@admin_required
+@bp.input(AuditQuery, location="query", arg_name="query")
+@bp.output(AuditPageEnvelope)
+@bp.doc(responses={403: "Admins only"})
+def audit_events(query: dict[str, Any]) -> Response:
+    """Audit log (admin)
+
+    Security events (logins, failures, logouts, refusals, account changes, ended
+    sessions...), newest first, paged like `GET /users`. `user_id` keeps the events that
+    account did or that concerned it; `event` those of one name. Rows are kept
+    `AUDIT_RETENTION_DAYS` days.
+    """
+    per_page = min(query["per_page"], MAX_AUDIT_PER_PAGE)
+    events, total = audit_log.list_events(
+        connection=current_connection(),
+        page=query["page"],
+        per_page=per_page,
+        user_id=query["user_id"],
+        event=query["event"],
+    )
+    return success(data={"events": events, "page": query["page"], "per_page": per_page, "total": total})
 
 
 # Other services cache the key set; a new key is published well before it signs (docs/events.md).

@@ -141,10 +141,11 @@ def delete_user(user_id: int) -> Response:
 
     The last active admin cannot be deleted.
     """
-    require_admin(current_caller())
+    actor = current_caller()
+    require_admin(actor)
     user = _get_or_404(user_id)
     email = user.email
-    users.delete_user(session=current_session(), user=user, traceparent=traceparent())
+    users.delete_user(session=current_session(), user=user, traceparent=traceparent(), actor_id=actor.id)
     return success(message=f"{email} was deleted.")
 
 

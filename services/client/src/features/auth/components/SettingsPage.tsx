@@ -6,6 +6,7 @@ import { LoginRequired } from '@/components/layout/LoginRequired';
 import { DeleteAccountPanel } from './DeleteAccountPanel';
 import { PasswordForm } from './PasswordForm';
 import { ProfileForm } from './ProfileForm';
+import { SessionsPanel } from './SessionsPanel';
 import { TwoFactorPanel } from './TwoFactorPanel';
 
 export function SettingsPage() {
@@ -19,6 +20,7 @@ export function SettingsPage() {
           <ProfileForm key={user.id} user={user} />
           <PasswordForm />
           <TwoFactorPanel />
+          <SessionsPanel />
           <DeleteAccountPanel />
         </>
       )}
