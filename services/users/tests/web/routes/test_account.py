@@ -248,3 +248,15 @@ def test_the_last_two_admins_deleting_themselves_at_once_leave_one(
     assert sorted(statuses) == [200, 409]
     with database_of(postgres_app).unit_of_work() as session:
         assert session.query(User).filter_by(admin=True, active=True).count() == 1
+
+
+def test_the_deletion_and_refused_attempts_stay_in_the_audit_log(
+    auth: AuthActions, user: UserRef, admin: UserRef, client: FlaskClient
+) -> None:
+    headers = auth.headers(user)
+    assert delete_account(client, headers, password="not the password").status_code == 400
+    assert delete_account(client, headers, password=DEFAULT_PASSWORD).status_code == 200
+    audit = client.get("/auth/audit?per_page=100", headers=auth.headers(admin)).json["data"]["events"]
+    kept = [(row["event"], row["user_id"]) for row in audit if row["event"].startswith("account_")]
+    # The log outlives the account it tells of.
+    assert kept == [("account_deleted", user.id), ("account_delete_failed", user.id)]
