@@ -32,9 +32,10 @@ class Mailbox:
         with self._arrived:
             return self._addressed_to(address, subject)
 
-    def wait_for(self, address: str, timeout: float = 15, subject: str | None = None) -> EmailMessage:
-        """The latest message to ``address`` (with that ``subject`` when given), waiting for one
-        to arrive when there is none yet."""
+    def wait_for(self, address: str, subject: str | None = None, timeout: float = 15) -> EmailMessage:
+        """The latest message to ``address`` (with ``subject``, when given), waiting for one to
+        arrive when there is none yet. Security notices (a sign-in from a new browser, say) go
+        to the same address: a journey that waits for one kind of mail names its subject."""
         with self._arrived:
             self._arrived.wait_for(lambda: self._addressed_to(address, subject), timeout)
             found = self._addressed_to(address, subject)

@@ -81,6 +81,8 @@ def make_app(database_url: str, cleanup_engine: Engine) -> Iterator[Callable[...
 
     yield factory
     for app in apps:
+        # Work handed off after an answer (a sign-in's device check) ends before the tables do.
+        app.extensions["background_work"].wait()
         database_of(app).dispose()
     empty_tables(cleanup_engine, Base.metadata)
 
@@ -106,6 +108,7 @@ def postgres_app(make_app: Callable[..., APIFlask], database_server_url: str | N
     with app.app_context():
         upgrade()
     yield app
+    app.extensions["background_work"].wait()
     database_of(app).dispose()
     drop()
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from users_service.domain.mail import wait_for_deliveries
+
 
 class _Collector:
     def __init__(self) -> None:
@@ -52,6 +54,8 @@ class SMTPServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        # Mails still on their way (notices sent after a test's last request) arrive first.
+        wait_for_deliveries()
         self.controller.stop()
 
 

@@ -23,6 +23,7 @@ TABLES = {
     "mfa_challenges",
     "audit_events",
     "email_tokens",
+    "known_devices",
 }
 SESSION_COLUMNS = {"session_started_at", "user_agent", "address"}
 

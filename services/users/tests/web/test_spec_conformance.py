@@ -216,6 +216,13 @@ def test_every_operation_answers_as_documented(app: APIFlask, auth: AuthActions,
     api.call("DELETE", f"/users/{user_id}/sessions", headers=_bearer(session_six))
     api.call("DELETE", f"/users/{user_id}/sessions", headers=admin_headers)
     api.call("DELETE", "/users/424242/sessions", headers=admin_headers)
+    # Deleting one's own account: refusals, then the deletion; its tokens then fail.
+    session_five = api.call("POST", "/auth/login", json={"email": "renamed@example.com", "password": DEFAULT_PASSWORD})
+    api.call("DELETE", "/auth/account", headers=_bearer(session_five), json={})
+    api.call("DELETE", "/auth/account", headers=_bearer(session_five), json={"password": "not it"})
+    gone = api.call("DELETE", "/auth/account", headers=_bearer(session_five), json={"password": DEFAULT_PASSWORD})
+    assert gone.status_code == 200
+    api.call("DELETE", "/auth/account", headers=_bearer(session_five), json={"password": DEFAULT_PASSWORD})
 
     api.call("DELETE", f"/users/{created.json['data']['id']}", headers=admin_headers)
     api.call("DELETE", f"/users/{admin.id}", headers=admin_headers)

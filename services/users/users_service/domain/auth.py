@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..runtime.settings import Settings
-from . import events, tokens, two_factor, verification
+from . import devices, events, notices, tokens, two_factor, verification
 from .audit import audit
-from .errors import EmailNotVerified, InvalidInput, LoginFailed, LoginThrottled, ResetTokenInvalid
+from .errors import EmailNotVerified, InvalidInput, LoginFailed, LoginThrottled, ResetTokenInvalid, TokenRejected
 from .mail import send_mail
 from .models import Caller, PasswordResetToken, User, utcnow
 from .password_policy import password_problems
@@ -24,8 +24,10 @@ from .tokens import Client, IssuedTokens, sha256, start_session
 from .users import (
     Credentials,
     create_user,
+    delete_user,
     get_credentials,
     get_user_by_email,
+    lock_active_admins,
     lock_user,
     normalise_email,
     set_password,
@@ -43,6 +45,8 @@ def register(
     issued = None
     if not settings.REQUIRE_VERIFIED_EMAIL:
         issued = _new_session(session=session, settings=settings, user=user, client=client)
+    # The first device: later sign-ins from others are told to the owner.
+    devices.remember(session=session, user_id=user.id, user_agent=(client.user_agent if client else None) or "")
     audit("user_registered", user_id=user.id)
     return user, issued
 
@@ -219,6 +223,7 @@ def change_password(
     )
     issued = _new_session(session=session, settings=settings, user=user, client=client)
     audit("password_changed", user_id=user.id)
+    notices.password_changed(session=session, settings=settings, username=user.username, to=user.email, by_reset=False)
     return issued
 
 
@@ -279,4 +284,54 @@ def confirm_password_reset(
         session=session, settings=settings, user=user, password=password, reason="reset", traceparent=traceparent
     )
     audit("password_reset_completed", user_id=user.id)
+    notices.password_changed(session=session, settings=settings, username=user.username, to=user.email, by_reset=True)
     return user
+
+
+CODE_NEEDED = "Enter a code of your authenticator app, or a recovery code."
+
+
+def delete_account(
+    *,
+    session: Session,
+    settings: Settings,
+    throttle: LoginThrottle,
+    caller: Caller,
+    password: str,
+    code: str | None,
+    ip: str,
+    traceparent: str | None = None,
+) -> None:
+    """Delete the caller's own account: the password, and a code when two-factor login is on.
+
+    A wrong password or code is a guess: it counts against the account like a failed login.
+    The last active admin cannot delete itself (``LastAdmin``).
+    """
+    if caller.admin:
+        # The admins first, in the order every admin change takes them: two admins deleting
+        # themselves at once must not each hold their own row and wait for the other's.
+        lock_active_admins(session)
+    user = lock_user(session=session, user_id=caller.id)
+    if user is None:
+        raise TokenRejected("Invalid token. Please log in again.")
+    if user.two_factor_enabled and not code:
+        raise InvalidInput("code", [CODE_NEEDED])
+    try:
+        throttle.check(email=user.email, ip=ip)
+    except LoginThrottled as throttled:
+        audit("account_delete_throttled", user_id=user.id, retry_after=throttled.retry_after)
+        raise
+    try:
+        refused: InvalidInput | None = None
+        if not verify_password(settings, user.password_hash, password):
+            refused = InvalidInput("password", ["Password is incorrect."])
+        elif user.two_factor_enabled and not two_factor.check_code(session=session, user=user, code=code or ""):
+            refused = InvalidInput("code", [two_factor.INVALID_CODE])
+        if refused is not None:
+            throttle.record_failure(email=user.email, ip=ip)
+            audit("account_delete_failed", user_id=user.id, reason=next(iter(refused.errors)))
+            raise refused
+        throttle.clear_failures(email=user.email, ip=ip)
+    finally:
+        throttle.release(email=user.email, ip=ip)
+    delete_user(session=session, user=user, traceparent=traceparent, audit_event="account_deleted")

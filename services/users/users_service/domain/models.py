@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from service_kit.db.types import UTCDateTime, utcnow
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db.base import Base
@@ -17,6 +17,7 @@ __all__ = [
     "Base",
     "Caller",
     "EmailToken",
+    "KnownDevice",
     "MfaChallenge",
     "OutboxEvent",
     "PasswordResetToken",
@@ -166,6 +167,19 @@ class MfaChallenge(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class KnownDevice(Base):
+    """A browser or app an account has signed in from, as the SHA-256 of its user agent (the
+    agent itself is not kept): a sign-in from any other one is told to the owner by mail."""
+
+    __tablename__ = "known_devices"
+    __table_args__ = (UniqueConstraint("user_id", "device_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    device_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class OutboxEvent(Base):

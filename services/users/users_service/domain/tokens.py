@@ -56,6 +56,7 @@ class IssuedTokens:
     access_token: str
     expires_in: int
     refresh_token: str
+    user_id: int
 
 
 def sha256(value: str) -> str:
@@ -223,7 +224,7 @@ def start_session(
     }
     connection.execute(_INSERT_REFRESH_TOKEN, row)
     access, ttl = issue_access_token(settings, user_id, token_version, admin=admin, session_id=family_id)
-    return IssuedTokens(access, ttl, raw)
+    return IssuedTokens(access, ttl, raw, user_id)
 
 
 def revoke_family(*, session: Session, family_id: str) -> None:
@@ -296,7 +297,7 @@ def rotate_refresh_token(
             access, ttl = issue_access_token(
                 settings, user.id, user.token_version, admin=user.admin, session_id=row.family_id
             )
-            return user, IssuedTokens(access, ttl, successor)
+            return user, IssuedTokens(access, ttl, successor, user.id)
         session.refresh(row)
 
     rotated_at = row.rotated_at or now
@@ -305,7 +306,7 @@ def rotate_refresh_token(
         access, ttl = issue_access_token(
             settings, user.id, user.token_version, admin=user.admin, session_id=row.family_id
         )
-        return user, IssuedTokens(access, ttl, successor)
+        return user, IssuedTokens(access, ttl, successor, user.id)
 
     revoke_family(session=session, family_id=row.family_id)
     audit("authn_token_reuse", user_id=user.id, family=row.family_id[:8])

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..runtime.settings import Settings
+from . import notices
 from .audit import audit
 from .errors import (
     InvalidInput,
@@ -86,7 +87,9 @@ def start_setup(*, session: Session, settings: Settings, caller: Caller) -> Enro
     return Enrolment(secret=secret, otpauth_uri=uri)
 
 
-def confirm_setup(*, session: Session, throttle: LoginThrottle, caller: Caller, code: str, ip: str) -> list[str]:
+def confirm_setup(
+    *, session: Session, settings: Settings, throttle: LoginThrottle, caller: Caller, code: str, ip: str
+) -> list[str]:
     """Turn two-factor login on with a code of the pending secret; the recovery codes, in clear
     this once (only their hashes are stored)."""
     user = _account(session, caller)
@@ -101,6 +104,9 @@ def confirm_setup(*, session: Session, throttle: LoginThrottle, caller: Caller, 
     user.two_factor_enabled = True
     codes = _new_recovery_codes(session, user.id)
     audit("2fa_enabled", user_id=user.id)
+    notices.two_factor_changed(
+        session=session, settings=settings, username=user.username, to=user.email, enabled=True, by_admin=False
+    )
     return codes
 
 
@@ -111,23 +117,35 @@ def disable(
     user = _account(session, caller)
     if not user.two_factor_enabled:
         raise TwoFactorConflict(NOT_ON)
-    totp = session.get(TotpSecret, user.id)
     with _counted(throttle, email=user.email, ip=ip, user_id=user.id):
         if not verify_password(settings, user.password_hash, password):
             raise InvalidInput("password", ["Password is incorrect."])
-        if not ((totp is not None and _accept_totp(totp, code)) or _use_recovery_code(session, user.id, code)):
+        if not check_code(session=session, user=user, code=code):
             raise InvalidInput("code", [INVALID_CODE])
     _remove(session, user)
     audit("2fa_disabled", user_id=user.id)
+    notices.two_factor_changed(
+        session=session, settings=settings, username=user.username, to=user.email, enabled=False, by_admin=False
+    )
 
 
-def reset(*, session: Session, actor: Caller, user: User) -> None:
+def check_code(*, session: Session, user: User, code: str) -> bool:
+    """Whether ``code`` is a fresh TOTP code or an unused recovery code of the account (spent if so)."""
+    totp = session.get(TotpSecret, user.id)
+    return (totp is not None and _accept_totp(totp, code)) or _use_recovery_code(session, user.id, code)
+
+
+def reset(*, session: Session, settings: Settings, actor: Caller, user: User) -> None:
     """An admin turns a user's two-factor login off (a lost phone and lost recovery codes)."""
     # Locked, as a login's second step locks it: a code checked meanwhile waits for this.
     lock_user(session=session, user_id=user.id)
     was_on = user.two_factor_enabled
     _remove(session, user)
     audit("2fa_reset", user_id=user.id, actor_id=actor.id, was_enabled=was_on)
+    if was_on:
+        notices.two_factor_changed(
+            session=session, settings=settings, username=user.username, to=user.email, enabled=False, by_admin=True
+        )
 
 
 def _remove(session: Session, user: User) -> None:

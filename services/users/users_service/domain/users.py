@@ -259,7 +259,7 @@ def create_user(
     return user
 
 
-def _lock_active_admins(session: Session) -> None:
+def lock_active_admins(session: Session) -> None:
     """Serialise admin changes (PostgreSQL row locks) so two admins cannot demote each other."""
     session.execute(select(User.id).where(User.admin.is_(True), User.active.is_(True)).with_for_update())
 
@@ -365,7 +365,7 @@ def update_user(
         "active" in changes and changes["active"] != user.active
     )
     if touches_admin and user.admin:
-        _lock_active_admins(session)
+        lock_active_admins(session)
         session.refresh(user)
     was_active, was_admin = user.active, user.admin
     for field in ("username", "email", "admin", "active"):
@@ -421,16 +421,25 @@ def confirm_email(*, session: Session, token: str) -> tuple[User, str | None]:
     return user, old_email
 
 
-def delete_user(*, session: Session, user: User, traceparent: str | None = None, actor_id: int | None = None) -> None:
+def delete_user(
+    *,
+    session: Session,
+    user: User,
+    traceparent: str | None = None,
+    actor_id: int | None = None,
+    audit_event: str = "user_deleted",
+) -> None:
+    """Delete the account; its ``user.deleted`` event, in the same unit of work, has the other
+    services delete what belongs to it. Its sessions go with it (foreign keys cascade)."""
     if user.admin and user.active:
-        _lock_active_admins(session)
+        lock_active_admins(session)
     user_id = user.id
     session.delete(user)
     if user.admin:
         _ensure_an_admin_remains(session)
     session.flush()
     events.record(session, type=events.USER_DELETED, user_id=user_id, traceparent=traceparent)
-    audit("user_deleted", user_id=user_id, actor_id=actor_id)
+    audit(audit_event, user_id=user_id, actor_id=actor_id)
 
 
 def set_password(

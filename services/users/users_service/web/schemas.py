@@ -220,6 +220,11 @@ class TwoFactorDisableIn(InputSchema):
     code = _code_field("A code of the authenticator app, or a recovery code.", required=True)
 
 
+class AccountDeleteIn(InputSchema):
+    password = String(required=True, load_only=True, validate=Length(min=1, max=1024))
+    code = _code_field("Needed when two-factor login is on: a code of the authenticator app, or a recovery code.")
+
+
 class PageQuery(InputSchema):
     page = Integer(load_default=1, validate=Range(min=1, max=1_000_000))
     # Values above 100 are clamped to 100 rather than refused.

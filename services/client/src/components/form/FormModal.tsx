@@ -15,19 +15,29 @@ interface FormModalProps {
   /** True while the form cannot be sent yet (a rule is not met, nothing changed). */
   submitDisabled: boolean;
   onClose: () => void;
+  /** The submit button is red: the form does what cannot be undone. */
+  danger?: boolean;
   /** The form's fields. */
   children: ReactNode;
 }
 
 /** A dialog holding one form: a failure is shown above the fields, submit and cancel in the footer. */
-export function FormModal({ title, submitLabel, submission, submitDisabled, onClose, children }: FormModalProps) {
+export function FormModal({
+  title,
+  submitLabel,
+  submission,
+  submitDisabled,
+  onClose,
+  danger = false,
+  children,
+}: FormModalProps) {
   const formId = useId();
   return (
     <Modal
       title={title}
       onClose={onClose}
       action={
-        <SubmitButton form={formId} submitting={submission.submitting} disabled={submitDisabled}>
+        <SubmitButton form={formId} submitting={submission.submitting} disabled={submitDisabled} danger={danger}>
           {submitLabel}
         </SubmitButton>
       }

@@ -7,15 +7,17 @@ interface SubmitButtonProps {
   disabled?: boolean;
   /** The id of the form it sends, where the button stands outside that form (a dialog's footer). */
   form?: string;
+  /** Red: the form does what cannot be undone. */
+  danger?: boolean;
   children: ReactNode;
 }
 
-export function SubmitButton({ submitting, disabled = false, form, children }: SubmitButtonProps) {
+export function SubmitButton({ submitting, disabled = false, form, danger = false, children }: SubmitButtonProps) {
   return (
     <button
       type="submit"
       form={form}
-      className={`button is-primary${submitting ? ' is-loading' : ''}`}
+      className={`button ${danger ? 'is-danger' : 'is-primary'}${submitting ? ' is-loading' : ''}`}
       disabled={disabled || submitting}
     >
       {children}

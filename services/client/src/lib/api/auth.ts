@@ -2,6 +2,7 @@
 import { api, tokenStore } from '@/lib/api-client';
 
 import type {
+  AccountDelete,
   AuditPage,
   Login,
   PasswordChange,
@@ -44,6 +45,16 @@ export async function confirmTwoFactor(code: string): Promise<string[]> {
 
 export async function disableTwoFactor(body: TwoFactorDisable): Promise<string> {
   const { message } = await api.delete('/auth/2fa', { body });
+  return message;
+}
+
+/**
+ * Deletes the signed-in user's own account; the server ends every session and clears the
+ * refresh cookie, so the access token is dropped here too.
+ */
+export async function deleteAccount(body: AccountDelete): Promise<string> {
+  const { message } = await api.delete('/auth/account', { body });
+  tokenStore.set(null);
   return message;
 }
 

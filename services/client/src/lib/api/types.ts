@@ -34,6 +34,7 @@ export type PasswordChange = Schemas['PasswordChangeIn'];
 export type FailEnvelope = Schemas['FailEnvelope'];
 export type TwoFactorSetup = Schemas['TwoFactorSetup'];
 export type TwoFactorDisable = Schemas['TwoFactorDisableIn'];
+export type AccountDelete = Schemas['AccountDeleteIn'];
 /** A code of the authenticator app, or one of the recovery codes. */
 export type SecondFactor = { code: string } | { recovery_code: string };
 export type Session = Schemas['SessionPublic'];

@@ -264,6 +264,29 @@ export const handlers = [
     return HttpResponse.json({ status: 'success', message: 'Two-factor login is off.' });
   }),
 
+  http.delete('*/auth/account', async ({ request }) => {
+    const viewer = db.userForToken(request.headers.get('Authorization'));
+    if (!viewer) return unauthorized();
+    const body = (await request.json()) as Body;
+    const code = text(body, 'code');
+    if (viewer.two_factor_enabled && code === '') {
+      return fail(400, 'Invalid payload.', { code: ['Enter a code of your authenticator app, or a recovery code.'] });
+    }
+    if (text(body, 'password') !== viewer.password) {
+      return fail(400, 'Invalid payload.', { password: ['Password is incorrect.'] });
+    }
+    if (viewer.two_factor_enabled && code !== TOTP_CODE && !db.spendRecoveryCode(viewer.id, code)) {
+      return fail(400, 'Invalid payload.', { code: ['Invalid code.'] });
+    }
+    const activeAdmins = db.users().filter((user) => user.admin && user.active);
+    if (viewer.admin && viewer.active && activeAdmins.length === 1) {
+      return fail(409, 'The last active admin cannot be removed or demoted.');
+    }
+    db.removeUser(viewer.id);
+    db.refreshCookie = null;
+    return HttpResponse.json({ status: 'success', message: 'Your account was deleted.' });
+  }),
+
   http.post('*/auth/refresh', () => {
     const userId = db.refreshCookie;
     if (userId === null || !db.findUser(userId)) return fail(401, 'Invalid token. Please log in again.');

@@ -323,7 +323,7 @@ def test_changing_ones_own_email_needs_the_password_and_tells_the_old_address(
     assert changed.status_code == 200
     mails = {message["To"]: message for message in smtp.wait_for(2)}
     assert set(mails) == {"owner@example.com", "new@example.com"}
-    notice = mails["owner@example.com"].get_payload(decode=True).decode()
+    notice = mails["owner@example.com"].get_payload()[0].get_payload(decode=True).decode()
     assert "new@example.com" in notice and "verify-email" not in notice
     # Pending: nothing changed until the new address opens its link.
     assert auth.db_user(user.id).email == "owner@example.com"  # type: ignore[union-attr]
@@ -348,7 +348,7 @@ def test_an_admin_changes_someones_email_at_once_unverified_and_the_owner_is_tol
     assert response.json["message"] == "User updated."
     assert (response.json["data"]["email"], response.json["data"]["email_verified"]) == ("moved@example.com", False)
     mails = {message["To"]: message for message in smtp.wait_for(2)}
-    assert "An administrator changed" in mails["owner@example.com"].get_payload(decode=True).decode()
+    assert "An administrator changed" in mails["owner@example.com"].get_payload()[0].get_payload(decode=True).decode()
     verified = client.post("/auth/verify-email", json={"token": link_token(mails["moved@example.com"])})
     assert verified.json["message"] == "Your email address is verified."
     assert auth.db_user(user.id).email_verified  # type: ignore[union-attr]
@@ -463,13 +463,13 @@ def test_two_admins_demoting_each_other_leave_one_admin(
     headers = {first.id: auth.headers(first), second.id: auth.headers(second)}
     # Both requests have read their target and counted two admins before either locks.
     both_inside = threading.Barrier(2, timeout=10)
-    lock_active_admins = users._lock_active_admins
+    lock_active_admins = users.lock_active_admins
 
     def lock_once_both_are_inside(session: Any) -> None:
         both_inside.wait()
         lock_active_admins(session)
 
-    monkeypatch.setattr(users, "_lock_active_admins", lock_once_both_are_inside)
+    monkeypatch.setattr(users, "lock_active_admins", lock_once_both_are_inside)
     statuses: list[int] = []
 
     def demote(actor: UserRef, target: UserRef) -> None:

@@ -13,13 +13,14 @@ from service_kit.web.responses import json_response, success
 
 from ...domain import audit as audit_log
 from ...domain import auth as accounts
-from ...domain import tokens, two_factor, users, verification
+from ...domain import devices, tokens, two_factor, users, verification
 from ...domain.errors import DuplicateUser, TokenRejected
 from ..audit_trail import in_audit_scope
 from ..auth import admin_required, auth, client, current_caller, token_claims
 from ..context import background_work, login_throttle, settings, traceparent, verification_mail_limit
 from ..rate_limits import AUTH, limited
 from ..schemas import (
+    AccountDeleteIn,
     AuditPageEnvelope,
     AuditQuery,
     JWKSet,
@@ -91,6 +92,17 @@ def _token_answer(message: str, issued: tokens.IssuedTokens, status: int = 200) 
             "expires_in": issued.expires_in,
         },
         status,
+    )
+
+
+def _note_sign_in(issued: tokens.IssuedTokens) -> None:
+    """After the answer: remember the device, and mail the owner when it is a new one."""
+    config, user_id, seen = settings(), issued.user_id, client()
+    agent, address = seen.user_agent or "", seen.address or ""
+    background_work().submit(
+        lambda session: devices.note_sign_in(
+            session=session, settings=config, user_id=user_id, user_agent=agent, address=address
+        )
     )
 
 
@@ -216,6 +228,7 @@ def login(body: dict[str, Any]) -> Response:
     if isinstance(issued, two_factor.MfaRequired):
         data = {"mfa_required": True, "mfa_token": issued.mfa_token, "expires_in": issued.expires_in}
         return success(message="Enter your two-factor code.", data=data)
+    _note_sign_in(issued)
     return _token_answer("Successfully logged in.", issued)
 
 
@@ -247,6 +260,7 @@ def verify_two_factor(body: dict[str, Any]) -> Response:
         ip=rate_limit_identity(client_ip()),
         client=client(),
     )
+    _note_sign_in(issued)
     return _token_answer("Successfully logged in.", issued)
 
 
@@ -281,6 +295,7 @@ def confirm_two_factor(body: dict[str, Any]) -> Response:
     """
     codes = two_factor.confirm_setup(
         session=current_session(),
+        settings=settings(),
         throttle=login_throttle(),
         caller=current_caller(),
         code=body["code"],
@@ -311,6 +326,41 @@ def disable_two_factor(body: dict[str, Any]) -> Response:
         ip=rate_limit_identity(client_ip()),
     )
     return success(message="Two-factor login is off.")
+
+
+@bp.delete("/auth/account")
+@transactional
+@bp.auth_required(auth)
+@limited(AUTH)
+@bp.input(AccountDeleteIn, arg_name="body")
+@bp.output(MessageEnvelope)
+@bp.doc(
+    responses={
+        400: "Invalid payload, a wrong password, or a wrong or missing two-factor code",
+        409: "Last active admin",
+        429: "Too many wrong passwords or codes",
+    }
+)
+def delete_account(body: dict[str, Any]) -> Response:
+    """Delete one's own account
+
+    Needs the password, and `code` (of the authenticator app, or a recovery code) when
+    two-factor login is on. Every session ends and the refresh cookie is cleared; the
+    other services delete the account's data. Wrong passwords and codes are throttled per
+    account like failed logins. The last active admin cannot delete itself.
+    """
+    accounts.delete_account(
+        session=current_session(),
+        settings=settings(),
+        throttle=login_throttle(),
+        caller=current_caller(),
+        password=body["password"],
+        code=body.get("code"),
+        ip=rate_limit_identity(client_ip()),
+        traceparent=traceparent(),
+    )
+    _clear_refresh_cookie()
+    return success(message="Your account was deleted.")
 
 
 @bp.post("/auth/refresh")

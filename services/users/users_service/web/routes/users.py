@@ -201,7 +201,7 @@ def reset_two_factor(user_id: int) -> Response:
     """
     actor = current_caller()
     require_admin(actor)
-    two_factor.reset(session=current_session(), actor=actor, user=_get_or_404(user_id))
+    two_factor.reset(session=current_session(), settings=settings(), actor=actor, user=_get_or_404(user_id))
     return success(message="Two-factor login was reset.")
 
 

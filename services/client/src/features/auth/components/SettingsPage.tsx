@@ -3,6 +3,7 @@ import { Loading } from '@/components/ui/Loading';
 import { useSession } from '@/lib/session';
 
 import { LoginRequired } from '@/components/layout/LoginRequired';
+import { DeleteAccountPanel } from './DeleteAccountPanel';
 import { EmailVerificationNotice } from './EmailVerificationNotice';
 import { PasswordForm } from './PasswordForm';
 import { ProfileForm } from './ProfileForm';
@@ -22,6 +23,7 @@ export function SettingsPage() {
           <PasswordForm />
           <TwoFactorPanel />
           <SessionsPanel />
+          <DeleteAccountPanel />
         </>
       )}
     </Page>
