@@ -183,7 +183,10 @@ def test_sigterm_while_workers_start_stops_them_too(database_url: str, tmp_path:
             # The server may stop a worker before this loop signals it.
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-        assert server.wait(timeout=20) == 0, log_path.read_text()
+        code = server.wait(timeout=20)
+        # 0, or 1 when a worker ended before the server handled its own signal: granian then
+        # reports that worker's exit as unexpected. Either way the server stops.
+        assert code == 0 or (code == 1 and "Unexpected exit from worker" in log_path.read_text()), log_path.read_text()
     # A worker left behind would live on for good; one still exiting on a loaded machine is gone within seconds.
     deadline = time.monotonic() + 10
     while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
