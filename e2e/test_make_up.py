@@ -187,8 +187,9 @@ def test_a_process_that_keeps_crashing_is_given_up_on_with_its_last_words(tmp_pa
     env = dict(os.environ) | {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'users.db'}",
         "STACK_MARKER": marker,
-        # Every users instance exits at once with one sentence, start after start.
-        "WEB_CONCURRENCY": "0",
+        # Every users instance exits at once with one sentence, start after start (a setting
+        # of the users service alone, so the items instances start and stay up).
+        "USER_COUNT_MAX_AGE": "-1",
     }
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
     output = result.stdout + result.stderr
@@ -198,7 +199,7 @@ def test_a_process_that_keeps_crashing_is_given_up_on_with_its_last_words(tmp_pa
     verdicts = [line for line in output.splitlines() if line.startswith("make up: gave up on users ")]
     assert len(verdicts) == 1, output
     assert "after 5 starts in a row" in verdicts[0]
-    assert "WEB_CONCURRENCY must be at least 1, not 0." in verdicts[0]
+    assert "USER_COUNT_MAX_AGE: Input should be greater than or equal to 0." in verdicts[0]
     assert "make up: gave up on every users process" in output
     assert "stopping everything" in output
     # The back-off grows: 1, 2, 3, then 4 s between an exit and the next start.
