@@ -2,12 +2,14 @@ import { useId, useState } from 'react';
 import { useNavigate } from 'react-router';
 
 import { useFlash } from '@/components/flash';
-import { TextField, useSubmit } from '@/components/form';
+import { useSubmit } from '@/components/form';
 import { FormModal } from '@/components/form/FormModal';
 import { paths } from '@/config/paths';
 import { deleteAccount } from '@/lib/api/auth';
 import type { AccountDelete } from '@/lib/api/types';
 import { useSession } from '@/lib/session';
+
+import { CodeField, CurrentPasswordField } from './SecretFields';
 
 /**
  * The danger zone of the settings: deleting one's own account, after a dialog that asks for
@@ -62,26 +64,19 @@ function DeleteAccountModal({ needsCode, onClose }: { needsCode: boolean; onClos
         Your account and your items are deleted for good, and you are signed out everywhere. Enter your password to
         confirm.
       </p>
-      <TextField
+      <CurrentPasswordField
         label="Password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
         value={values.password}
-        onChange={(event) => setValues({ ...values, password: event.target.value })}
+        onChange={(password) => setValues({ ...values, password })}
         errors={submission.fieldErrors.password}
-        required
       />
       {needsCode && (
-        <TextField
+        <CodeField
+          kind="either"
           label="Two-factor code"
-          name="code"
-          type="text"
-          autoComplete="one-time-code"
           value={values.code}
-          onChange={(event) => setValues({ ...values, code: event.target.value })}
+          onChange={(code) => setValues({ ...values, code })}
           errors={submission.fieldErrors.code}
-          required
         />
       )}
     </FormModal>

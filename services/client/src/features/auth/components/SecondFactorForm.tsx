@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 
-import { SubmitButton, TextField, useSubmit } from '@/components/form';
+import { SubmitButton, useSubmit } from '@/components/form';
 import { paths } from '@/config/paths';
 import { useSession } from '@/lib/session';
+
+import { CodeField } from './SecretFields';
 
 interface SecondFactorFormProps {
   /** The challenge the password step answered. */
@@ -38,31 +40,16 @@ export function SecondFactorForm({ mfaToken, onRestart }: SecondFactorFormProps)
           : 'Enter the 6-digit code your authenticator app shows.'}
       </p>
       {useRecovery ? (
-        <TextField
+        <CodeField
           key="recovery"
+          kind="recovery"
           label="Recovery code"
-          name="recovery_code"
-          type="text"
-          autoComplete="off"
           value={code}
-          onChange={(event) => setCode(event.target.value)}
+          onChange={setCode}
           errors={fieldErrors.recovery_code}
-          required
         />
       ) : (
-        <TextField
-          key="code"
-          label="Authentication code"
-          name="code"
-          type="text"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={6}
-          value={code}
-          onChange={(event) => setCode(event.target.value)}
-          errors={fieldErrors.code}
-          required
-        />
+        <CodeField key="code" kind="app" label="Authentication code" value={code} onChange={setCode} errors={fieldErrors.code} />
       )}
       <div className="buttons">
         <SubmitButton submitting={submitting} disabled={code.trim() === ''}>

@@ -1,6 +1,7 @@
-import { useId, useRef, useState } from 'react';
+import { useId } from 'react';
 
-import { useFlash } from '@/components/flash';
+import { useFlashedAction } from '@/components/flash';
+import { DataTable, type DataColumn } from '@/components/ui/DataTable';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Loading } from '@/components/ui/Loading';
 import { endOtherSessions, endSession, getSessions } from '@/lib/api/auth';
@@ -22,32 +23,21 @@ function describe(session: Session): string {
   return session.user_agent || session.address || 'an unknown device';
 }
 
+const COLUMNS: DataColumn<Session>[] = [
+  { header: 'Device', cell: (session) => session.user_agent || 'Unknown device', className: 'session-device' },
+  { header: 'Address', cell: (session) => session.address ?? 'Unknown' },
+  { header: 'Signed in', cell: (session) => formatTime(session.created) },
+  { header: 'Last used', cell: (session) => formatTime(session.last_used) },
+];
+
 /**
  * The signed-in user's sessions (each a login on one browser), with a button to end any
  * other one, or all of them at once: their tokens stop working immediately.
  */
 export function SessionsPanel() {
   const headingId = useId();
-  const { flash } = useFlash();
   const sessions = useAsync(getSessions, []);
-  const [ending, setEnding] = useState<string | null>(null);
-  // State is only read on the next render; a double click arrives before that.
-  const running = useRef(false);
-
-  const run = async (key: string, action: () => Promise<string>) => {
-    if (running.current) return;
-    running.current = true;
-    setEnding(key);
-    try {
-      flash('success', await action());
-    } catch (caught) {
-      flash('danger', caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      running.current = false;
-      setEnding(null);
-      sessions.reload();
-    }
-  };
+  const { busy: ending, run } = useFlashedAction<string>(sessions.reload);
 
   const list = sessions.data ?? [];
   const others = list.filter((session) => !session.current);
@@ -64,46 +54,26 @@ export function SessionsPanel() {
       {sessions.status === 'error' && <ErrorNotice error={sessions.error} onRetry={sessions.reload} />}
       {sessions.data && (
         <>
-          <div className="table-container">
-            <table className="table is-fullwidth">
-              <thead>
-                <tr>
-                  <th scope="col">Device</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Signed in</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span className="is-sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((session) => (
-                  <tr key={session.id}>
-                    <td className="session-device">{session.user_agent || 'Unknown device'}</td>
-                    <td>{session.address ?? 'Unknown'}</td>
-                    <td>{formatTime(session.created)}</td>
-                    <td>{formatTime(session.last_used)}</td>
-                    <td className="has-text-right">
-                      {session.current ? (
-                        <span className="tag is-info is-light">This session</span>
-                      ) : (
-                        <button
-                          type="button"
-                          className={`button is-small is-danger is-light${ending === session.id ? ' is-loading' : ''}`}
-                          aria-label={`End the session on ${describe(session)}`}
-                          disabled={ending !== null}
-                          onClick={() => void run(session.id, () => endSession(session.id))}
-                        >
-                          End
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={list}
+            columns={COLUMNS}
+            hoverable={false}
+            actions={(session) =>
+              session.current ? (
+                <span className="tag is-info is-light">This session</span>
+              ) : (
+                <button
+                  type="button"
+                  className={`button is-small is-danger is-light${ending === session.id ? ' is-loading' : ''}`}
+                  aria-label={`End the session on ${describe(session)}`}
+                  disabled={ending !== null}
+                  onClick={() => void run(session.id, () => endSession(session.id))}
+                >
+                  End
+                </button>
+              )
+            }
+          />
           <button
             type="button"
             className={`button is-danger${ending === 'others' ? ' is-loading' : ''}`}

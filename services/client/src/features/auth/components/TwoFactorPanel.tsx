@@ -1,11 +1,12 @@
 import { useId, useState } from 'react';
 
-import { SubmitButton, TextField, useSubmit } from '@/components/form';
+import { SubmitButton, useSubmit } from '@/components/form';
 import { confirmTwoFactor, disableTwoFactor, startTwoFactorSetup } from '@/lib/api/auth';
 import type { TwoFactorSetup } from '@/lib/api/types';
 import { useSession } from '@/lib/session';
 
 import { QrCode } from './QrCode';
+import { CodeField, CurrentPasswordField } from './SecretFields';
 
 /**
  * Two-factor login in the settings: set it up (a QR code of the secret, then a code of it),
@@ -75,18 +76,7 @@ function ConfirmForm({ enrolment, onConfirmed, onCancel }: ConfirmFormProps) {
       <p className="mb-4">
         Cannot scan it? Enter this key in the app: <code>{enrolment.secret}</code>
       </p>
-      <TextField
-        label="Code from the app"
-        name="code"
-        type="text"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        maxLength={6}
-        value={code}
-        onChange={(event) => setCode(event.target.value)}
-        errors={fieldErrors.code}
-        required
-      />
+      <CodeField kind="app" label="Code from the app" value={code} onChange={setCode} errors={fieldErrors.code} />
       <div className="buttons">
         <SubmitButton submitting={submitting} disabled={code.trim() === ''}>
           Turn on
@@ -135,25 +125,18 @@ function DisableForm({ onDisabled }: { onDisabled: () => void }) {
   return (
     <form onSubmit={submit} noValidate aria-label="Turn off two-factor login">
       <p className="mb-4">On. To turn it off, enter your password and a code from the app (or a recovery code).</p>
-      <TextField
+      <CurrentPasswordField
         label="Password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
         value={values.password}
-        onChange={(event) => setValues({ ...values, password: event.target.value })}
+        onChange={(password) => setValues({ ...values, password })}
         errors={fieldErrors.password}
-        required
       />
-      <TextField
+      <CodeField
+        kind="either"
         label="Code"
-        name="code"
-        type="text"
-        autoComplete="one-time-code"
         value={values.code}
-        onChange={(event) => setValues({ ...values, code: event.target.value })}
+        onChange={(code) => setValues({ ...values, code })}
         errors={fieldErrors.code}
-        required
       />
       <SubmitButton submitting={submitting} disabled={values.password === '' || values.code.trim() === ''}>
         Turn off

@@ -1,9 +1,12 @@
 import { useState, type FormEvent } from 'react';
 
+import { TextField } from '@/components/form';
+import { DataTable, type DataColumn } from '@/components/ui/DataTable';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Loading } from '@/components/ui/Loading';
 import { Pagination } from '@/components/ui/Pagination';
 import { getAuditEvents, type AuditFilter } from '@/lib/api/auth';
+import type { AuditEvent } from '@/lib/api/types';
 import { useAsync } from '@/lib/use-async';
 
 import '@/styles/lists.scss';
@@ -22,6 +25,15 @@ function formatDetails(details: Record<string, unknown>): string {
     .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(', ');
 }
+
+const COLUMNS: DataColumn<AuditEvent>[] = [
+  { header: 'Time', cell: (row) => formatTime(row.created_at) },
+  { header: 'Event', cell: (row) => row.event },
+  { header: 'User', cell: (row) => row.user_id ?? '' },
+  { header: 'Target', cell: (row) => row.target_user_id ?? '' },
+  { header: 'Address', cell: (row) => row.address ?? '' },
+  { header: 'Details', cell: (row) => formatDetails(row.details) },
+];
 
 /** The audit log, newest first, filtered by account and by event name. */
 export function AuditLog() {
@@ -48,39 +60,18 @@ export function AuditLog() {
     <section aria-label="Audit log">
       <form className="columns is-align-items-flex-end" onSubmit={apply}>
         <div className="column">
-          <div className="field">
-            <label className="label" htmlFor="audit-user-id">
-              User ID
-            </label>
-            <div className="control">
-              <input
-                id="audit-user-id"
-                className="input"
-                type="number"
-                min={1}
-                value={userId}
-                onChange={(event) => setUserId(event.target.value)}
-              />
-            </div>
-          </div>
+          <TextField label="User ID" name="user_id" type="number" min={1} value={userId} onChange={(event) => setUserId(event.target.value)} />
         </div>
         <div className="column">
-          <div className="field">
-            <label className="label" htmlFor="audit-event">
-              Event
-            </label>
-            <div className="control">
-              <input
-                id="audit-event"
-                className="input"
-                type="text"
-                placeholder="e.g. login_failed"
-                pattern="[a-z0-9_.]{1,64}"
-                value={eventName}
-                onChange={(event) => setEventName(event.target.value)}
-              />
-            </div>
-          </div>
+          <TextField
+            label="Event"
+            name="event"
+            type="text"
+            placeholder="e.g. login_failed"
+            pattern="[a-z0-9_.]{1,64}"
+            value={eventName}
+            onChange={(event) => setEventName(event.target.value)}
+          />
         </div>
         <div className="column is-narrow">
           <div className="field">
@@ -94,37 +85,7 @@ export function AuditLog() {
       {!data && events.status === 'loading' && <Loading label="Loading the audit log…" />}
       {data && (
         <div aria-busy={events.status === 'loading'}>
-          <div className="table-container">
-            <table className="table is-fullwidth">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.events.length === 0 && (
-                  <tr>
-                    <td colSpan={6}>No events match.</td>
-                  </tr>
-                )}
-                {data.events.map((row) => (
-                  <tr key={row.id}>
-                    <td>{formatTime(row.created_at)}</td>
-                    <td>{row.event}</td>
-                    <td>{row.user_id ?? ''}</td>
-                    <td>{row.target_user_id ?? ''}</td>
-                    <td>{row.address ?? ''}</td>
-                    <td>{formatDetails(row.details)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable rows={data.events} columns={COLUMNS} emptyText="No events match." hoverable={false} />
           <Pagination page={data.page} pages={pages} onChange={setPage} />
         </div>
       )}

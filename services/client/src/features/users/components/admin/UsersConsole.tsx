@@ -1,6 +1,9 @@
-import { Suspense, useRef, useState, type ReactNode } from 'react';
+import { Suspense, useState, type ReactNode } from 'react';
 
-import { useFlash } from '@/components/flash';
+import { useFlash, useFlashedAction } from '@/components/flash';
+import { TextField } from '@/components/form';
+import { FieldShell } from '@/components/form/FieldShell';
+import { DataTable, type ColumnSort, type DataColumn } from '@/components/ui/DataTable';
 import { ErrorNotice } from '@/components/ui/ErrorNotice';
 import { Loading } from '@/components/ui/Loading';
 import { Pagination } from '@/components/ui/Pagination';
@@ -23,13 +26,6 @@ export const SEARCH_DELAY_MS = 300;
 type Column = 'id' | 'username' | 'email' | 'created_date';
 type Choice = 'any' | 'true' | 'false';
 
-const COLUMNS: { key: Column; label: string }[] = [
-  { key: 'id', label: 'ID' },
-  { key: 'username', label: 'Username' },
-  { key: 'email', label: 'Email' },
-  { key: 'created_date', label: 'Created' },
-];
-
 const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
 
 function formatDay(iso: string): string {
@@ -37,34 +33,38 @@ function formatDay(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : day.format(date);
 }
 
+/** The columns the table can be sorted by, in the order shown. */
+const COLUMNS: { key: Column; label: string; cell: (user: User) => ReactNode }[] = [
+  { key: 'id', label: 'ID', cell: (user) => user.id },
+  { key: 'username', label: 'Username', cell: (user) => user.username },
+  { key: 'email', label: 'Email', cell: (user) => user.email ?? '' },
+  { key: 'created_date', label: 'Created', cell: (user) => formatDay(user.created_date) },
+];
+
 function choiceValue(choice: Choice): boolean | undefined {
   return choice === 'any' ? undefined : choice === 'true';
 }
 
 interface FilterProps {
-  id: string;
   label: string;
   value: Choice;
   options: [string, string];
   onChange: (value: Choice) => void;
 }
 
-function Filter({ id, label, value, options, onChange }: FilterProps) {
+function Filter({ label, value, options, onChange }: FilterProps) {
   return (
-    <div className="field">
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      <div className="control">
-        <div className="select">
-          <select id={id} value={value} onChange={(event) => onChange(event.target.value as Choice)}>
+    <FieldShell label={label} kind="select">
+      {({ className, ...control }) => (
+        <div className={className}>
+          <select {...control} value={value} onChange={(event) => onChange(event.target.value as Choice)}>
             <option value="any">Any</option>
             <option value="true">{options[0]}</option>
             <option value="false">{options[1]}</option>
           </select>
         </div>
-      </div>
-    </div>
+      )}
+    </FieldShell>
   );
 }
 
@@ -80,9 +80,6 @@ export function UsersConsole() {
   const [verified, setVerified] = useState<Choice>('any');
   const [page, setPage] = useState(1);
   const [editing, setEditing] = useState<User | null>(null);
-  const [busy, setBusy] = useState<number | null>(null);
-  // State is only read on the next render; a double click arrives before that.
-  const running = useRef(false);
 
   // The default order is left out: an unfiltered list then takes the service's plain, cached path.
   const search: UserSearch = sort === 'id' ? {} : { sort };
@@ -94,6 +91,7 @@ export function UsersConsole() {
   if (adminValue !== undefined) search.admin = adminValue;
   if (verifiedValue !== undefined) search.verified = verifiedValue;
   const users = useAsync(() => searchUsers(search, page, USERS_PER_PAGE), [q, sort, active, admin, verified, page]);
+  const { busy, run: runFor } = useFlashedAction<number>(users.reload);
 
   // A new search starts on its first page.
   const changeSearch = <T,>(set: (value: T) => void) => (value: T) => {
@@ -111,20 +109,7 @@ export function UsersConsole() {
     setPage(1);
   };
 
-  const run = async (user: User, action: () => Promise<string>) => {
-    if (running.current) return;
-    running.current = true;
-    setBusy(user.id);
-    try {
-      flash('success', await action());
-    } catch (caught) {
-      flash('danger', caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      running.current = false;
-      setBusy(null);
-      users.reload();
-    }
-  };
+  const run = (user: User, action: () => Promise<string>) => runFor(user.id, action);
 
   const toggleActive = (user: User) =>
     run(user, async () => {
@@ -140,48 +125,83 @@ export function UsersConsole() {
   const data = users.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.per_page)) : 1;
 
-  const header = (key: Column, label: string): ReactNode => {
-    const direction = sort === key ? 'ascending' : sort === `-${key}` ? 'descending' : undefined;
-    return (
-      <th key={key} scope="col" aria-sort={direction ?? 'none'}>
-        <button type="button" className="button is-white is-small" onClick={() => sortBy(key)}>
-          {label}
-          <span aria-hidden="true">{direction === 'ascending' ? ' ▲' : direction === 'descending' ? ' ▼' : ''}</span>
+  const direction = (key: Column): ColumnSort['direction'] => (sort === key ? 'ascending' : sort === `-${key}` ? 'descending' : undefined);
+  const columns: DataColumn<User>[] = [
+    ...COLUMNS.map(({ key, label, cell }) => ({ header: label, cell, sort: { direction: direction(key), onSort: () => sortBy(key) } })),
+    { header: 'Active', cell: (user) => (user.active ? 'yes' : 'no') },
+    { header: 'Admin', cell: (user) => (user.admin ? 'yes' : 'no') },
+    { header: 'Verified', cell: (user) => (user.email_verified ? 'yes' : 'no') },
+    { header: '2FA', cell: (user) => (user.two_factor_enabled ? 'on' : 'off') },
+  ];
+
+  const actions = (user: User): ReactNode => (
+    <div className="buttons is-right">
+      <button type="button" className="button is-small is-info is-light" aria-label={`Edit ${user.username}`} onClick={() => setEditing(user)}>
+        Edit
+      </button>
+      <button
+        type="button"
+        className="button is-small is-warning is-light"
+        aria-label={`${user.active ? 'Deactivate' : 'Activate'} ${user.username}`}
+        disabled={busy === user.id}
+        onClick={() => void toggleActive(user)}
+      >
+        {user.active ? 'Deactivate' : 'Activate'}
+      </button>
+      <button
+        type="button"
+        className="button is-small is-light"
+        aria-label={`Send password reset to ${user.username}`}
+        disabled={busy === user.id || !user.email}
+        onClick={() => void sendReset(user)}
+      >
+        Send password reset
+      </button>
+      {user.two_factor_enabled && (
+        <button
+          type="button"
+          className="button is-small is-light"
+          aria-label={`Reset 2FA of ${user.username}`}
+          disabled={busy === user.id}
+          onClick={() => void run(user, () => resetUserTwoFactor(user.id))}
+        >
+          Reset 2FA
         </button>
-      </th>
-    );
-  };
+      )}
+      <button
+        type="button"
+        className="button is-small is-danger is-light"
+        aria-label={`End sessions of ${user.username}`}
+        disabled={busy === user.id}
+        onClick={() => void run(user, () => endUserSessions(user.id))}
+      >
+        End sessions
+      </button>
+    </div>
+  );
 
   return (
     <section aria-label="Users">
       <div className="columns">
         <div className="column is-half">
-          <div className="field">
-            <label className="label" htmlFor="admin-user-search">
-              Search users
-            </label>
-            <div className="control">
-              <input
-                id="admin-user-search"
-                className="input"
-                type="search"
-                placeholder="Username or email"
-                maxLength={128}
-                value={text}
-                onChange={(event) => setText(event.target.value)}
-              />
-            </div>
-          </div>
+          <TextField
+            label="Search users"
+            name="q"
+            type="search"
+            placeholder="Username or email"
+            maxLength={128}
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+          />
         </div>
         <div className="column">
-          <Filter id="admin-filter-active" label="Active" value={active} options={['Active', 'Inactive']} onChange={changeSearch(setActive)} />
+          <Filter label="Active" value={active} options={['Active', 'Inactive']} onChange={changeSearch(setActive)} />
         </div>
         <div className="column">
-          <Filter id="admin-filter-admin" label="Admin" value={admin} options={['Admins', 'Non-admins']} onChange={changeSearch(setAdmin)} />
+          <Filter label="Admin" value={admin} options={['Admins', 'Non-admins']} onChange={changeSearch(setAdmin)} />
         </div>
         <div className="column">
           <Filter
-            id="admin-filter-verified"
             label="Email"
             value={verified}
             options={['Verified', 'Unverified']}
@@ -196,86 +216,7 @@ export function UsersConsole() {
           <p className="mb-2" aria-live="polite">
             {data.total === 1 ? '1 user' : `${data.total} users`}
           </p>
-          <div className="table-container">
-            <table className="table is-hoverable is-fullwidth">
-              <thead>
-                <tr>
-                  {COLUMNS.map(({ key, label }) => header(key, label))}
-                  <th scope="col">Active</th>
-                  <th scope="col">Admin</th>
-                  <th scope="col">Verified</th>
-                  <th scope="col">2FA</th>
-                  <th scope="col">
-                    <span className="is-sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.users.length === 0 && (
-                  <tr>
-                    <td colSpan={9}>No users match.</td>
-                  </tr>
-                )}
-                {data.users.map((user) => (
-                  <tr key={user.id}>
-                    <td>{user.id}</td>
-                    <td>{user.username}</td>
-                    <td>{user.email ?? ''}</td>
-                    <td>{formatDay(user.created_date)}</td>
-                    <td>{user.active ? 'yes' : 'no'}</td>
-                    <td>{user.admin ? 'yes' : 'no'}</td>
-                    <td>{user.email_verified ? 'yes' : 'no'}</td>
-                    <td>{user.two_factor_enabled ? 'on' : 'off'}</td>
-                    <td>
-                      <div className="buttons is-right">
-                        <button type="button" className="button is-small is-info is-light" aria-label={`Edit ${user.username}`} onClick={() => setEditing(user)}>
-                          Edit
-                        </button>
-                        <button
-                          type="button"
-                          className="button is-small is-warning is-light"
-                          aria-label={`${user.active ? 'Deactivate' : 'Activate'} ${user.username}`}
-                          disabled={busy === user.id}
-                          onClick={() => void toggleActive(user)}
-                        >
-                          {user.active ? 'Deactivate' : 'Activate'}
-                        </button>
-                        <button
-                          type="button"
-                          className="button is-small is-light"
-                          aria-label={`Send password reset to ${user.username}`}
-                          disabled={busy === user.id || !user.email}
-                          onClick={() => void sendReset(user)}
-                        >
-                          Send password reset
-                        </button>
-                        {user.two_factor_enabled && (
-                          <button
-                            type="button"
-                            className="button is-small is-light"
-                            aria-label={`Reset 2FA of ${user.username}`}
-                            disabled={busy === user.id}
-                            onClick={() => void run(user, () => resetUserTwoFactor(user.id))}
-                          >
-                            Reset 2FA
-                          </button>
-                        )}
-                        <button
-                          type="button"
-                          className="button is-small is-danger is-light"
-                          aria-label={`End sessions of ${user.username}`}
-                          disabled={busy === user.id}
-                          onClick={() => void run(user, () => endUserSessions(user.id))}
-                        >
-                          End sessions
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable rows={data.users} columns={columns} emptyText="No users match." actions={actions} />
           <Pagination page={data.page} pages={pages} onChange={setPage} />
         </div>
       )}
