@@ -51,3 +51,40 @@ describe('DataTable', () => {
     expect(within(rows[1]!).getByRole('cell', { name: 'No fruit yet.' })).toHaveAttribute('colspan', '3');
   });
 });
+
+describe('DataTable options', () => {
+  it('makes a sortable header a button that shows its order', async () => {
+    const user = userEvent.setup();
+    const onSort = vi.fn();
+    const columns: DataColumn<Fruit>[] = [
+      { header: 'ID', cell: (fruit) => fruit.id, sort: { direction: 'descending', onSort } },
+      { header: 'Name', cell: (fruit) => fruit.name, sort: { direction: undefined, onSort: () => {} } },
+    ];
+    render(<DataTable rows={FRUITS} columns={columns} emptyText="None." />);
+
+    const [id, name] = screen.getAllByRole('columnheader');
+    expect(id).toHaveAttribute('aria-sort', 'descending');
+    expect(id).toHaveTextContent('ID ▼');
+    expect(name).toHaveAttribute('aria-sort', 'none');
+    await user.click(within(id!).getByRole('button'));
+    expect(onSort).toHaveBeenCalledOnce();
+  });
+
+  it("puts a row's own actions in place of Edit and Delete, and lists no empty row without its text", () => {
+    const { rerender } = render(
+      <DataTable rows={FRUITS} columns={COLUMNS} hoverable={false} actions={(fruit) => <span>Ripe {fruit.name}</span>} />,
+    );
+    expect(screen.getByRole('table')).not.toHaveClass('is-hoverable');
+    expect(screen.getByText('Ripe Pear')).toBeInTheDocument();
+    expect(screen.queryByRole('button')).not.toBeInTheDocument();
+
+    rerender(<DataTable rows={[]} columns={COLUMNS} actions={() => null} />);
+    expect(screen.getAllByRole('row')).toHaveLength(1);
+  });
+
+  it('names a row by its id when it is not told how', () => {
+    render(<DataTable rows={FRUITS} columns={COLUMNS} onEdit={() => {}} />);
+    expect(screen.getByRole('button', { name: 'Edit 2' })).toBeInTheDocument();
+    expect(screen.getByRole('table')).toHaveClass('is-hoverable');
+  });
+});
