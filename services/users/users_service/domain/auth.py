@@ -20,7 +20,7 @@ from .models import Caller, PasswordResetToken, User, utcnow
 from .password_policy import password_problems
 from .passwords import burn_dummy_hash, hash_password, needs_rehash, verify_password
 from .throttle import LoginThrottle, VerificationMailLimit
-from .tokens import Client, IssuedTokens, sha256, start_session
+from .tokens import Client, IssuedTokens, sha256, start_session, start_user_session
 from .users import (
     Credentials,
     create_user,
@@ -44,23 +44,11 @@ def register(
     verification.send_verification(session=session, settings=settings, user=user)
     issued = None
     if not settings.REQUIRE_VERIFIED_EMAIL:
-        issued = _new_session(session=session, settings=settings, user=user, client=client)
+        issued = start_user_session(session=session, settings=settings, user=user, client=client)
     # The first device: later sign-ins from others are told to the owner.
     devices.remember(session=session, user_id=user.id, user_agent=(client.user_agent if client else None) or "")
     audit("user_registered", user_id=user.id)
     return user, issued
-
-
-def _new_session(*, session: Session, settings: Settings, user: User, client: Client | None) -> IssuedTokens:
-    """A new session for the user, in the unit of work's transaction."""
-    return start_session(
-        connection=session.connection(),
-        settings=settings,
-        user_id=user.id,
-        token_version=user.token_version,
-        admin=user.admin,
-        client=client,
-    )
 
 
 def login(
@@ -221,7 +209,7 @@ def change_password(
     set_password(
         session=session, settings=settings, user=user, password=new_password, reason="password", traceparent=traceparent
     )
-    issued = _new_session(session=session, settings=settings, user=user, client=client)
+    issued = start_user_session(session=session, settings=settings, user=user, client=client)
     audit("password_changed", user_id=user.id)
     notices.password_changed(session=session, settings=settings, username=user.username, to=user.email, by_reset=False)
     return issued

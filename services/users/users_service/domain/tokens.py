@@ -227,6 +227,18 @@ def start_session(
     return IssuedTokens(access, ttl, raw, user_id)
 
 
+def start_user_session(*, session: Session, settings: Settings, user: User, client: Client | None) -> IssuedTokens:
+    """A new session for a loaded user, in the unit of work's transaction."""
+    return start_session(
+        connection=session.connection(),
+        settings=settings,
+        user_id=user.id,
+        token_version=user.token_version,
+        admin=user.admin,
+        client=client,
+    )
+
+
 def revoke_family(*, session: Session, family_id: str) -> None:
     session.execute(
         update(RefreshToken)

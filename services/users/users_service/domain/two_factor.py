@@ -36,7 +36,7 @@ from .errors import (
 from .models import Caller, MfaChallenge, RecoveryCode, TotpSecret, User, utcnow
 from .passwords import verify_password
 from .throttle import LoginThrottle
-from .tokens import Client, IssuedTokens, sha256, start_session
+from .tokens import Client, IssuedTokens, sha256, start_user_session
 from .users import lock_user
 
 MFA_TOKEN_TTL = 300
@@ -208,14 +208,7 @@ def verify(
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             raise MfaTokenInvalid
     throttle.clear_failures(email=user.email, ip=ip)
-    issued = start_session(
-        connection=session.connection(),
-        settings=settings,
-        user_id=user.id,
-        token_version=user.token_version,
-        admin=user.admin,
-        client=client,
-    )
+    issued = start_user_session(session=session, settings=settings, user=user, client=client)
     audit("login_succeeded", user_id=user.id, second_factor="recovery_code" if recovery_code is not None else "totp")
     return issued
 

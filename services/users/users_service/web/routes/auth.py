@@ -106,6 +106,12 @@ def _note_sign_in(issued: tokens.IssuedTokens) -> None:
     )
 
 
+def _login_answer(issued: tokens.IssuedTokens) -> Response:
+    """A finished login's tokens (after its password, or its second factor)."""
+    _note_sign_in(issued)
+    return _token_answer("Successfully logged in.", issued)
+
+
 def _reject_cross_site() -> None:
     """Cookie-authenticated endpoints refuse calls from foreign origins (CSRF defence in depth)."""
     origin = request.headers.get("Origin")
@@ -228,8 +234,7 @@ def login(body: dict[str, Any]) -> Response:
     if isinstance(issued, two_factor.MfaRequired):
         data = {"mfa_required": True, "mfa_token": issued.mfa_token, "expires_in": issued.expires_in}
         return success(message="Enter your two-factor code.", data=data)
-    _note_sign_in(issued)
-    return _token_answer("Successfully logged in.", issued)
+    return _login_answer(issued)
 
 
 @bp.post("/auth/2fa/verify")
@@ -260,8 +265,7 @@ def verify_two_factor(body: dict[str, Any]) -> Response:
         ip=rate_limit_identity(client_ip()),
         client=client(),
     )
-    _note_sign_in(issued)
-    return _token_answer("Successfully logged in.", issued)
+    return _login_answer(issued)
 
 
 @bp.post("/auth/2fa/setup")
