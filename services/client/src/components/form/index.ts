@@ -1,5 +1,6 @@
 // FormModal is imported by its own path: it brings the dialog's styles to whoever imports it.
 export { CheckboxField } from './CheckboxField';
+export { CurrentPasswordField, type SecretFieldProps } from './CurrentPasswordField';
 export { ProfileFields } from './ProfileFields';
 export { SubmitButton } from './SubmitButton';
 export { TextAreaField } from './TextAreaField';

@@ -2,14 +2,14 @@ import { useId, useState } from 'react';
 import { useNavigate } from 'react-router';
 
 import { useFlash } from '@/components/flash';
-import { useSubmit } from '@/components/form';
+import { CurrentPasswordField, useSubmit } from '@/components/form';
 import { FormModal } from '@/components/form/FormModal';
 import { paths } from '@/config/paths';
 import { deleteAccount } from '@/lib/api/auth';
 import type { AccountDelete } from '@/lib/api/types';
 import { useSession } from '@/lib/session';
 
-import { CodeField, CurrentPasswordField } from './SecretFields';
+import { CodeField } from './CodeField';
 
 /**
  * The danger zone of the settings: deleting one's own account, after a dialog that asks for

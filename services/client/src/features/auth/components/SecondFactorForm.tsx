@@ -5,7 +5,7 @@ import { SubmitButton, useSubmit } from '@/components/form';
 import { paths } from '@/config/paths';
 import { useSession } from '@/lib/session';
 
-import { CodeField } from './SecretFields';
+import { CodeField } from './CodeField';
 
 interface SecondFactorFormProps {
   /** The challenge the password step answered. */

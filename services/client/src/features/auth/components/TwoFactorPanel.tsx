@@ -1,12 +1,12 @@
 import { useId, useState } from 'react';
 
-import { SubmitButton, useSubmit } from '@/components/form';
+import { CurrentPasswordField, SubmitButton, useSubmit } from '@/components/form';
 import { confirmTwoFactor, disableTwoFactor, startTwoFactorSetup } from '@/lib/api/auth';
 import type { TwoFactorSetup } from '@/lib/api/types';
 import { useSession } from '@/lib/session';
 
 import { QrCode } from './QrCode';
-import { CodeField, CurrentPasswordField } from './SecretFields';
+import { CodeField } from './CodeField';
 
 /**
  * Two-factor login in the settings: set it up (a QR code of the secret, then a code of it),

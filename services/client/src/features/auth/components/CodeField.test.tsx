@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
-import { CodeField, CurrentPasswordField } from './SecretFields';
+import { CodeField } from './CodeField';
 
 describe('CodeField', () => {
   it("takes the app's 6 digits under the name code", () => {
@@ -32,18 +32,5 @@ describe('CodeField', () => {
     render(<CodeField kind="either" label="Code" value="" onChange={onChange} />);
     await userEvent.setup().type(screen.getByRole('textbox', { name: 'Code' }), '1');
     expect(onChange).toHaveBeenCalledWith('1');
-  });
-});
-
-describe('CurrentPasswordField', () => {
-  it('is a required password box that hands on what is typed', async () => {
-    const onChange = vi.fn();
-    render(<CurrentPasswordField label="Password" value="" onChange={onChange} />);
-    const box = screen.getByLabelText('Password');
-    expect(box).toHaveAttribute('type', 'password');
-    expect(box).toHaveAttribute('autocomplete', 'current-password');
-    expect(box).toBeRequired();
-    await userEvent.setup().type(box, 'x');
-    expect(onChange).toHaveBeenCalledWith('x');
   });
 });
