@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Row, bindparam, event, func, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, event, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -179,10 +179,13 @@ def search_users(
     """One page of the users that ``search`` keeps, in its order (id by default), and their number.
 
     Matching is on ``lower(column)``, the expression the search indexes cover (migration 0007).
+    The pattern is rendered into the statement (escaped by SQLAlchemy) rather than bound: a
+    prepared statement's generic plan cannot know how selective ``LIKE $1`` is, and on
+    PostgreSQL it then walks the primary key past every row instead of using the indexes.
     """
     conditions: list[Any] = []
     if search.q is not None:
-        pattern = _like_pattern(search.q)
+        pattern = literal(_like_pattern(search.q), literal_execute=True)
         matches = [func.lower(User.username).like(pattern, escape="\\")]
         if search.q_email:
             matches.append(func.lower(User.email).like(pattern, escape="\\"))
@@ -203,6 +206,10 @@ def search_users(
     query = select(*LISTED_COLUMNS).where(*conditions).order_by(*order).limit(per_page)
     query = query.where(User.id > after) if after is not None else query.offset((page - 1) * per_page)
     rows = connection.execute(query).all()
+    skipped = (page - 1) * per_page
+    if after is None and len(rows) < per_page and (rows or skipped == 0):
+        # A page that is not full ends the result, so it tells the total without counting.
+        return rows, skipped + len(rows)
     total = connection.execute(select(func.count()).select_from(User).where(*conditions)).scalar_one()
     return rows, total
 

@@ -53,9 +53,27 @@ def test_q_wildcards_are_matched_literally(client: FlaskClient, people: dict[str
     assert names(client, "q=o_1") == []
 
 
+def test_quotes_and_backslashes_in_q_are_matched_literally(auth: AuthActions, client: FlaskClient) -> None:
+    auth.create_user(username="o'brien")
+    auth.create_user(username="back\\slash")
+    assert names(client, "q=o'b") == ["o'brien"]
+    assert names(client, "q=%27%3B%20drop%20table%20users%3B--") == []
+    assert names(client, "q=k%5Cs") == ["back\\slash"]
+    assert names(client, "q=%5C") == ["back\\slash"]
+
+
 def test_the_total_counts_the_matches(client: FlaskClient, people: dict[str, UserRef]) -> None:
     data = client.get("/users?q=o").json["data"]
     assert data["total"] == 2
+
+
+@pytest.mark.parametrize(("page", "shown"), [(1, 2), (2, 2), (3, 1), (4, 0), (9, 0)])
+def test_the_total_is_the_same_on_every_page(auth: AuthActions, client: FlaskClient, page: int, shown: int) -> None:
+    for i in range(5):
+        auth.create_user(username=f"paged.user{i}")
+    data = client.get(f"/users?q=paged&per_page=2&page={page}").json["data"]
+    assert len(data["users"]) == shown
+    assert data["total"] == 5
 
 
 @pytest.mark.parametrize(
