@@ -192,20 +192,10 @@ def change_password(
     problems = password_problems(new_password, username=caller.username, email=caller.email)
     if problems:
         raise InvalidInput("new_password", problems)
-    try:
-        throttle.check(email=caller.email, ip=ip)
-    except LoginThrottled as throttled:
-        audit("password_change_throttled", user_id=caller.id, retry_after=throttled.retry_after)
-        raise
-    try:
+    with throttle.guess(email=caller.email, ip=ip, user_id=caller.id, action="password_change"):
         user = session.get(User, caller.id)
         if user is None or not verify_password(settings, user.password_hash, current_password):
-            throttle.record_failure(email=caller.email, ip=ip)
-            audit("password_change_failed", user_id=caller.id)
             raise InvalidInput("current_password", ["Current password is incorrect."])
-        throttle.clear_failures(email=caller.email, ip=ip)
-    finally:
-        throttle.release(email=caller.email, ip=ip)
     set_password(
         session=session, settings=settings, user=user, password=new_password, reason="password", traceparent=traceparent
     )
@@ -304,22 +294,9 @@ def delete_account(
         raise TokenRejected("Invalid token. Please log in again.")
     if user.two_factor_enabled and not code:
         raise InvalidInput("code", [CODE_NEEDED])
-    try:
-        throttle.check(email=user.email, ip=ip)
-    except LoginThrottled as throttled:
-        audit("account_delete_throttled", user_id=user.id, retry_after=throttled.retry_after)
-        raise
-    try:
-        refused: InvalidInput | None = None
+    with throttle.guess(email=user.email, ip=ip, user_id=user.id, action="account_delete"):
         if not verify_password(settings, user.password_hash, password):
-            refused = InvalidInput("password", ["Password is incorrect."])
-        elif user.two_factor_enabled and not two_factor.check_code(session=session, user=user, code=code or ""):
-            refused = InvalidInput("code", [two_factor.INVALID_CODE])
-        if refused is not None:
-            throttle.record_failure(email=user.email, ip=ip)
-            audit("account_delete_failed", user_id=user.id, reason=next(iter(refused.errors)))
-            raise refused
-        throttle.clear_failures(email=user.email, ip=ip)
-    finally:
-        throttle.release(email=user.email, ip=ip)
+            raise InvalidInput("password", ["Password is incorrect."])
+        if user.two_factor_enabled and not two_factor.check_code(session=session, user=user, code=code or ""):
+            raise InvalidInput("code", [two_factor.INVALID_CODE])
     delete_user(session=session, user=user, traceparent=traceparent, audit_event="account_deleted")

@@ -16,13 +16,22 @@ import hashlib
 import logging
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from limits import parse
 from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter
 
 from ..runtime.settings import Settings
-from .errors import EmailChangesThrottled, LoginThrottled, VerificationMailsThrottled
+from .audit import audit
+from .errors import (
+    EmailChangesThrottled,
+    InvalidInput,
+    LoginThrottled,
+    TwoFactorCodeRejected,
+    VerificationMailsThrottled,
+)
 
 HOUR = 3600
 # A reservation outlives any login; one left by a crashed worker expires on its own.
@@ -97,6 +106,32 @@ class LoginThrottle:
         fails_key, lock_key, _account, _pending = self._keys(email, ip)
         self.storage.clear(fails_key)
         self.storage.clear(lock_key)
+
+    @contextmanager
+    def guess(self, *, email: str, ip: str, user_id: int, action: str) -> Iterator[None]:
+        """A check of the account's password or code outside a login, counted like a login.
+
+        While the account is throttled the block does not run (``LoginThrottled``, audited as
+        ``<action>_throttled``). A wrong answer, raised in the block as ``InvalidInput`` or
+        ``TwoFactorCodeRejected``, counts as a failed login (``<action>_failed``); a right one
+        clears the failures. So a stolen access token guesses no faster than a login could.
+        """
+        try:
+            self.check(email=email, ip=ip)
+        except LoginThrottled as throttled:
+            audit(f"{action}_throttled", user_id=user_id, retry_after=throttled.retry_after)
+            raise
+        try:
+            yield
+        except (InvalidInput, TwoFactorCodeRejected) as wrong:
+            self.record_failure(email=email, ip=ip)
+            reason = next(iter(wrong.errors)) if isinstance(wrong, InvalidInput) else "code"
+            audit(f"{action}_failed", user_id=user_id, reason=reason)
+            raise
+        else:
+            self.clear_failures(email=email, ip=ip)
+        finally:
+            self.release(email=email, ip=ip)
 
     def _keys(self, email: str, ip: str) -> tuple[str, str, str, str]:
         # Hash the email: keys may be visible in Redis and must not list account names.

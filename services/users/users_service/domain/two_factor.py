@@ -13,8 +13,6 @@ import hmac
 import re
 import secrets
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,7 +25,6 @@ from . import notices
 from .audit import audit
 from .errors import (
     InvalidInput,
-    LoginThrottled,
     MfaTokenInvalid,
     TokenRejected,
     TwoFactorCodeRejected,
@@ -98,7 +95,7 @@ def confirm_setup(
     totp = session.get(TotpSecret, user.id)
     if totp is None:
         raise TwoFactorConflict(NOT_STARTED)
-    with _counted(throttle, email=user.email, ip=ip, user_id=user.id):
+    with throttle.guess(email=user.email, ip=ip, user_id=user.id, action="2fa"):
         if not _accept_totp(totp, code):
             raise InvalidInput("code", [INVALID_CODE])
     user.two_factor_enabled = True
@@ -117,7 +114,7 @@ def disable(
     user = _account(session, caller)
     if not user.two_factor_enabled:
         raise TwoFactorConflict(NOT_ON)
-    with _counted(throttle, email=user.email, ip=ip, user_id=user.id):
+    with throttle.guess(email=user.email, ip=ip, user_id=user.id, action="2fa"):
         if not verify_password(settings, user.password_hash, password):
             raise InvalidInput("password", ["Password is incorrect."])
         if not check_code(session=session, user=user, code=code):
@@ -191,7 +188,7 @@ def verify(
     if user is None or not user.active or not user.two_factor_enabled:
         raise MfaTokenInvalid
     totp = session.get(TotpSecret, user.id)
-    with _counted(throttle, email=user.email, ip=ip, user_id=user.id):
+    with throttle.guess(email=user.email, ip=ip, user_id=user.id, action="2fa"):
         if recovery_code is not None:
             if not _use_recovery_code(session, user.id, recovery_code):
                 raise TwoFactorCodeRejected
@@ -207,31 +204,12 @@ def verify(
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             raise MfaTokenInvalid
-    throttle.clear_failures(email=user.email, ip=ip)
     issued = start_user_session(session=session, settings=settings, user=user, client=client)
     audit("login_succeeded", user_id=user.id, second_factor="recovery_code" if recovery_code is not None else "totp")
     return issued
 
 
 # ---- codes ----------------------------------------------------------------------------
-
-
-@contextmanager
-def _counted(throttle: LoginThrottle, *, email: str, ip: str, user_id: int) -> Iterator[None]:
-    """Count a wrong code (or password) against the account as a failed login does."""
-    try:
-        throttle.check(email=email, ip=ip)
-    except LoginThrottled as throttled:
-        audit("2fa_throttled", user_id=user_id, retry_after=throttled.retry_after)
-        raise
-    try:
-        yield
-    except (InvalidInput, TwoFactorCodeRejected):
-        throttle.record_failure(email=email, ip=ip)
-        audit("2fa_failed", user_id=user_id)
-        raise
-    finally:
-        throttle.release(email=email, ip=ip)
 
 
 def _accept_totp(totp: TotpSecret, code: str) -> bool:
