@@ -9,7 +9,7 @@ from .. import __doc__ as package_doc
 from ..db.base import Base
 from ..domain.keys import KeySet
 from ..domain.refusals import Refusals
-from ..domain.tokens import VerifiedTokens
+from ..domain.tokens import verified_tokens
 from ..runtime.metrics import METRICS
 from ..runtime.settings import MIGRATIONS_DIR, Settings, load_settings
 from .errors import register_domain_errors
@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     # Fetched when the process starts (wsgi.py, manage.py serve) or on the first token.
     keys = KeySet(settings.USERS_JWKS_URL, settings.JWKS_REFRESH_INTERVAL, database)
     app.extensions["key_set"] = keys
-    app.extensions["verified_tokens"] = VerifiedTokens(keys, settings.JWT_ISSUER, settings.JWT_AUDIENCE)
+    app.extensions["verified_tokens"] = verified_tokens(keys, settings.JWT_ISSUER, settings.JWT_AUDIENCE)
     app.extensions["refusals"] = Refusals(database, settings.REFUSALS_REFRESH_INTERVAL)
     register_domain_errors(app)
     _register_blueprints(app)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
+from jwt import PyJWK
+from service_kit.tokens import VerifiedTokens
 
 from ..domain.keys import KeySet
 from ..domain.refusals import Refusals
-from ..domain.tokens import VerifiedTokens
 from ..runtime.settings import Settings
 
 
@@ -22,7 +23,7 @@ def key_set_of(app: Flask) -> KeySet:
     return app.extensions["key_set"]  # type: ignore[no-any-return]
 
 
-def verified_tokens() -> VerifiedTokens:
+def verified_tokens() -> VerifiedTokens[PyJWK]:
     return current_app.extensions["verified_tokens"]  # type: ignore[no-any-return]
 
 

@@ -10,9 +10,10 @@ import jwt
 import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
+from jwt import PyJWK
+from service_kit.tokens import VerifiedTokens
 
 from items_service.domain import tokens as tokens_module
-from items_service.domain.tokens import VerifiedTokens
 from tests.keys import JwksServer, SigningKey
 
 EXPIRED = "Signature expired. Please log in again."
@@ -36,7 +37,7 @@ def _full_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return checked
 
 
-def _verified_tokens(app: APIFlask) -> VerifiedTokens:
+def _verified_tokens(app: APIFlask) -> VerifiedTokens[PyJWK]:
     return app.extensions["verified_tokens"]  # type: ignore[no-any-return]
 
 
