@@ -1,4 +1,4 @@
-"""caller_for_access_token: a token gives its account's current row, or nothing."""
+"""caller_for_access_token: a token gives its account's current row, or nothing, remembered or not."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ FIELDS = ("id", "username", "email", "active", "admin", "created_date", "token_v
 def test_a_valid_token_gives_the_users_current_columns(app: APIFlask, auth: AuthActions) -> None:
     ref = auth.create_user(admin=True)
     token = auth.token(ref)
-    settings = app.extensions["settings"]
+    tokens = app.extensions["verified_tokens"]
     with database_of(app).unit_of_work() as session:
         stored = session.get(User, ref.id)
         assert stored is not None
         expected = {field: getattr(stored, field) for field in FIELDS}
     with database_of(app).autocommit() as connection:
-        caller, claims = caller_for_access_token(connection=connection, settings=settings, token=token)
+        caller, claims = caller_for_access_token(connection=connection, tokens=tokens, token=token)
     assert {field: getattr(caller, field) for field in FIELDS} == expected
     assert claims["sub"] == str(ref.id)
 
@@ -32,8 +32,11 @@ def test_a_valid_token_gives_the_users_current_columns(app: APIFlask, auth: Auth
 def test_a_token_that_no_longer_holds_is_refused(app: APIFlask, auth: AuthActions, change: str) -> None:
     ref = auth.create_user()
     token = auth.token(ref)
-    settings = app.extensions["settings"]
+    settings, tokens = app.extensions["settings"], app.extensions["verified_tokens"]
     database = database_of(app)
+    # Verified once, so remembered: what changed since must still refuse it.
+    with database.autocommit() as connection:
+        caller_for_access_token(connection=connection, tokens=tokens, token=token)
     with database.unit_of_work() as session:
         if change == "deactivated":
             session.execute(update(User).where(User.id == ref.id).values(active=False))
@@ -44,4 +47,4 @@ def test_a_token_that_no_longer_holds_is_refused(app: APIFlask, auth: AuthAction
         else:
             session.delete(session.get(User, ref.id))
     with pytest.raises(TokenRejected), database.autocommit() as connection:
-        caller_for_access_token(connection=connection, settings=settings, token=token)
+        caller_for_access_token(connection=connection, tokens=tokens, token=token)

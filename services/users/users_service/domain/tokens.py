@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from service_kit.tokens import VerifiedTokens
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -93,14 +95,27 @@ def issue_access_token(
 
 
 def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
+    """The claims of a valid access token of ours (the full check, nothing remembered)."""
+    return _verify(settings, token)[2]
+
+
+def verified_tokens(settings: Settings) -> VerifiedTokens[Ed25519PublicKey]:
+    """The process's remembered tokens: the signature is checked once per token, while the
+    account and the revocations are read on every request (``caller_for_access_token``)."""
+    keys = settings.signing_keys
+    return VerifiedTokens(lambda token: _verify(settings, token), keys.verifying)
+
+
+def _verify(settings: Settings, token: str) -> tuple[str, Ed25519PublicKey, dict[str, Any]]:
     try:
         header = jwt.get_unverified_header(token)
         # The key is found by name in our own set, or the token is refused: no key ever
         # comes from the token (jku, x5u, jwk, x5c), and an unknown kid is no key at all.
         if header.get("alg") != ALGORITHM or _FORBIDDEN_HEADERS & set(header):
             raise TokenRejected(INVALID)
-        key = settings.signing_keys.verifying(header.get("kid"))
-        if key is None:
+        kid = header.get("kid")
+        key = settings.signing_keys.verifying(kid)
+        if key is None or not isinstance(kid, str):
             raise TokenRejected(INVALID)
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -117,7 +132,7 @@ def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
         raise TokenRejected(INVALID) from None
     if claims.get("typ") != ACCESS_TYPE or not isinstance(claims.get("ver", 0), int):
         raise TokenRejected(INVALID)
-    return claims
+    return kid, key, claims
 
 
 # The caller, and whether the token or its whole session was revoked, in one round trip.
@@ -141,9 +156,11 @@ _CALLER = select(
 ).where(User.id == bindparam("user_id"))
 
 
-def caller_for_access_token(*, connection: Connection, settings: Settings, token: str) -> tuple[Caller, dict[str, Any]]:
+def caller_for_access_token(
+    *, connection: Connection, tokens: VerifiedTokens[Ed25519PublicKey], token: str
+) -> tuple[Caller, dict[str, Any]]:
     """The active account a valid, unrevoked access token belongs to, and the token's claims."""
-    claims = decode_access_token(settings, token)
+    claims = tokens.claims(token)
     try:
         user_id = int(claims["sub"])
     except (TypeError, ValueError):

@@ -11,6 +11,7 @@ from service_kit.web.background import BackgroundWork
 from .. import __doc__ as package_doc
 from ..db.base import Base
 from ..domain.throttle import EmailChangeLimit, LoginThrottle, VerificationMailLimit
+from ..domain.tokens import verified_tokens
 from ..runtime.metrics import METRICS
 from ..runtime.settings import MIGRATIONS_DIR, Settings, load_settings
 from .audit_trail import record_audit_events
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> APIFlask:
     limits_storage = _limits_storage(settings)
     app.extensions.update(
         address_limits=AddressLimits(settings, limits_storage),
+        verified_tokens=verified_tokens(settings),
         login_throttle=LoginThrottle(limits_storage, settings),
         email_change_limit=EmailChangeLimit(limits_storage, settings),
         verification_mail_limit=VerificationMailLimit(limits_storage, settings),

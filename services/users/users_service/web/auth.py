@@ -16,12 +16,12 @@ from ..domain import audit
 from ..domain.errors import TokenRejected
 from ..domain.models import Caller
 from ..domain.tokens import Client, caller_for_access_token
-from .context import settings
+from .context import verified_tokens
 
 
 def caller_of(token: str) -> Caller:
     try:
-        caller, claims = caller_for_access_token(connection=current_connection(), settings=settings(), token=token)
+        caller, claims = caller_for_access_token(connection=current_connection(), tokens=verified_tokens(), token=token)
     except TokenRejected as rejected:
         raise fail(401, rejected.message) from None
     g.token_claims = claims
@@ -48,7 +48,7 @@ def optional_caller() -> Caller | None:
         return None
     try:
         caller, _claims = caller_for_access_token(
-            connection=current_connection(), settings=settings(), token=token.strip()
+            connection=current_connection(), tokens=verified_tokens(), token=token.strip()
         )
     except TokenRejected:
         return None

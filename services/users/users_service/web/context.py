@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import current_app, request
 from service_kit.db.database import Database
+from service_kit.tokens import VerifiedTokens
 from service_kit.web.background import BackgroundWork
 
 from ..domain.throttle import EmailChangeLimit, LoginThrottle, VerificationMailLimit
@@ -18,6 +20,10 @@ def settings() -> Settings:
 
 def database() -> Database:
     return current_app.extensions["database"]  # type: ignore[no-any-return]
+
+
+def verified_tokens() -> VerifiedTokens[Ed25519PublicKey]:
+    return current_app.extensions["verified_tokens"]  # type: ignore[no-any-return]
 
 
 def login_throttle() -> LoginThrottle:
