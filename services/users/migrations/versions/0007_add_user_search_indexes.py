@@ -1,7 +1,7 @@
 """Add the indexes of the user search: trigram indexes for `q`, and created_date for `sort`.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01
 """
 

@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import pytest
 from flask_migrate import downgrade, upgrade
+from service_kit.testing import create_pg_database
 from sqlalchemy import inspect, text
 
+from tests.conftest import POSTGRES_SERVER
 from tests.factories import database_of
 from users_service import create_app
 from users_service.runtime.settings import load_settings
@@ -121,3 +123,26 @@ def test_migration_0006_counts_existing_accounts_verified_and_new_ones_not(
         assert "email_tokens" not in inspect(engine).get_table_names()
         assert "email_verified" not in {column["name"] for column in inspect(engine).get_columns("users")}
     engine.dispose()
+
+
+def test_migration_0008_samples_the_search_indexes_finely_on_postgresql() -> None:
+    # On PostgreSQL whatever the suite runs on: statistics targets are PostgreSQL's.
+    url, drop = create_pg_database(POSTGRES_SERVER, "users_test")
+    app = create_app(load_settings(APP_ENV="testing", DATABASE_URL=url))
+    engine = database_of(app).engine
+    targets = text(
+        "SELECT c.relname, a.attstattarget FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+        "WHERE c.relname LIKE 'ix_users_%_trgm' ORDER BY c.relname"
+    )
+    try:
+        with app.app_context():
+            upgrade()
+            with engine.connect() as connection:
+                fine = connection.execute(targets).all()
+            assert fine == [("ix_users_email_trgm", 1000), ("ix_users_username_trgm", 1000)]
+            downgrade(revision="0007")
+            with engine.connect() as connection:
+                assert {target in (None, -1) for _name, target in connection.execute(targets)} == {True}
+    finally:
+        engine.dispose()
+        drop()
