@@ -125,24 +125,28 @@ def test_migration_0006_counts_existing_accounts_verified_and_new_ones_not(
     engine.dispose()
 
 
-def test_migration_0008_samples_the_search_indexes_finely_on_postgresql() -> None:
-    # On PostgreSQL whatever the suite runs on: statistics targets are PostgreSQL's.
+def test_migration_0008_tunes_the_search_indexes_for_reading_on_postgresql() -> None:
+    # On PostgreSQL whatever the suite runs on: these are PostgreSQL's index settings.
     url, drop = create_pg_database(POSTGRES_SERVER, "users_test")
     app = create_app(load_settings(APP_ENV="testing", DATABASE_URL=url))
     engine = database_of(app).engine
-    targets = text(
-        "SELECT c.relname, a.attstattarget FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-        "WHERE c.relname LIKE 'ix_users_%_trgm' ORDER BY c.relname"
+    settings = text(
+        "SELECT c.relname, c.reloptions, a.attstattarget FROM pg_class c "
+        "JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.relname LIKE 'ix_users_%_trgm' ORDER BY c.relname"
     )
     try:
         with app.app_context():
             upgrade()
             with engine.connect() as connection:
-                fine = connection.execute(targets).all()
-            assert fine == [("ix_users_email_trgm", 1000), ("ix_users_username_trgm", 1000)]
+                tuned = [tuple(row) for row in connection.execute(settings)]
+            assert tuned == [
+                ("ix_users_email_trgm", ["fastupdate=off"], 1000),
+                ("ix_users_username_trgm", ["fastupdate=off"], 1000),
+            ]
             downgrade(revision="0007")
             with engine.connect() as connection:
-                assert {target in (None, -1) for _name, target in connection.execute(targets)} == {True}
+                for _name, options, target in connection.execute(settings):
+                    assert not options and target in (None, -1)
     finally:
         engine.dispose()
         drop()
