@@ -2,8 +2,9 @@
 log record each, counted in /metrics, and kept in the ``audit_events`` table for
 AUDIT_RETENTION_DAYS days (``GET /auth/audit``).
 
-Storing: the web layer opens a ``recording`` scope around each request (and each job it
-hands off). Events wait in that scope. When a unit of work commits within it, the waiting
+Storing: events wait in a scope: a ``recording`` block around each job the web layer hands
+off, and for a request the scope the web layer opens once the request audits something (most
+requests never do, and pay nothing for it; see ``scopes_from``). When a unit of work commits within it, the waiting
 events are written by that commit: they stand or fall with the change they describe. What
 is left when the scope closes, the events of a refused request whose transaction rolled back
 (a failed login, a 403, a 429) or of a request without one, goes to the scope's own writer,
@@ -71,6 +72,23 @@ class AuditScope:
 _SCOPE: ContextVar[AuditScope | None] = ContextVar("audit_scope", default=None)
 _TAKEN = "audit_records_taken"
 
+# ``source(create)``: the scope of the current request, opened when ``create`` is true and
+# there is none yet; None outside a request.
+ScopeSource = Callable[[bool], AuditScope | None]
+_outer_scopes: list[ScopeSource] = []
+
+
+def scopes_from(source: ScopeSource) -> None:
+    """Where events go when no ``recording`` block is open: the web layer's request scopes."""
+    _outer_scopes[:] = [source]
+
+
+def _scope(*, create: bool) -> AuditScope | None:
+    scope = _SCOPE.get()
+    if scope is None and _outer_scopes:
+        return _outer_scopes[0](create)
+    return scope
+
 
 @contextmanager
 def recording(
@@ -89,7 +107,7 @@ def recording(
 
 def identify(user_id: int) -> None:
     """The authenticated caller of the current scope (the actor when an event names nobody)."""
-    scope = _SCOPE.get()
+    scope = _scope(create=True)
     if scope is not None:
         scope.user_id = user_id
 
@@ -121,7 +139,7 @@ def audit(event: str, **fields: Any) -> None:
     safe = {key: value for key, value in fields.items() if not is_secret(key)}
     record_auth_event(event)
     audit_log.info(event, extra={"event": event, **safe})
-    scope = _SCOPE.get()
+    scope = _scope(create=True)
     if scope is None:
         return
     actor = _int_or_none(safe.get("actor_id"))
@@ -174,7 +192,7 @@ def _row(record: AuditRecord) -> dict[str, Any]:
 # the commit succeeded. A rollback leaves them waiting for the scope's own writer.
 @event.listens_for(Session, "before_commit")
 def _join_unit_of_work(session: Session) -> None:
-    scope = _SCOPE.get()
+    scope = _scope(create=False)
     if scope is None or not scope.pending:
         return
     taken = list(scope.pending)

@@ -5,9 +5,8 @@ the request's own transaction, in one statement of their own."""
 from __future__ import annotations
 
 import logging
-from contextlib import ExitStack
 
-from flask import Flask, g
+from flask import Flask, g, has_request_context
 from service_kit.web.background import Job
 from service_kit.web.database import database
 from service_kit.web.edge import client_ip, request_id
@@ -32,22 +31,26 @@ def store_leftovers(records: list[audit.AuditRecord]) -> None:
         )
 
 
-def _open_scope() -> None:
-    scope = ExitStack()
-    scope.enter_context(audit.recording(store_leftovers, request_id=request_id() or None, address=client_ip()))
-    g.audit_scope = scope
+def _request_scope(create: bool) -> audit.AuditScope | None:
+    """The current request's scope, in ``g``: opened by the first event (or caller) it has."""
+    if not has_request_context():
+        return None
+    scope: audit.AuditScope | None = g.get("audit_scope")
+    if scope is None and create:
+        scope = g.audit_scope = audit.AuditScope(request_id=request_id() or None, address=client_ip())
+    return scope
 
 
-def _close_scope(error: BaseException | None) -> None:
-    scope: ExitStack | None = g.pop("audit_scope", None)
-    if scope is not None:
-        scope.close()
+def _store_what_is_left(error: BaseException | None) -> None:
+    scope: audit.AuditScope | None = g.pop("audit_scope", None)
+    if scope is not None and scope.pending:
+        store_leftovers(list(scope.pending))
 
 
 def record_audit_events(app: Flask) -> None:
-    # An app-wide hook runs before the blueprints' (require_json_body): their refusals count.
-    app.before_request(_open_scope)
-    app.teardown_request(_close_scope)
+    # A request that audits nothing (a ping, a public page) opens no scope at all.
+    audit.scopes_from(_request_scope)
+    app.teardown_request(_store_what_is_left)
 
 
 def in_audit_scope(job: Job, *, address: str | None) -> Job:
