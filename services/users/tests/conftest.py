@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
 from tests.factories import DEFAULT_PASSWORD, AuthActions, database_of
+from tests.smtp import SMTPServer
 from users_service import create_app
 from users_service.db.base import Base
 from users_service.runtime.settings import Settings, load_settings, normalise_database_url
@@ -111,6 +112,13 @@ def postgres_app(make_app: Callable[..., APIFlask], database_server_url: str | N
     app.extensions["background_work"].wait()
     database_of(app).dispose()
     drop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SMTPServer]:
+    """A local SMTP server that keeps what it is sent (point SMTP_URL at ``smtp.url``)."""
+    with SMTPServer() as server:
+        yield server
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from email.message import Message
 from typing import Any
 
@@ -18,12 +17,6 @@ from users_service.domain.notices import render
 
 NEW_PASSWORD = "a brand new passphrase"
 MARKUP = "<b>bob&\"co'</b>"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SMTPServer]:
-    with SMTPServer() as server:
-        yield server
 
 
 @pytest.fixture

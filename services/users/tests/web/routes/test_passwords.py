@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,12 +24,6 @@ RESET_ANSWER = "If that email is registered, a reset link has been sent."
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def smtp() -> Iterator[SMTPServer]:
-    with SMTPServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -293,12 +293,6 @@ def test_update_to_a_taken_email_is_409(auth: AuthActions, user: UserRef, client
         f"/users/{user.id}", json={"email": other.email, "current_password": user.password}, headers=auth.headers(user)
     )
     assert response.status_code == 409
-
-
-@pytest.fixture
-def smtp() -> Iterator[SMTPServer]:
-    with SMTPServer() as server:
-        yield server
 
 
 # SECURITY row 65: email-change-needs-password

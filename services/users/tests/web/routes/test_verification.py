@@ -4,7 +4,7 @@ address, and REQUIRE_VERIFIED_EMAIL (issue 18, item 3; SECURITY rows 64-66, 68).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,12 +20,6 @@ from users_service.runtime.settings import load_settings
 PASSWORD = "correct horse battery staple"
 INVALID_LINK = "Invalid or expired verification link. Please ask for a new one."
 VERIFY_FIRST = "Please verify your email address first. We have sent you a link."
-
-
-@pytest.fixture
-def smtp() -> Iterator[SMTPServer]:
-    with SMTPServer() as server:
-        yield server
 
 
 @pytest.fixture
