@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,22 @@ PRODUCTION = {
     "ARGON2_MEMORY_COST": 19_456,
     "ARGON2_TIME_COST": 2,
 }
+
+
+def statuses_at_once(requests: Sequence[Callable[[], TestResponse]]) -> list[int]:
+    """The status codes of ``requests``, each sent from a thread of its own at once, sorted."""
+    statuses: list[int] = []
+    threads = [threading.Thread(target=lambda send=send: statuses.append(send().status_code)) for send in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(statuses)
+
+
+def active_admins(app: APIFlask) -> int:
+    with database_of(app).unit_of_work() as session:
+        return session.query(User).filter_by(admin=True, active=True).count()
 
 
 def database_of(app: APIFlask) -> Database:

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.domain.test_events import TRACEPARENT, kinds, outbox
-from tests.factories import DEFAULT_PASSWORD, AuthActions, UserRef, database_of
+from tests.factories import DEFAULT_PASSWORD, AuthActions, UserRef, active_admins, database_of, statuses_at_once
 from tests.web.routes.test_two_factor import code_at, enrol, login_after_mfa, login_headers, wrong_code
 from users_service.domain import users
 from users_service.domain.errors import NotAllowed
@@ -232,22 +233,14 @@ def test_the_last_two_admins_deleting_themselves_at_once_leave_one(
         return verify_password(*args)
 
     monkeypatch.setattr(accounts, "verify_password", verify_when_both_are_inside)
-    statuses: list[int] = []
 
-    def delete_self(actor: UserRef) -> None:
-        response = postgres_app.test_client().delete(
+    def delete_self(actor: UserRef) -> TestResponse:
+        return postgres_app.test_client().delete(
             "/auth/account", json={"password": DEFAULT_PASSWORD}, headers=headers[actor.id]
         )
-        statuses.append(response.status_code)
 
-    threads = [threading.Thread(target=delete_self, args=(actor,)) for actor in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(statuses) == [200, 409]
-    with database_of(postgres_app).unit_of_work() as session:
-        assert session.query(User).filter_by(admin=True, active=True).count() == 1
+    assert statuses_at_once([lambda: delete_self(first), lambda: delete_self(second)]) == [200, 409]
+    assert active_admins(postgres_app) == 1
 
 
 def test_the_deletion_and_refused_attempts_stay_in_the_audit_log(

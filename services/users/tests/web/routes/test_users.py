@@ -10,8 +10,9 @@ import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
 from sqlalchemy import insert
+from werkzeug.test import TestResponse
 
-from tests.factories import AuthActions, UserRef, database_of
+from tests.factories import AuthActions, UserRef, active_admins, database_of, statuses_at_once
 from tests.smtp import SMTPServer, link_token
 from users_service.domain.models import User, utcnow
 
@@ -464,22 +465,12 @@ def test_two_admins_demoting_each_other_leave_one_admin(
         lock_active_admins(session)
 
     monkeypatch.setattr(users, "lock_active_admins", lock_once_both_are_inside)
-    statuses: list[int] = []
 
-    def demote(actor: UserRef, target: UserRef) -> None:
-        response = postgres_app.test_client().patch(
-            f"/users/{target.id}", json={"admin": False}, headers=headers[actor.id]
-        )
-        statuses.append(response.status_code)
+    def demote(actor: UserRef, target: UserRef) -> TestResponse:
+        return postgres_app.test_client().patch(f"/users/{target.id}", json={"admin": False}, headers=headers[actor.id])
 
-    threads = [threading.Thread(target=demote, args=pair) for pair in ((first, second), (second, first))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(statuses) == [200, 409]
-    with database_of(postgres_app).unit_of_work() as session:
-        assert session.query(User).filter_by(admin=True, active=True).count() == 1
+    assert statuses_at_once([lambda: demote(first, second), lambda: demote(second, first)]) == [200, 409]
+    assert active_admins(postgres_app) == 1
 
 
 # SECURITY row 37 (deactivation part)
