@@ -20,7 +20,14 @@ def _check_settings() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    serve("items", "items_service.wsgi:app", _check_settings, Path(__file__).resolve().parent, argv)
+    serve(
+        "items",
+        "items_service.wsgi:app",
+        _check_settings,
+        Path(__file__).resolve().parent,
+        argv,
+        shared_code="items_service.web.app",
+    )
 
 
 if __name__ == "__main__":

@@ -166,6 +166,23 @@ def test_access_log_is_json_with_the_request_id(database_url: str, tmp_path: Pat
 
 
 @pytest.mark.slow
+def test_the_server_process_loads_the_code_its_workers_fork_with(database_url: str, tmp_path: Path) -> None:
+    """The workers share the app's libraries with the server process (copy-on-write) only
+    if it imported them before forking: markupsafe's compiled module comes with Flask."""
+    port = free_port()
+    env = _server_env(database_url, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2")
+    log_path = tmp_path / "server.log"
+    with running_server(env, log_path) as server:
+        try:
+            wait_until_live(f"http://127.0.0.1:{port}", server, log_path)
+            mapped = Path(f"/proc/{server.pid}/maps").read_text()
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=40)
+    assert "markupsafe/_speedups" in mapped
+
+
+@pytest.mark.slow
 def test_sigterm_while_workers_start_stops_them_too(database_url: str, tmp_path: Path) -> None:
     env = _server_env(database_url, BIND=f"127.0.0.1:{free_port()}", WEB_CONCURRENCY="2")
     log_path = tmp_path / "server.log"

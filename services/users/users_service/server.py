@@ -20,7 +20,14 @@ def _check_settings() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    serve("users", "users_service.wsgi:app", _check_settings, Path(__file__).resolve().parent, argv)
+    serve(
+        "users",
+        "users_service.wsgi:app",
+        _check_settings,
+        Path(__file__).resolve().parent,
+        argv,
+        shared_code="users_service.web.app",
+    )
 
 
 if __name__ == "__main__":
