@@ -481,21 +481,22 @@ def event_programs(
 ) -> list[supervise.Program]:
     """The items consumer, and the users service's relay to Redis when REDIS_URL is set
     (without Redis the consumer reads the users service's feed, which needs no relay)."""
-    consumer = worker_program("consumer", ["consume"], ITEMS_DIR, items, priority=160)
+    consumer = worker_program("consumer", ["-m", "items_service.consumer"], ITEMS_DIR, items, priority=160)
     if not config.redis_url:
         return [consumer]
-    relay = worker_program("relay", ["relay"], USERS_DIR, users, priority=110)
+    relay = worker_program("relay", ["manage.py", "relay"], USERS_DIR, users, priority=110)
     return [relay, consumer]
 
 
 def worker_program(
-    name: str, command: list[str], service_dir: Path, env: Mapping[str, str], *, priority: int
+    name: str, arguments: list[str], service_dir: Path, env: Mapping[str, str], *, priority: int
 ) -> supervise.Program:
-    """A service's long-running `manage.py` command, one instance in a group of its own."""
+    """A service's long-running Python command (``python *arguments``), one instance in a group
+    of its own."""
     return supervise.Program(
         name=name,
         group=name,
-        command=[str(BIN / "python"), "manage.py", *command],
+        command=[str(BIN / "python"), *arguments],
         cwd=service_dir,
         env=dict(env),
         priority=priority,

@@ -239,9 +239,14 @@ def manage_commands(service: str) -> set[str]:
 def test_the_commands_the_workers_run_exist() -> None:
     assert {"consume", "wait-db"} <= manage_commands("items")
     assert {"relay", "wait-db"} <= manage_commands("users")
-    for service, command in (("users", "relay"), ("items", "consume")):
+    runs = (
+        ("users", "relay", "python manage.py relay"),
+        ("items", "consume", "python -m items_service.consumer"),
+    )
+    for service, command, process in runs:
         entrypoint = (ROOT / "services" / service / "docker-entrypoint.sh").read_text()
-        assert f"    {command})" in entrypoint and f"exec python manage.py {command}" in entrypoint
+        assert f"    {command})" in entrypoint and f"exec {process}" in entrypoint
+    assert (ROOT / "services" / "items" / "items_service" / "consumer.py").is_file()
 
 
 def test_dev_reloads_the_mounted_code(compose: dict[str, dict[str, Any]]) -> None:

@@ -8,7 +8,7 @@
   twice, though the stream may hold one twice.
 
 Every process is a real one started the way `make up` starts it (the servers, `manage.py
-relay`, `manage.py consume`), each on its own so that a scenario can stop or kill -9 it at a
+relay`, `python -m items_service.consumer`), each on its own so that a scenario can stop or kill -9 it at a
 chosen moment; the users service's database is the suite's private PostgreSQL, the items
 service's another database of it, and Redis a private redis-server of this module.
 """
@@ -217,7 +217,7 @@ class Stack:
 
     def consumer(self) -> Process:
         return self._process(
-            "consumer", [str(BIN / "python"), "manage.py", "consume"], ITEMS_DIR, self.items_env()
+            "consumer", [str(BIN / "python"), "-m", "items_service.consumer"], ITEMS_DIR, self.items_env()
         )
 
     def relay(self, redis_url: str, batch_size: int = 100) -> Process:

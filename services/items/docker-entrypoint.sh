@@ -43,7 +43,7 @@ case "${command}" in
         ;;
     consume)
         wait_db
-        exec python manage.py consume "$@"
+        exec python -m items_service.consumer "$@"
         ;;
     *)
         exec "${command}" "$@"

@@ -101,7 +101,7 @@ def test_the_consumer_reads_the_feed_and_no_relay_runs_without_redis(tmp_path: P
     programs = by_name(stack.programs(config(tmp_path), tmp_path / "nginx.conf", SECRETS))
     assert "relay" not in programs
     consumer = programs["consumer"]
-    assert consumer.command[-2:] == ["manage.py", "consume"]
+    assert consumer.command[-2:] == ["-m", "items_service.consumer"]
     assert consumer.cwd == stack.ITEMS_DIR
     assert "REDIS_URL" not in consumer.env
     assert [p.group for p in programs.values()] == ["users", "items", "consumer", "gateway"]
