@@ -8,7 +8,8 @@ environment:
 - ``BIND`` (``127.0.0.1:5001``): address and port.
 - ``WEB_CONCURRENCY`` (number of CPUs): worker processes.
 - ``WEB_THREADS`` (4): request threads per worker. Each thread may hold one database
-  connection and run one argon2id hash (19 MiB) at a time.
+  connection. (The users service's argon2id hashes run on threads of their own, one per CPU
+  of the worker's share, 19 MiB each.)
 - ``ACCESS_LOG`` (off): ``-`` writes a JSON access log to stdout. Off by default: the gateway
   already logs every request, with the same request id.
 - ``LOG_LEVEL`` (``info``).
