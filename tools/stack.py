@@ -484,7 +484,7 @@ def event_programs(
     consumer = worker_program("consumer", ["-m", "items_service.consumer"], ITEMS_DIR, items, priority=160)
     if not config.redis_url:
         return [consumer]
-    relay = worker_program("relay", ["manage.py", "relay"], USERS_DIR, users, priority=110)
+    relay = worker_program("relay", ["-m", "users_service.relay"], USERS_DIR, users, priority=110)
     return [relay, consumer]
 
 

@@ -240,13 +240,14 @@ def test_the_commands_the_workers_run_exist() -> None:
     assert {"consume", "wait-db"} <= manage_commands("items")
     assert {"relay", "wait-db"} <= manage_commands("users")
     runs = (
-        ("users", "relay", "python manage.py relay"),
+        ("users", "relay", "python -m users_service.relay"),
         ("items", "consume", "python -m items_service.consumer"),
     )
     for service, command, process in runs:
         entrypoint = (ROOT / "services" / service / "docker-entrypoint.sh").read_text()
         assert f"    {command})" in entrypoint and f"exec {process}" in entrypoint
     assert (ROOT / "services" / "items" / "items_service" / "consumer.py").is_file()
+    assert (ROOT / "services" / "users" / "users_service" / "relay.py").is_file()
 
 
 def test_dev_reloads_the_mounted_code(compose: dict[str, dict[str, Any]]) -> None:

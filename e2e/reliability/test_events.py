@@ -7,10 +7,11 @@
 - relay killed in the middle of a batch: every event reaches the consumer, none is applied
   twice, though the stream may hold one twice.
 
-Every process is a real one started the way `make up` starts it (the servers, `manage.py
-relay`, `python -m items_service.consumer`), each on its own so that a scenario can stop or kill -9 it at a
-chosen moment; the users service's database is the suite's private PostgreSQL, the items
-service's another database of it, and Redis a private redis-server of this module.
+Every process is a real one started the way `make up` starts it (the servers, `python -m
+users_service.relay`, `python -m items_service.consumer`), each on its own so that a scenario
+can stop or kill -9 it at a chosen moment; the users service's database is the suite's
+private PostgreSQL, the items service's another database of it, and Redis a private
+redis-server of this module.
 """
 
 from __future__ import annotations
@@ -221,7 +222,7 @@ class Stack:
         )
 
     def relay(self, redis_url: str, batch_size: int = 100) -> Process:
-        command = [str(BIN / "python"), "manage.py", "relay", "--batch-size", str(batch_size)]
+        command = [str(BIN / "python"), "-m", "users_service.relay", "--batch-size", str(batch_size)]
         return self._process(
             "relay", command, USERS_DIR, self.users_env(REDIS_URL=redis_url, LOG_LEVEL="INFO")
         )

@@ -47,7 +47,7 @@ case "${command}" in
         ;;
     relay)
         python manage.py wait-db --timeout "${DB_WAIT_TIMEOUT}"
-        exec python manage.py relay "$@"
+        exec python -m users_service.relay "$@"
         ;;
     *)
         exec "${command}" "$@"

@@ -111,7 +111,7 @@ def test_with_redis_the_relay_publishes_and_the_consumer_reads_the_stream(tmp_pa
     redis = "redis://127.0.0.1:6379/3"
     programs = by_name(stack.programs(config(tmp_path, redis_url=redis), tmp_path / "nginx.conf", SECRETS))
     relay = programs["relay"]
-    assert relay.command[-2:] == ["manage.py", "relay"]
+    assert relay.command[-2:] == ["-m", "users_service.relay"]
     assert relay.cwd == stack.USERS_DIR
     assert relay.env["DATABASE_URL"] == f"sqlite:///{tmp_path / 'users.db'}"
     assert programs["consumer"].env["REDIS_URL"] == redis

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
-from types import FrameType
 
 import click
 from apiflask import APIFlask
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-from redis import Redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 from service_kit.web.commands import wait_db_command
 from sqlalchemy import text
 
 from ..domain import audit
 from ..domain.errors import Conflict
 from ..domain.password_policy import password_problems
-from ..domain.relay import Relay
 from ..domain.users import create_user, get_user_by_email, upsert_admin
 from ..runtime.keys import generate_pem
 from ..runtime.settings import SERVICE_ROOT
@@ -89,48 +82,12 @@ def register_commands(app: APIFlask) -> None:
             _die(f"Cannot create the admin: {exc.message}")
         click.echo(f"Admin {user.email} {'created' if created else 'updated'}.")
 
-    @app.cli.command("relay")
-    @click.option("--batch-size", default=100, show_default=True, type=click.IntRange(1, 10_000))
-    @click.option(
-        "--poll-interval",
-        default=0.1,
-        show_default=True,
-        type=click.FloatRange(0.01, 60),
-        help="Seconds between looks at the outbox when it has nothing new.",
-    )
-    @with_appcontext
-    def relay(batch_size: int, poll_interval: float) -> None:
-        """Publish the outbox's events to the Redis stream EVENTS_STREAM, until SIGTERM or SIGINT."""
-        config = settings()
-        if not config.REDIS_URL:
-            _die(
-                "REDIS_URL is not set: the relay publishes to Redis (without it, consumers read GET /internal/events)."
-            )
-        # No retries inside the client: the relay backs off itself, with the rows kept in the outbox.
-        client = Redis.from_url(
-            config.REDIS_URL, socket_timeout=5, socket_connect_timeout=5, retry=Retry(NoBackoff(), 0)
-        )
-        stop = threading.Event()
-
-        def finish_then_stop(signum: int, frame: FrameType | None) -> None:
-            # The batch under way is finished and marked first. Event.set() takes the event's
-            # lock, which the interrupted main thread may hold (inside Event.wait): set it from
-            # another thread, never inside the handler.
-            threading.Thread(target=stop.set, name="stop").start()
-
-        signal.signal(signal.SIGTERM, finish_then_stop)
-        signal.signal(signal.SIGINT, finish_then_stop)
-        try:
-            Relay(
-                database(),
-                client,
-                stream=config.EVENTS_STREAM,
-                batch_size=batch_size,
-                poll_interval=poll_interval,
-                audit_retention_days=config.AUDIT_RETENTION_DAYS,
-            ).run(stop)
-        finally:
-            client.close()
+    @app.cli.command("relay", context_settings={"ignore_unknown_options": True, "help_option_names": []})
+    @click.argument("relay_args", nargs=-1, type=click.UNPROCESSED)
+    def relay(relay_args: tuple[str, ...]) -> None:
+        """Publish the outbox's events to the Redis stream EVENTS_STREAM, until SIGTERM or SIGINT:
+        ``python -m users_service.relay [--batch-size N] [--poll-interval S]``, which loads no web app."""
+        os.execv(sys.executable, [sys.executable, "-m", "users_service.relay", *relay_args])  # noqa: S606
 
     @app.cli.command("prune-audit")
     @click.option(
