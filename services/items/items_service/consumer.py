@@ -8,13 +8,10 @@ web app, the process holds about 30 MB less.
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
-from threading import Event as StopFlag
-from types import FrameType
 
 from service_kit.db.database import Database
+from service_kit.runtime.lifecycle import stop_on_signals
 from service_kit.runtime.logging import configure_logging
 
 from .db.base import Base
@@ -34,15 +31,7 @@ def main() -> None:
     if config.events_source == "feed" and not config.EVENTS_FEED_TOKEN:
         sys.exit("Set REDIS_URL (the Redis stream) or EVENTS_FEED_TOKEN (the users feed) to consume events.")
     configure_logging("items_service", config.LOG_LEVEL)
-    stop = StopFlag()
-
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        # Event.set() takes the event's lock, which the interrupted main thread may hold
-        # (inside Event.wait): set it from another thread, never inside the handler.
-        threading.Thread(target=stop.set, name="stop").start()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    stop = stop_on_signals()
     database = Database(config, Base.metadata, METRICS)
     try:
         Consumer(database, events_source(config), stop).run()

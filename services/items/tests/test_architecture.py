@@ -3,8 +3,6 @@ used through their public APIs only, and the shared kit reused rather than copie
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from service_kit.testing import (
@@ -12,6 +10,7 @@ from service_kit.testing import (
     import_contracts,
     imports_of,
     method_calls,
+    modules_loaded_by,
     private_attributes_of_others,
 )
 
@@ -44,13 +43,7 @@ def test_the_users_service_is_never_imported() -> None:
 def test_the_consumer_process_loads_no_web_app() -> None:
     """``python -m items_service.consumer`` runs without Flask: it needs the database and the
     domain only, and each web library it loaded would cost every deployment memory."""
-    loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, items_service.consumer; print(sorted(sys.modules))"],
-        cwd=SERVICE_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert "'items_service.domain.consumer'" in loaded
-    assert "'flask'" not in loaded
-    assert "'items_service.web'" not in loaded
+    loaded = modules_loaded_by("items_service.consumer", SERVICE_ROOT)
+    assert "items_service.domain.consumer" in loaded
+    assert "flask" not in loaded
+    assert "items_service.web" not in loaded

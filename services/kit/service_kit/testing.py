@@ -168,6 +168,18 @@ def import_contracts(project: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def modules_loaded_by(module: str, project: Path) -> set[str]:
+    """The modules a fresh interpreter holds after importing ``module`` (run in ``project``)."""
+    loaded = subprocess.run(  # noqa: S603 - this interpreter
+        [sys.executable, "-c", f"import sys, {module}; print('\\n'.join(sys.modules))"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(loaded.stdout.split())
+
+
 def _modules(packages: Collection[Path]) -> Iterator[tuple[Path, ast.AST]]:
     for package in packages:
         for path in sorted(package.rglob("*.py")):

@@ -3,11 +3,15 @@ transaction, and libraries used through their public APIs only."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from service_kit.testing import endpoint_lookups, import_contracts, method_calls, private_attributes_of_others
+from service_kit.testing import (
+    endpoint_lookups,
+    import_contracts,
+    method_calls,
+    modules_loaded_by,
+    private_attributes_of_others,
+)
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1]
 KIT_ROOT = SERVICE_ROOT.parent / "kit"
@@ -43,13 +47,7 @@ def test_no_behaviour_is_chosen_by_endpoint_name() -> None:
 def test_the_relay_process_loads_no_web_app() -> None:
     """``python -m users_service.relay`` runs without Flask: it needs the database and the
     domain only, and each web library it loaded would cost every deployment memory."""
-    loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, users_service.relay; print(sorted(sys.modules))"],
-        cwd=SERVICE_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert "'users_service.domain.relay'" in loaded
-    assert "'flask'" not in loaded
-    assert "'users_service.web'" not in loaded
+    loaded = modules_loaded_by("users_service.relay", SERVICE_ROOT)
+    assert "users_service.domain.relay" in loaded
+    assert "flask" not in loaded
+    assert "users_service.web" not in loaded

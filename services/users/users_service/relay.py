@@ -9,16 +9,14 @@ domain only: without the web app, the process holds about 20 MB less.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from collections.abc import Callable, Sequence
-from types import FrameType
 
 from redis import Redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 from service_kit.db.database import Database
+from service_kit.runtime.lifecycle import stop_on_signals
 from service_kit.runtime.logging import configure_logging
 
 from .db.base import Base
@@ -63,16 +61,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     configure_logging("users_service", config.LOG_LEVEL)
     # No retries inside the client: the relay backs off itself, with the rows kept in the outbox.
     client = Redis.from_url(config.REDIS_URL, socket_timeout=5, socket_connect_timeout=5, retry=Retry(NoBackoff(), 0))
-    stop = threading.Event()
-
-    def finish_then_stop(signum: int, frame: FrameType | None) -> None:
-        # The batch under way is finished and marked first. Event.set() takes the event's
-        # lock, which the interrupted main thread may hold (inside Event.wait): set it from
-        # another thread, never inside the handler.
-        threading.Thread(target=stop.set, name="stop").start()
-
-    signal.signal(signal.SIGTERM, finish_then_stop)
-    signal.signal(signal.SIGINT, finish_then_stop)
+    # The batch under way is finished and marked before the relay stops.
+    stop = stop_on_signals()
     database = Database(config, Base.metadata, METRICS)
     try:
         Relay(
