@@ -4,11 +4,11 @@ AUDIT_RETENTION_DAYS days (``GET /auth/audit``).
 
 Storing: events wait in a scope: a ``recording`` block around each job the web layer hands
 off, and for a request the scope the web layer opens once the request audits something (most
-requests never do, and pay nothing for it; see ``scopes_from``). When a unit of work commits within it, the waiting
-events are written by that commit: they stand or fall with the change they describe. What
-is left when the scope closes, the events of a refused request whose transaction rolled back
-(a failed login, a 403, a 429) or of a request without one, goes to the scope's own writer,
-one statement of its own after the request's transaction.
+requests never do, and pay nothing for it; see ``scopes_from``). When a unit of work commits
+within it, the waiting events are written by that commit: they stand or fall with the change
+they describe. What is left when the scope closes, the events of a refused request whose
+transaction rolled back (a failed login, a 403, a 429) or of a request without one, goes to the
+scope's own writer, one statement of its own after the request's transaction.
 """
 
 from __future__ import annotations
@@ -68,6 +68,11 @@ class AuditScope:
     user_id: int | None = None
     pending: list[AuditRecord] = field(default_factory=list)
 
+    def close(self, store_leftovers: Callable[[list[AuditRecord]], None]) -> None:
+        """Hand the events no commit wrote to ``store_leftovers``, at the scope's end."""
+        if self.pending:
+            store_leftovers(list(self.pending))
+
 
 _SCOPE: ContextVar[AuditScope | None] = ContextVar("audit_scope", default=None)
 _TAKEN = "audit_records_taken"
@@ -101,8 +106,7 @@ def recording(
         yield scope
     finally:
         _SCOPE.reset(token)
-        if scope.pending:
-            store_leftovers(list(scope.pending))
+        scope.close(store_leftovers)
 
 
 def identify(user_id: int) -> None:

@@ -43,8 +43,8 @@ def _request_scope(create: bool) -> audit.AuditScope | None:
 
 def _store_what_is_left(error: BaseException | None) -> None:
     scope: audit.AuditScope | None = g.pop("audit_scope", None)
-    if scope is not None and scope.pending:
-        store_leftovers(list(scope.pending))
+    if scope is not None:
+        scope.close(store_leftovers)
 
 
 def record_audit_events(app: Flask) -> None:
