@@ -1,0 +1,59 @@
+"""note_sign_in: a new device is remembered once; a known one costs a single read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from apiflask import APIFlask
+from sqlalchemy import event, func, select
+
+from tests.factories import AuthActions, database_of
+from users_service.domain import devices
+from users_service.domain.models import KnownDevice
+
+
+@contextmanager
+def statements_sent(app: APIFlask) -> Iterator[list[str]]:
+    engine = database_of(app).engine
+    sent: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def note(app: APIFlask, user_id: int, agent: str) -> None:
+    settings = app.extensions["settings"]
+    with database_of(app).unit_of_work() as session:
+        devices.note_sign_in(session=session, settings=settings, user_id=user_id, user_agent=agent, address="192.0.2.1")
+
+
+def devices_of(app: APIFlask, user_id: int) -> int:
+    with database_of(app).autocommit() as connection:
+        count = select(func.count()).select_from(KnownDevice).where(KnownDevice.user_id == user_id)
+        return int(connection.execute(count).scalar_one())
+
+
+def test_a_new_device_is_remembered_once(app: APIFlask, auth: AuthActions) -> None:
+    ref = auth.create_user()
+    before = devices_of(app, ref.id)
+    note(app, ref.id, "Phone/1.0")
+    note(app, ref.id, "Phone/1.0")
+    assert devices_of(app, ref.id) == before + 1
+
+
+def test_a_known_device_is_one_read_with_no_lock_and_no_insert(app: APIFlask, auth: AuthActions) -> None:
+    ref = auth.create_user()
+    note(app, ref.id, "Laptop/2.0")
+    with statements_sent(app) as sent:
+        note(app, ref.id, "Laptop/2.0")
+    assert len(sent) == 1, sent
+    assert sent[0].lstrip().upper().startswith("SELECT")
+    assert "known_devices" in sent[0]
