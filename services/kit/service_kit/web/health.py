@@ -12,7 +12,7 @@ from ..db.migrations import current_revision, head_revision
 from ..runtime.lifecycle import draining
 from .database import database
 from .errors import RETRY_AFTER, fail
-from .responses import success
+from .responses import json_body, success
 from .schemas import MessageEnvelope
 
 READY_DESCRIPTION = (
@@ -36,7 +36,7 @@ def health_blueprint(import_name: str, *, migrations: Path, ready_description: s
 
         Answers as long as the process can serve requests; never touches the database.
         """
-        return Response(_ALIVE, mimetype="application/json")
+        return json_body(_ALIVE)
 
     @bp.get("/health/ready")
     @bp.output(MessageEnvelope)

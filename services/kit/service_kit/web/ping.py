@@ -5,6 +5,7 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from flask import Response
 
+from .responses import json_body
 from .schemas import MessageEnvelope
 
 # A constant answer, written once: no database, no serializer.
@@ -19,6 +20,6 @@ def ping_blueprint(import_name: str, *, api: str) -> APIBlueprint:
     @bp.output(MessageEnvelope)
     @bp.doc(summary=f"Ping the {api} API")
     def ping() -> Response:
-        return Response(_PONG, mimetype="application/json")
+        return json_body(_PONG)
 
     return bp
