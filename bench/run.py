@@ -373,6 +373,14 @@ class Revision:
     commit: str
     setup: list[str] = field(default_factory=list)  # how its environment was provided, for the report
 
+    @property
+    def own_code(self) -> dict[str, str]:
+        """The environment that makes another checkout's processes import its own service kit
+        and tooling: the root .venv installs ours in editable mode, which PYTHONPATH comes before."""
+        if self.root == ROOT:
+            return {}
+        return {"PYTHONPATH": os.pathsep.join([str(self.root / "services" / "kit"), str(self.root)])}
+
 
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
 
@@ -412,6 +420,7 @@ def prepare_baseline(rev: str, tmp: Path, cleanup: contextlib.ExitStack) -> Revi
         raise BenchError(f"git worktree add failed: {added.stderr.strip()}")
     named = "" if sha.startswith(rev.lower()) else f" ({rev})"
     revision = Revision("baseline", root, sys.executable, sha[:7] + named)
+    revision.setup.append("its own services/kit and tools (PYTHONPATH)")
 
     # The root .venv runs the baseline when it holds every package the baseline pins, at the
     # same version (extra packages in ours, such as the reference apps', change nothing there).
@@ -539,6 +548,7 @@ def start_stack(revision: Revision, tmp: Path, database_url: str, env: dict[str,
             "ACCESS_LOG": "",
         }
         | env
+        | revision.own_code
     )
     full_env.pop("DATABASE_TEST_URL", None)
     log = tmp / "make-up.log"
@@ -576,6 +586,7 @@ def migrate_revision(revision: Revision, database_url: str) -> None:
             database_url,
             failure=f"migrating the {revision.label} database failed",
             python=revision.python,
+            env=revision.own_code,
         )
     except RuntimeError as error:
         raise BenchError(str(error)) from None

@@ -188,12 +188,19 @@ def run_to_end(
 
 
 def upgrade_schema(
-    service_dir: Path, url_variable: str, database_url: str, *, failure: str, python: str = sys.executable
+    service_dir: Path,
+    url_variable: str,
+    database_url: str,
+    *,
+    failure: str,
+    python: str = sys.executable,
+    env: Mapping[str, str] | None = None,
 ) -> None:
     """The schema of the service in `service_dir` at `database_url` (given to it as
-    `url_variable`), the way `make up` creates it."""
-    env = dict(os.environ) | {url_variable: database_url, "APP_ENV": "development"}
-    run_to_end([python, "manage.py", "db", "upgrade"], cwd=service_dir, env=env, timeout=120, failure=failure)
+    `url_variable`), the way `make up` creates it; `env` adds to the environment."""
+    full_env = dict(os.environ) | dict(env or {}) | {url_variable: database_url, "APP_ENV": "development"}
+    command = [python, "manage.py", "db", "upgrade"]
+    run_to_end(command, cwd=service_dir, env=full_env, timeout=120, failure=failure)
 
 
 def migrate(database_url: str) -> None:
