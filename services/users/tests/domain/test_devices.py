@@ -1,7 +1,9 @@
-"""note_sign_in: a new device is remembered once; a known one costs a single read."""
+"""Known devices: a new one is remembered once; a sign-in from a known one costs one read on
+the request's own connection and hands nothing to the background."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -9,18 +11,19 @@ from typing import Any
 from apiflask import APIFlask
 from sqlalchemy import event, func, select
 
-from tests.factories import AuthActions, database_of
+from tests.factories import DEFAULT_PASSWORD, AuthActions, database_of
 from users_service.domain import devices
 from users_service.domain.models import KnownDevice
 
 
 @contextmanager
-def statements_sent(app: APIFlask) -> Iterator[list[str]]:
+def statements_sent(app: APIFlask) -> Iterator[list[tuple[str, str]]]:
+    """(thread name, SQL) of every statement sent within the block."""
     engine = database_of(app).engine
-    sent: list[str] = []
+    sent: list[tuple[str, str]] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        sent.append(statement)
+        sent.append((threading.current_thread().name, statement))
 
     event.listen(engine, "before_cursor_execute", record)
     try:
@@ -54,6 +57,21 @@ def test_a_known_device_is_one_read_with_no_lock_and_no_insert(app: APIFlask, au
     note(app, ref.id, "Laptop/2.0")
     with statements_sent(app) as sent:
         note(app, ref.id, "Laptop/2.0")
-    assert len(sent) == 1, sent
-    assert sent[0].lstrip().upper().startswith("SELECT")
-    assert "known_devices" in sent[0]
+    [(_thread, statement)] = sent
+    assert statement.lstrip().upper().startswith("SELECT")
+    assert "known_devices" in statement
+
+
+def test_a_login_from_a_known_device_leaves_no_background_work(app: APIFlask, auth: AuthActions) -> None:
+    ref = auth.create_user()
+    login = {"email": ref.email, "password": DEFAULT_PASSWORD}
+    headers = {"User-Agent": "Tablet/3.0"}
+    client = app.test_client()
+    background = app.extensions["background_work"]
+    assert client.post("/auth/login", json=login, headers=headers).status_code == 200
+    assert background.wait()
+    with statements_sent(app) as sent:
+        assert client.post("/auth/login", json=login, headers=headers).status_code == 200
+        assert background.wait()
+    assert not [statement for thread, statement in sent if thread.startswith("background")], sent
+    assert devices_of(app, ref.id) == 1

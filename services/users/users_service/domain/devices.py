@@ -10,7 +10,7 @@ devices are remembered) is remembered without a notice: there is nothing to comp
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,12 @@ def device_hash(user_agent: str) -> str:
     return sha256(user_agent[:MAX_AGENT])
 
 
+def is_known(*, connection: Connection, user_id: int, user_agent: str) -> bool:
+    """Whether the account has signed in from this user agent before: one indexed read."""
+    device = {"user_id": user_id, "device_hash": device_hash(user_agent)}
+    return connection.execute(_KNOWN, device).first() is not None
+
+
 def remember(*, session: Session, user_id: int, user_agent: str) -> bool:
     """Remember the device of ``user_agent`` for the account; whether it was new.
 
@@ -49,9 +55,8 @@ def remember(*, session: Session, user_id: int, user_agent: str) -> bool:
 
 def note_sign_in(*, session: Session, settings: Settings, user_id: int, user_agent: str, address: str) -> None:
     """After a sign-in: remember its device, and tell the owner when it is a new one."""
-    # The usual case, a device the account knows, is one indexed read: no lock, no insert.
-    device = {"user_id": user_id, "device_hash": device_hash(user_agent)}
-    if session.connection().execute(_KNOWN, device).first() is not None:
+    # A device the account knows is one indexed read: no lock, no insert.
+    if is_known(connection=session.connection(), user_id=user_id, user_agent=user_agent):
         return
     # FOR KEY SHARE (PostgreSQL), the lock the device's foreign key takes anyway, taken first:
     # an account deleted meanwhile is then not found, rather than failing the insert.

@@ -96,9 +96,12 @@ def _token_answer(message: str, issued: tokens.IssuedTokens, status: int = 200) 
 
 
 def _note_sign_in(issued: tokens.IssuedTokens) -> None:
-    """After the answer: remember the device, and mail the owner when it is a new one."""
+    """Remember the device, and mail the owner when it is a new one: after the answer, unless
+    the account knows it already (most sign-ins), which the route's own connection tells."""
     config, user_id, seen = settings(), issued.user_id, client()
     agent, address = seen.user_agent or "", seen.address or ""
+    if devices.is_known(connection=current_connection(), user_id=user_id, user_agent=agent):
+        return
     background_work().submit(
         lambda session: devices.note_sign_in(
             session=session, settings=config, user_id=user_id, user_agent=agent, address=address
