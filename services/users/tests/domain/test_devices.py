@@ -55,8 +55,8 @@ def test_a_new_device_is_remembered_once(app: APIFlask, auth: AuthActions) -> No
 def test_a_known_device_is_one_read_with_no_lock_and_no_insert(app: APIFlask, auth: AuthActions) -> None:
     ref = auth.create_user()
     note(app, ref.id, "Laptop/2.0")
-    with statements_sent(app) as sent:
-        note(app, ref.id, "Laptop/2.0")
+    with statements_sent(app) as sent, database_of(app).autocommit() as connection:
+        assert devices.is_known(connection=connection, user_id=ref.id, user_agent="Laptop/2.0")
     [(_thread, statement)] = sent
     assert statement.lstrip().upper().startswith("SELECT")
     assert "known_devices" in statement

@@ -54,10 +54,8 @@ def remember(*, session: Session, user_id: int, user_agent: str) -> bool:
 
 
 def note_sign_in(*, session: Session, settings: Settings, user_id: int, user_agent: str, address: str) -> None:
-    """After a sign-in: remember its device, and tell the owner when it is a new one."""
-    # A device the account knows is one indexed read: no lock, no insert.
-    if is_known(connection=session.connection(), user_id=user_id, user_agent=user_agent):
-        return
+    """After a sign-in from a device ``is_known`` did not find: remember it, and tell the owner
+    when it is new (a sign-in from the same device at once may have remembered it meanwhile)."""
     # FOR KEY SHARE (PostgreSQL), the lock the device's foreign key takes anyway, taken first:
     # an account deleted meanwhile is then not found, rather than failing the insert.
     user = session.get(User, user_id, with_for_update={"key_share": True})
