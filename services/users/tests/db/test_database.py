@@ -144,6 +144,20 @@ def test_autocommit_sends_no_begin(pg_database: Database) -> None:
     assert in_a_transaction == psycopg.pq.TransactionStatus.INTRANS
 
 
+def test_pooled_connections_rest_in_autocommit_mode(pg_database: Database) -> None:
+    """A read takes a pooled connection as it is: only a unit of work changes its mode (and
+    pays for setting it), and it gives the connection back as it found it."""
+    with pg_database.unit_of_work() as session:
+        session.execute(text("SELECT 1"))
+    with pg_database.autocommit() as connection:
+        connection.execute(text("SELECT 1"))
+    pooled = pg_database.engine.raw_connection()
+    try:
+        assert pooled.driver_connection.autocommit is True
+    finally:
+        pooled.close()
+
+
 def test_a_lost_connection_fails_once_and_is_then_replaced(
     pg_database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

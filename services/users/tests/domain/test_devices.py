@@ -19,7 +19,7 @@ from users_service.domain.models import KnownDevice
 @contextmanager
 def statements_sent(app: APIFlask) -> Iterator[list[tuple[str, str]]]:
     """(thread name, SQL) of every statement sent within the block."""
-    engine = database_of(app).engine
+    engine = database_of(app).autocommit_engine  # the pool's owner: sees the transactional view's statements too
     sent: list[tuple[str, str]] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
