@@ -50,7 +50,7 @@ lint: install
 
 # BASELINE=<rev>: that revision's stack is measured beside ours, taking turns, in the same run.
 # BENCH_ARGS: more options of bench/run.py, e.g. BENCH_ARGS="--seconds 3 --rounds 1".
-bench: install
+bench: test-prereqs install
 	$(PY) bench/run.py $(if $(BASELINE),--baseline '$(BASELINE)') $(BENCH_ARGS)
 
 install: prereqs $(VENV_STAMP) $(CLIENT_BUILD) $(SWAGGER_BUILD)

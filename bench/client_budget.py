@@ -58,6 +58,10 @@ FCP_SCRIPT = """
 """
 
 
+class BudgetError(Exception):
+    """The budget cannot be measured here: the message says what to do."""
+
+
 @dataclass(frozen=True)
 class Asset:
     kind: str  # "js" or "css"
@@ -89,7 +93,7 @@ class InitialAssets(HTMLParser):
 def initial_assets(dist: Path) -> list[Asset]:
     index = dist / "index.html"
     if not index.is_file():
-        sys.exit(f"{index} does not exist: build the client first (cd services/client && npm run build).")
+        raise BudgetError(f"{index} does not exist: build the client first (make install).")
     parser = InitialAssets()
     parser.feed(index.read_text())
     assets = []
@@ -104,7 +108,9 @@ def initial_assets(dist: Path) -> list[Asset]:
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
-        sys.exit("Chromium was not found: install Debian's chromium package or set CHROMIUM_PATH.")
+        raise BudgetError(
+            "Chromium was not found: install Debian's chromium (make test-prereqs) or set CHROMIUM_PATH."
+        )
     return path
 
 
@@ -152,6 +158,62 @@ def row(*cells: str) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+@dataclass(frozen=True)
+class Budget:
+    """What one measurement found: the initial files' sizes and the median first paints."""
+
+    assets: list[Asset]
+    home_fcp: float
+    reference_fcp: float
+    runs: int
+
+    def size(self, kind: str) -> int:
+        return sum(asset.gzip_bytes for asset in self.assets if asset.kind == kind)
+
+    @property
+    def ratio(self) -> float:
+        return self.home_fcp / self.reference_fcp
+
+    def checks(self) -> list[tuple[str, str, str, bool]]:
+        """(metric, measured, budget, within) of each of the three budgets."""
+        js, css = self.size("js"), self.size("css")
+        return [
+            ("initial JS (gzip)", kilobytes(js), f"<= {kilobytes(JS_BUDGET)}", js <= JS_BUDGET),
+            ("initial CSS (gzip)", kilobytes(css), f"<= {kilobytes(CSS_BUDGET)}", css <= CSS_BUDGET),
+            (
+                f"home page first contentful paint / one-heading page's ({self.runs} cold loads each; "
+                f"medians {self.home_fcp:.0f} ms / {self.reference_fcp:.0f} ms)",
+                f"{self.ratio:.2f}",
+                f"<= {FCP_RATIO_BUDGET}",
+                self.ratio <= FCP_RATIO_BUDGET,
+            ),
+        ]
+
+    def files(self) -> str:
+        return ", ".join(f"{asset.path.name} ({kilobytes(asset.gzip_bytes)})" for asset in self.assets)
+
+
+def measure(url: str, runs: int, dist: Path = DIST) -> Budget:
+    """The budget of the stack at ``url``, whose gateway serves the client built in ``dist``."""
+    assets = initial_assets(dist)
+    missing = [str(asset.path) for asset in assets if not asset.path.is_file()]
+    if missing:
+        raise BudgetError("index.html refers to files that are not in the build: " + ", ".join(missing))
+    home = url.rstrip("/") + "/"
+    try:
+        httpx.get(home, timeout=5).raise_for_status()
+    except httpx.HTTPError as error:
+        raise BudgetError(f"The stack at {url} does not answer ({error}): start it with `make up`.") from None
+    runs = max(1, runs)
+    with reference_page(dist) as path:
+        reference = url.rstrip("/") + path
+        served = httpx.get(reference, timeout=5)
+        if served.status_code != 200 or "<h1>Reference</h1>" not in served.text:
+            raise BudgetError(f"The gateway at {url} does not serve {dist}: start the stack with `make up`.")
+        paints = first_contentful_paints([home, reference], runs)
+    return Budget(assets, statistics.median(paints[home]), statistics.median(paints[reference]), runs)
+
+
 def verdict(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
@@ -166,48 +228,16 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="page loads to take the median of")
     parser.add_argument("--dist", type=Path, default=DIST, help="the built client (default: %(default)s)")
     args = parser.parse_args()
-
-    assets = initial_assets(args.dist)
-    missing = [str(asset.path) for asset in assets if not asset.path.is_file()]
-    if missing:
-        sys.exit("index.html refers to files that are not in the build: " + ", ".join(missing))
-    js = sum(asset.gzip_bytes for asset in assets if asset.kind == "js")
-    css = sum(asset.gzip_bytes for asset in assets if asset.kind == "css")
-
-    home = args.url.rstrip("/") + "/"
     try:
-        httpx.get(home, timeout=5).raise_for_status()
-    except httpx.HTTPError as error:
-        sys.exit(f"The stack at {args.url} does not answer ({error}): start it with `make up`.")
-    runs = max(1, args.runs)
-    with reference_page(args.dist) as path:
-        reference = args.url.rstrip("/") + path
-        served = httpx.get(reference, timeout=5)
-        if served.status_code != 200 or "<h1>Reference</h1>" not in served.text:
-            sys.exit(
-                f"The gateway at {args.url} does not serve {args.dist}: start the stack with `make up` here."
-            )
-        paints = first_contentful_paints([home, reference], runs)
-    home_fcp = statistics.median(paints[home])
-    reference_fcp = statistics.median(paints[reference])
-    ratio = home_fcp / reference_fcp
-
-    print(f"Client budget of {args.url}: {runs} cold loads per page; sizes are gzip -9 of {args.dist}\n")
+        budget = measure(args.url, args.runs, args.dist)
+    except BudgetError as error:
+        sys.exit(str(error))
+    print(f"Client budget of {args.url}: {budget.runs} cold loads per page; sizes: gzip -9 of {args.dist}\n")
     print(row("metric", "measured", "budget", "within"))
     print(row("---", "---", "---", "---"))
-    for label, size, budget in (("initial JS", js, JS_BUDGET), ("initial CSS", css, CSS_BUDGET)):
-        print(row(f"{label} (gzip)", kilobytes(size), f"<= {kilobytes(budget)}", verdict(size <= budget)))
-    print(
-        row(
-            f"home page first contentful paint / one-heading page's (medians {home_fcp:.0f} ms"
-            f" / {reference_fcp:.0f} ms)",
-            f"{ratio:.2f}",
-            f"<= {FCP_RATIO_BUDGET}",
-            verdict(ratio <= FCP_RATIO_BUDGET),
-        )
-    )
-    files = ", ".join(f"{asset.path.name} ({kilobytes(asset.gzip_bytes)})" for asset in assets)
-    print(f"\nInitial files: {files}")
+    for metric, measured, limit, within in budget.checks():
+        print(row(metric, measured, limit, verdict(within)))
+    print(f"\nInitial files: {budget.files()}")
     return 0
 
 

@@ -24,6 +24,10 @@ The items service's figures (bench/items.py) come after the WSGI servers' compar
 stack: its page against the users service's, taking turns; its token check against its ping,
 in-process; event delivery from a user's deletion to its items being gone. `--only items`
 measures these alone.
+
+The client's budget (bench/client_budget.py) closes the run on our stack: the initial JS and CSS
+the home page loads, gzip-compressed, and its first contentful paint in headless Chromium over
+that of a one-heading page the same gateway serves, taking turns.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ from typing import Any
 
 import httpx
 
+from bench import client_budget
 from bench import items as items_figures
 from e2e.reliability.infra import (
     Fleet,
@@ -797,6 +802,7 @@ class Bench:
     notes: dict[str, Any] = field(default_factory=dict)
     servers: list[tuple[str, list[Figure]]] = field(default_factory=list)
     items: items_figures.ItemsFigures | None = None
+    client: client_budget.Budget | None = None
 
     def record(self, who: str, name: str, connections: int, sample: Sample) -> None:
         self.series.setdefault((who, name, connections), []).append(sample)
@@ -981,8 +987,22 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
         seed_users(stack.database_url, 100_000, seed)
     time.sleep(1.5)  # the workers' cached total ages out
     bench.block([BY_KEY_100K, BY_NUMBER_100K, SEARCH_100K], 16)
+    bench.client = measure_client(bench.stacks[0])
     bench.notes["load_after"] = loadavg()
     return bench
+
+
+# Cold loads of each page: the medians of the first paints count.
+CLIENT_LOADS = 7
+
+
+def measure_client(stack: Stack) -> client_budget.Budget:
+    """The client's budget on our stack, whose gateway serves the client built in this checkout."""
+    print(f"Client budget: {CLIENT_LOADS} cold loads of the home page and of a reference page...", flush=True)
+    try:
+        return client_budget.measure(stack.gateway, CLIENT_LOADS)
+    except client_budget.BudgetError as error:
+        raise BenchError(str(error)) from None
 
 
 def measure_items(
@@ -1278,6 +1298,10 @@ def report(bench: Bench, command: str) -> str:
     if bench.items:
         items, items_met, items_set = items_figures.rows(bench.items)
         met, total = met + items_met, total + items_set
+    client: list[str] = []
+    if bench.client:
+        client, client_met, client_set = client_rows(bench.client)
+        met, total = met + client_met, total + client_set
     summary = f"Targets met: {met} of {total}"
     comparison: list[str] = []
     if baseline:
@@ -1303,6 +1327,8 @@ def report(bench: Bench, command: str) -> str:
         out += ["", *figures, "", *derived]
     if bench.items:
         out += ["", *items_method(bench), "", *items]
+    if bench.client:
+        out += ["", *client]
     if baseline:
         out += [
             "",
@@ -1315,6 +1341,23 @@ def report(bench: Bench, command: str) -> str:
     if bench.servers:
         out += servers_rows(bench)
     return "\n".join(out) + "\n"
+
+
+def client_rows(budget: client_budget.Budget) -> tuple[list[str], int, int]:
+    """The client budget's table (issue 20), with how many of its targets were met."""
+    checks = budget.checks()
+    rows = [
+        "The client's first load (bench/client_budget.py) on our stack's gateway: the files "
+        "services/client/dist/index.html loads up front, gzip -9; each page load in a fresh "
+        "headless Chromium context (empty cache), the two pages taking turns.",
+        "",
+        "| client figure | value | target | |",
+        "|---|---|---|---|",
+        *(f"| {metric} | {value} | {limit} | {verdict(within)} |" for metric, value, limit, within in checks),
+        "",
+        f"Initial files: {budget.files()}.",
+    ]
+    return rows, sum(within for *_, within in checks), len(checks)
 
 
 def items_method(bench: Bench) -> list[str]:
