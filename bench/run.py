@@ -913,6 +913,11 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
     if args.baseline:
         revisions.append(prepare_baseline(args.baseline, tmp, cleanup))
     if args.only != "items":
+        # The client's budget comes last: a missing browser must stop the run before it starts.
+        try:
+            client_budget.chromium_path()
+        except client_budget.BudgetError as error:
+            raise BenchError(str(error)) from None
         bench.apps = start_reference_apps(tmp, workers, threads, cleanup)
 
     database_url = os.environ.get("DATABASE_URL", "")
