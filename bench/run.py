@@ -914,10 +914,7 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
         revisions.append(prepare_baseline(args.baseline, tmp, cleanup))
     if args.only != "items":
         # The client's budget comes last: a missing browser must stop the run before it starts.
-        try:
-            client_budget.chromium_path()
-        except client_budget.BudgetError as error:
-            raise BenchError(str(error)) from None
+        client_budget.chromium_path()
         bench.apps = start_reference_apps(tmp, workers, threads, cleanup)
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -1004,10 +1001,7 @@ CLIENT_LOADS = 7
 def measure_client(stack: Stack) -> client_budget.Budget:
     """The client's budget on our stack, whose gateway serves the client built in this checkout."""
     print(f"Client budget: {CLIENT_LOADS} cold loads of the home page and of a reference page...", flush=True)
-    try:
-        return client_budget.measure(stack.gateway, CLIENT_LOADS)
-    except client_budget.BudgetError as error:
-        raise BenchError(str(error)) from None
+    return client_budget.measure(stack.gateway, CLIENT_LOADS)
 
 
 def measure_items(
@@ -1522,7 +1516,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrupted: stopping every process and removing the temporary files.", file=sys.stderr)
         return 130
-    except BenchError as error:
+    except (BenchError, client_budget.BudgetError) as error:
         print(f"make bench: {error}", file=sys.stderr)
         return 1
     except Exception:

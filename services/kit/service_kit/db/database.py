@@ -32,6 +32,11 @@ class KeepChanges(Exception):
     """
 
 
+# A unit of work's isolation: PostgreSQL's default, which the services' locking (SELECT ...
+# FOR UPDATE, INSERT ... ON CONFLICT) is written for; SQLite has only this one (and AUTOCOMMIT).
+TRANSACTION_ISOLATION = {"postgresql": "READ COMMITTED", "sqlite": "SERIALIZABLE"}
+
+
 class Database:
     """The engine of one service process, and units of work over it.
 
@@ -76,11 +81,6 @@ class Database:
 
     def dispose(self) -> None:
         self.autocommit_engine.dispose()
-
-
-# A unit of work's isolation: PostgreSQL's default, which the services' locking (SELECT ...
-# FOR UPDATE, INSERT ... ON CONFLICT) is written for; SQLite has only this one (and AUTOCOMMIT).
-TRANSACTION_ISOLATION = {"postgresql": "READ COMMITTED", "sqlite": "SERIALIZABLE"}
 
 
 def _engine_options(settings: ServiceSettings) -> dict[str, Any]:
