@@ -68,7 +68,9 @@ class StackConfig:
     replicas: int
     database_url: str
     run_dir: Path
-    items_port: int = 5101
+    # The first items instance's port. None: right after the users instances, so one users
+    # instance on 5001 has its items beside it on 5002 (ARCHITECTURE.md's ports).
+    items_port: int | None = None
     # Empty: the SQLite file var/items.db.
     items_database_url: str = ""
     # Empty: no Redis; the items consumer polls the users service's event feed instead.
@@ -81,8 +83,12 @@ class StackConfig:
         return [f"127.0.0.1:{self.users_port + i}" for i in range(self.replicas)]
 
     @property
+    def first_items_port(self) -> int:
+        return self.items_port if self.items_port is not None else self.users_port + self.replicas
+
+    @property
     def items_addresses(self) -> list[str]:
-        return [f"127.0.0.1:{self.items_port + i}" for i in range(self.replicas)]
+        return [f"127.0.0.1:{self.first_items_port + i}" for i in range(self.replicas)]
 
     @property
     def items_database(self) -> str:
@@ -561,7 +567,7 @@ def dev(config: StackConfig) -> int:
     """Both services with code reload, the items consumer, and Vite's dev server (hot reload),
     no gateway: Vite proxies the API paths to the first instance of each service."""
     check_port_free(config.users_port, "users service", "stop what listens there or set USERS_PORT.")
-    check_port_free(config.items_port, "items service", "stop what listens there or set ITEMS_PORT.")
+    check_port_free(config.first_items_port, "items service", "stop what listens there or set ITEMS_PORT.")
     check_port_free(DEV_CLIENT_PORT, "Vite dev server", "stop what listens there.")
     stack = stack_secrets(config)
     env = prepare_database(config, {"PUBLIC_URL": f"http://localhost:{DEV_CLIENT_PORT}"}) | {
@@ -602,13 +608,20 @@ def dev(config: StackConfig) -> int:
     )
 
 
+def items_port_from_environment() -> int | None:
+    value = os.environ.get("ITEMS_PORT", "")
+    return int(value) if value else None
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Run the stack locally.")
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="prepare and run the whole stack in the foreground")
     up.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     up.add_argument("--users-port", type=int, default=int(os.environ.get("USERS_PORT", "5001")))
-    up.add_argument("--items-port", type=int, default=int(os.environ.get("ITEMS_PORT", "5101")))
+    up.add_argument(
+        "--items-port", type=int, default=items_port_from_environment(), help="default: after the users ports"
+    )
     up.add_argument("--replicas", type=int, default=int(os.environ.get("REPLICAS", "1")))
     up.add_argument("--run-dir", type=Path, default=VAR / "nginx", help="where the gateway config goes")
     sub.add_parser("dev", help="both services with reload, the consumer and the Vite dev server")
@@ -616,7 +629,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.command == "dev":
         args.port = int(os.environ.get("PORT", "8080"))
         args.users_port = int(os.environ.get("USERS_PORT", "5001"))
-        args.items_port = int(os.environ.get("ITEMS_PORT", "5101"))
+        args.items_port = items_port_from_environment()
         args.replicas = 1
         args.run_dir = VAR / "nginx"
     return args

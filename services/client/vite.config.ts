@@ -5,7 +5,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 const usersService = process.env.USERS_SERVICE_URL ?? 'http://127.0.0.1:5001';
-const itemsService = process.env.ITEMS_SERVICE_URL ?? 'http://127.0.0.1:5101';
+const itemsService = process.env.ITEMS_SERVICE_URL ?? 'http://127.0.0.1:5002';
 // Keep the browser's Host header: the users service compares it with Origin before
 // it accepts the refresh cookie.
 const api = { target: usersService, changeOrigin: false };

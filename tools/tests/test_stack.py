@@ -70,7 +70,8 @@ def test_items_instances_follow_replicas_on_their_own_ports(tmp_path: Path) -> N
     programs = by_name(stack.programs(config(tmp_path, replicas=3), tmp_path / "nginx.conf", SECRETS))
     items = [p for p in programs.values() if p.group == "items"]
     assert [p.name for p in items] == ["items-1", "items-2", "items-3"]
-    assert [p.env["BIND"] for p in items] == ["127.0.0.1:5101", "127.0.0.1:5102", "127.0.0.1:5103"]
+    # Right after the users instances.
+    assert [p.env["BIND"] for p in items] == ["127.0.0.1:5004", "127.0.0.1:5005", "127.0.0.1:5006"]
     assert [p.env["BIND"] for p in programs.values() if p.group == "users"] == [
         "127.0.0.1:5001",
         "127.0.0.1:5002",
@@ -218,7 +219,7 @@ def test_stack_secrets_come_from_the_configured_directory(
 
 def test_the_gateway_gets_an_items_upstream_of_every_instance(tmp_path: Path) -> None:
     chosen = config(tmp_path, replicas=2)
-    assert chosen.items_addresses == ["127.0.0.1:5101", "127.0.0.1:5102"]
+    assert chosen.items_addresses == ["127.0.0.1:5003", "127.0.0.1:5004"]
     client = tmp_path / "client"
     client.mkdir()
     conf = gateway.render(
@@ -231,13 +232,13 @@ def test_the_gateway_gets_an_items_upstream_of_every_instance(tmp_path: Path) ->
     )
     items = sorted((conf.parent / "target" / "items").glob("*.conf"))
     assert [p.name for p in items] == ["1.conf", "2.conf"]
-    assert "server 127.0.0.1:5102 " in items[1].read_text()
+    assert "server 127.0.0.1:5004 " in items[1].read_text()
 
 
 def test_the_banner_names_both_apis_and_the_event_path(tmp_path: Path) -> None:
     text = stack.banner(config(tmp_path, replicas=2), {})
     assert "http://localhost:8090/items" in text
-    assert "items instances: 127.0.0.1:5101, 127.0.0.1:5102" in text
+    assert "items instances: 127.0.0.1:5003, 127.0.0.1:5004" in text
     assert "consumer polls http://127.0.0.1:5001/internal/events" in text
     assert f"items database: sqlite:///{stack.VAR / 'items.db'}" in text
     with_redis = stack.banner(config(tmp_path, redis_url="redis://:secret@127.0.0.1:6379/0"), {})
@@ -251,7 +252,14 @@ def test_items_port_and_database_come_from_the_environment(monkeypatch: pytest.M
     assert args.items_port == 6101
     assert stack.parse_args(["up", "--items-port", "7101"]).items_port == 7101
     monkeypatch.delenv("ITEMS_PORT")
-    assert stack.parse_args(["up"]).items_port == 5101
+    assert stack.parse_args(["up"]).items_port is None
+
+
+def test_one_items_instance_listens_beside_one_users_instance(tmp_path: Path) -> None:
+    """make up's defaults are ARCHITECTURE.md's ports: users on 5001, items on 5002."""
+    assert config(tmp_path).users_addresses == ["127.0.0.1:5001"]
+    assert config(tmp_path).items_addresses == ["127.0.0.1:5002"]
+    assert config(tmp_path, items_port=6200).items_addresses == ["127.0.0.1:6200"]
 
 
 def test_a_busy_items_port_is_refused_in_one_sentence(tmp_path: Path) -> None:
