@@ -4,6 +4,8 @@ import purgeCss from '@fullhuman/postcss-purgecss';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
+import { unusedCssVariables } from './scripts/unused-css-variables.ts';
+
 const usersService = process.env.USERS_SERVICE_URL ?? 'http://127.0.0.1:5001';
 const itemsService = process.env.ITEMS_SERVICE_URL ?? 'http://127.0.0.1:5002';
 // Keep the browser's Host header: the users service compares it with Origin before
@@ -25,7 +27,7 @@ const contentSecurityPolicy = [
 ].join('; ');
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), unusedCssVariables()],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
