@@ -56,10 +56,13 @@ def run_stack_expecting_failure(tmp_path: Path, env: dict[str, str]) -> subproce
         part.format(port=env["PORT"], users_port=env["USERS_PORT"], run_dir=tmp_path / "nginx")
         for part in STACK_COMMAND
     ]
+    # The items service's port is chosen too: by default it follows USERS_PORT, and the port
+    # after a random one may be taken.
+    defaults = {"DATABASE_URL": f"sqlite:///{tmp_path / 'users.db'}", "ITEMS_PORT": str(free_port())}
     return subprocess.run(
         command,
         cwd=ROOT,
-        env=dict(os.environ) | {"DATABASE_URL": f"sqlite:///{tmp_path / 'users.db'}"} | env,
+        env=dict(os.environ) | defaults | env,
         capture_output=True,
         text=True,
         timeout=60,
