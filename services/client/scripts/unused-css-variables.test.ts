@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { dropUnusedVariables } from './unused-css-variables';
+import { dropUnusedVariables } from './unused-css-variables.ts';
 
 const kept = (sheets: Record<string, string>) => Object.fromEntries(dropUnusedVariables(new Map(Object.entries(sheets))));
 

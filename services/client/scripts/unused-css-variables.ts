@@ -24,7 +24,9 @@ export function dropUnusedVariables(sheets: ReadonlyMap<string, string>): Map<st
   for (const root of roots.values()) {
     root.walkDecls((declaration) => {
       if (declaration.prop.startsWith('--')) {
-        declarations.set(declaration.prop, [...(declarations.get(declaration.prop) ?? []), declaration]);
+        const declared = declarations.get(declaration.prop);
+        if (declared) declared.push(declaration);
+        else declarations.set(declaration.prop, [declaration]);
       } else {
         for (const name of references(declaration.value)) read.add(name);
       }
@@ -56,7 +58,7 @@ export function dropUnusedVariables(sheets: ReadonlyMap<string, string>): Map<st
   return new Map(Array.from(roots, ([name, root]) => [name, root.toString()]));
 }
 
-/** Applies ``dropUnusedVariables`` to every stylesheet of the build at once. */
+/** Applies `dropUnusedVariables` to every stylesheet of the build at once. */
 export function unusedCssVariables(): Plugin {
   return {
     name: 'unused-css-variables',
