@@ -17,7 +17,8 @@ SWAGGER_MODULES := $(SWAGGER)/node_modules/.package-lock.json
 CLIENT_BUILD := $(CLIENT)/dist/index.html
 SWAGGER_BUILD := $(SWAGGER)/dist/index.html
 CLIENT_SOURCES := $(shell find $(CLIENT)/src $(CLIENT)/public -type f 2>/dev/null) \
-	$(wildcard $(CLIENT)/index.html $(CLIENT)/vite.config.* $(CLIENT)/tsconfig*.json $(CLIENT)/scripts/unused-css-variables.ts)
+	$(wildcard $(CLIENT)/index.html $(CLIENT)/vite.config.* $(CLIENT)/tsconfig*.json) \
+	$(filter-out %.test.ts,$(wildcard $(CLIENT)/scripts/*.ts))
 
 .PHONY: up dev test lint bench lock prereqs test-prereqs install clean help
 .DEFAULT_GOAL := help

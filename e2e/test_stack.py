@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
 
 from e2e.conftest import ADMIN
 
@@ -25,6 +25,39 @@ def test_home_page_is_served_through_the_gateway(page: Page, base_url: str) -> N
     assert response is not None and response.status == 200
     expect(page.get_by_role("heading", level=1, name="All Users")).to_be_visible()
     # The strict CSP must not block anything the client needs.
+    assert [e for e in errors if "Content Security Policy" in e] == []
+
+
+def test_the_frame_is_styled_before_any_code_runs(browser: Browser, base_url: str) -> None:
+    # Without scripts, the page is index.html's frame and its inline critical CSS alone:
+    # styled, so that CSS is there and the gateway's policy let it apply.
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "/")
+        navbar = page.locator("nav.navbar")
+        expect(navbar).to_have_css("min-height", "52px")
+        expect(navbar).not_to_have_css("background-color", "rgba(0, 0, 0, 0)")
+        expect(page.locator(".loader")).to_have_css("animation-name", "spinAround")
+    finally:
+        context.close()
+
+
+def test_the_frame_shows_the_chosen_theme_and_says_when_the_app_cannot_load(page: Page, base_url: str) -> None:
+    errors = collect_errors(page)
+    page.add_init_script("window.localStorage.setItem('theme', 'dark')")
+
+    def refuse_the_app(route: Route) -> None:
+        route.abort()
+
+    page.route("**/assets/mount-*.js", refuse_the_app)
+    page.goto(base_url + "/")
+    # The inline theme script ran before the first paint, and the critical CSS has the dark theme.
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    expect(page.locator("html")).to_have_css("color-scheme", "dark")
+    expect(page.get_by_role("status")).to_have_text(
+        "The app could not be loaded. Check your connection and reload the page."
+    )
     assert [e for e in errors if "Content Security Policy" in e] == []
 
 

@@ -1,9 +1,11 @@
 /// <reference types="vitest/config" />
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, URL } from 'node:url';
 import purgeCss from '@fullhuman/postcss-purgecss';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
+import { criticalCss, inlineSourceHashes } from './scripts/critical-css.ts';
 import { unusedCssVariables } from './scripts/unused-css-variables.ts';
 
 const usersService = process.env.USERS_SERVICE_URL ?? 'http://127.0.0.1:5001';
@@ -13,11 +15,14 @@ const itemsService = process.env.ITEMS_SERVICE_URL ?? 'http://127.0.0.1:5002';
 const api = { target: usersService, changeOrigin: false };
 const itemsApi = { target: itemsService, changeOrigin: false };
 
-// The gateway's policy; `vite preview` serves the build under it too.
+// The gateway's policy; `vite preview` serves the build under it too, with the hashes of the
+// inline script and style the build wrote into index.html (services/nginx lists the same).
+const built = fileURLToPath(new URL('./dist/index.html', import.meta.url));
+const inline = inlineSourceHashes(existsSync(built) ? readFileSync(built, 'utf8') : '');
 const contentSecurityPolicy = [
   "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
+  ["script-src 'self'", ...inline.scripts].join(' '),
+  ["style-src 'self'", ...inline.styles].join(' '),
   "img-src 'self' data:",
   "connect-src 'self'",
   "frame-ancestors 'none'",
@@ -27,7 +32,11 @@ const contentSecurityPolicy = [
 ].join('; ');
 
 export default defineConfig({
-  plugins: [react(), unusedCssVariables()],
+  plugins: [
+    react(),
+    unusedCssVariables(),
+    criticalCss({ app: 'src/app/mount.tsx', inlineScripts: ['theme.js'] }),
+  ],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },

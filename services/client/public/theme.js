@@ -1,6 +1,6 @@
 // Applies the theme chosen in the navbar (src/lib/theme.ts) before the first paint, so a
-// page never flashes in the other theme. A file, not an inline script: the gateway's
-// Content-Security-Policy allows scripts from this origin only.
+// page never flashes in the other theme. The build inlines it into index.html
+// (scripts/critical-css.ts); the gateway's Content-Security-Policy allows it by its hash.
 (function () {
   try {
     var theme = window.localStorage.getItem('theme');
