@@ -43,7 +43,7 @@ def test_the_frame_is_styled_before_any_code_runs(browser: Browser, base_url: st
         context.close()
 
 
-def test_the_frame_shows_the_chosen_theme_and_says_when_the_app_cannot_load(page: Page, base_url: str) -> None:
+def test_the_frame_has_the_chosen_theme_and_says_when_the_app_cannot_load(page: Page, base_url: str) -> None:
     errors = collect_errors(page)
     page.add_init_script("window.localStorage.setItem('theme', 'dark')")
 
