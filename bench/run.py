@@ -1346,8 +1346,9 @@ def client_rows(budget: client_budget.Budget) -> tuple[list[str], int, int]:
     """The client budget's table (issue 20), with how many of its targets were met."""
     checks = budget.checks()
     rows = [
-        "The client's first load (bench/client_budget.py) on our stack's gateway: the files "
-        "services/client/dist/index.html loads up front, gzip -9; each page load in a fresh "
+        "The client's first load (bench/client_budget.py) on our stack's gateway: the initial "
+        "load is index.html's inline script and style and the files that the home, about and "
+        "login pages all load (a page's own code is not counted), gzip -9; each page load in a fresh "
         "headless Chromium context (empty cache), the two pages taking turns.",
         "",
         "| client figure | value | target | |",
