@@ -995,8 +995,8 @@ def run_benchmarks(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> B
 
 
 # Cold loads of each page: the medians of the first paints count. Paint times come in steps
-# of a few milliseconds and a busy machine moves single loads by tens, so 7 loads left the
-# median of the same build 0.2 apart between runs; 21 take about 15 s.
+# of a few milliseconds and a busy machine moves single loads by tens: with 7 and 15 loads,
+# the same build's ratio was 1.56 and 1.43 in two runs. 21 loads take about 15 s.
 CLIENT_LOADS = 21
 
 
